@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { parseAccountJid, parseServerAddress } from './address';
+import type { AdminCalls, AdminMethod } from './api';
+
+/**
+ * Runtime checks for everything that crosses a process or network boundary
+ * into a host. Types say what the UI should send; these say what is accepted.
+ */
+
+const serverId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore');
+const fingerprint = z.string().regex(/^(?:[0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint (32 hex pairs)');
+
+export const serverProfileSchema = z.strictObject({
+  id: serverId,
+  jid: z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as admin@example.org'),
+  address: z
+    .string()
+    .max(300)
+    .refine((v) => v.trim() === '' || parseServerAddress(v) !== null, 'host or host:port')
+    .optional(),
+  directTls: z.boolean().optional(),
+  trustedFingerprint: fingerprint.optional(),
+});
+
+const connectRequest = z.strictObject({
+  profile: serverProfileSchema,
+  password: z.string().min(1).max(1024),
+});
+
+/** Argument tuples, one per method. */
+export const callArgumentSchemas = {
+  listProfiles: z.tuple([]),
+  removeProfile: z.tuple([serverId]),
+  connect: z.tuple([connectRequest]),
+  disconnect: z.tuple([serverId]),
+  serverInfo: z.tuple([serverId]),
+  connectionStatuses: z.tuple([]),
+} satisfies { [M in AdminMethod]: z.ZodType<Parameters<AdminCalls[M]>> };
+

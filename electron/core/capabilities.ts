@@ -1,0 +1,83 @@
+import type { AdHocCommand, Capability } from '../../common/api';
+
+/** Ad-hoc nodes the capabilities are read from. */
+export const NODES = {
+  createAccountInvite: 'urn:xmpp:invite#create-account',
+  createContactInvite: 'urn:xmpp:invite#invite',
+  listModules: 'http://prosody.im/protocol/modules#list',
+  deleteUser: 'http://jabber.org/protocol/admin#delete-user',
+} as const;
+
+/**
+ * Commands only an admin of the host is offered. Prosody lists just the
+ * commands the account may run, so seeing one of them proves admin rights.
+ */
+const ADMIN_ONLY_NODES: readonly string[] = [
+  NODES.createAccountInvite,
+  NODES.listModules,
+  NODES.deleteUser,
+  'http://jabber.org/protocol/admin#add-user',
+  'http://jabber.org/protocol/admin#end-user-session',
+  'http://prosody.im/protocol/modules#reload',
+];
+
+export function isAdminCommandSet(commands: readonly AdHocCommand[]): boolean {
+  return commands.some((c) => ADMIN_ONLY_NODES.includes(c.node));
+}
+
+const hasCommand = (commands: readonly AdHocCommand[], node: string): boolean => commands.some((c) => c.node === node);
+
+/**
+ * What the server offers, each with the config that enables it when missing.
+ * Module presence comes from `modules#list`; without it, module-only features
+ * are reported as unknown rather than guessed.
+ */
+export function describeCapabilities(commands: readonly AdHocCommand[], modules: readonly string[] | null): Capability[] {
+  const moduleState = (name: string): Capability['state'] => (modules === null ? 'unknown' : modules.includes(name) ? 'available' : 'missing');
+  const commandState = (node: string): Capability['state'] => (hasCommand(commands, node) ? 'available' : 'missing');
+
+  return [
+    {
+      id: 'account-invites',
+      label: 'Account invites',
+      description: 'Create invite links and QR codes that let someone sign up.',
+      state: commandState(NODES.createAccountInvite),
+      enable: 'modules_enabled = { …, "invites", "invites_adhoc", "invites_register" }',
+    },
+    {
+      id: 'contact-invites',
+      label: 'Contact invites',
+      description: 'Invite someone to add you as a contact, and to sign up if they have no account.',
+      state: commandState(NODES.createContactInvite),
+      enable: 'modules_enabled = { …, "invites", "invites_adhoc" }',
+    },
+    {
+      id: 'module-list',
+      label: 'Module list',
+      description: 'Lets Invite Desk see which modules the server runs.',
+      state: commandState(NODES.listModules),
+      enable: 'modules_enabled = { …, "admin_adhoc" }',
+    },
+    {
+      id: 'user-admin',
+      label: 'Account actions',
+      description: 'Delete a spam account and end its sessions.',
+      state: commandState(NODES.deleteUser),
+      enable: 'modules_enabled = { …, "admin_adhoc" }',
+    },
+    {
+      id: 'watch-registrations',
+      label: 'Sign-up notices',
+      description: 'A message to admins for every new account (mod_watchregistrations).',
+      state: moduleState('watchregistrations'),
+      enable: 'modules_enabled = { …, "watchregistrations" }',
+    },
+    {
+      id: 'invite-desk',
+      label: 'Invite Desk module',
+      description: 'Registration switch, invite options, the invite ledger, revocation and sign-up history (mod_invite_desk).',
+      state: moduleState('invite_desk'),
+      enable: 'plugin_paths = { "/path/to/invite-desk/prosody" }\nmodules_enabled = { …, "invite_desk" }',
+    },
+  ];
+}

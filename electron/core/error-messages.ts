@@ -1,0 +1,80 @@
+import { AdminError } from '../../common/errors';
+
+export interface ConnectContext {
+  account: string;
+  domain: string;
+  /** `host:port` actually dialled. */
+  address: string;
+}
+
+interface ErrorLike {
+  name?: string;
+  code?: string;
+  condition?: string;
+  text?: string;
+  message?: string;
+}
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  ENOTFOUND: 'the name does not resolve',
+  EAI_AGAIN: 'the name could not be looked up',
+  ETIMEDOUT: 'the connection timed out',
+  EPIPE: 'the connection was closed',
+};
+
+/** Turns whatever failed during sign-in into an error an admin can act on. */
+export function describeConnectError(error: unknown, ctx: ConnectContext): AdminError {
+  if (error instanceof AdminError) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
+
+  if (e.name === 'SASLError') {
+    if (e.condition === 'not-authorized' || e.condition === 'invalid-authzid' || e.condition === 'credentials-expired') {
+      return new AdminError('auth-failed', `The server did not accept the password for ${ctx.account}. Check the account and the password, then try again.`);
+    }
+    if (e.condition === 'account-disabled') {
+      return new AdminError('auth-failed', `The account ${ctx.account} is disabled on the server. Re-enable it with prosodyctl, or sign in with another admin account.`);
+    }
+    return new AdminError('auth-failed', `Sign-in failed (${e.condition ?? 'unknown reason'}). Check the account and the password, then try again.`);
+  }
+  if (e.name === 'TimeoutError') {
+    return new AdminError('timeout', `${ctx.address} did not answer in time. Check that the address is right, that Prosody is running, and that no firewall drops the connection.`);
+  }
+  if (e.name === 'StreamError') {
+    if (e.condition === 'host-unknown') {
+      return new AdminError('invalid-input', `The server at ${ctx.address} does not serve ${ctx.domain}. Check the account's domain, or the server address.`);
+    }
+    return new AdminError('server-error', `The server closed the connection (${e.condition ?? 'stream error'}${e.text ? `: ${e.text}` : ''}). Check the server log.`);
+  }
+  if (typeof e.code === 'string' && e.code in NETWORK_CODES) {
+    return new AdminError(
+      'unreachable',
+      `Could not reach ${ctx.address}: ${NETWORK_CODES[e.code]}. Check the server address and port, that Prosody is running, and that the port is open.`,
+      { code: e.code },
+    );
+  }
+  if (typeof e.code === 'string' && e.code.startsWith('ERR_SSL')) {
+    return new AdminError('server-error', `The TLS handshake with ${ctx.address} failed (${e.code}). Check the server's TLS settings.`);
+  }
+  return new AdminError('server-error', `Connecting to ${ctx.address} failed: ${e.message ?? 'unknown error'}.`);
+}
+
+/** An error from an iq sent on an open session, in an admin's words. */
+export function describeRequestError(error: unknown, what: string): AdminError {
+  if (error instanceof AdminError) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
+  if (e.name === 'TimeoutError') return new AdminError('timeout', `The server did not answer while ${what}. Try again; if it keeps happening, reconnect.`);
+  if (e.name === 'StanzaError') {
+    if (e.condition === 'forbidden' || e.condition === 'not-authorized') {
+      return new AdminError('not-admin', `The server does not allow this account to do this (${what}). Sign in with an admin account.`);
+    }
+    if (e.condition === 'service-unavailable' || e.condition === 'feature-not-implemented' || e.condition === 'item-not-found') {
+      return new AdminError('feature-missing', `The server does not offer this (${what}). See the server overview for the module that enables it.`);
+    }
+    return new AdminError('server-error', `The server refused while ${what} (${e.condition ?? 'error'}${e.text ? `: ${e.text}` : ''}).`);
+  }
+  return new AdminError('server-error', `Something went wrong while ${what}: ${e.message ?? 'unknown error'}.`);
+}

@@ -1,0 +1,111 @@
+import { Client, jid } from '@xmpp/client-core';
+import xml from '@xmpp/xml';
+import { promise } from '@xmpp/events';
+import tcp from '@xmpp/tcp';
+import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
+import createMiddleware, { type Middleware } from '@xmpp/middleware';
+import createStreamFeatures from '@xmpp/stream-features';
+import createIqCaller, { type IqCaller } from '@xmpp/iq/caller.js';
+import createIqCallee from '@xmpp/iq/callee.js';
+import sasl from '@xmpp/sasl';
+import scramSha1 from '@xmpp/sasl-scram-sha-1';
+import plain from '@xmpp/sasl-plain';
+import resourceBinding from '@xmpp/resource-binding';
+import SASLFactory from 'saslmechanisms';
+import { AdminError } from '../../../common/errors';
+import { TrustCheckingTlsSocket, type TlsTrust } from './tls-trust';
+
+const NS_STARTTLS = 'urn:ietf:params:xml:ns:xmpp-tls';
+
+export interface XmppClientOptions {
+  host: string;
+  port: number;
+  directTls: boolean;
+  domain: string;
+  username: string;
+  password: string;
+  resource: string;
+  trustedFingerprint?: string;
+  /** How long the stream may take to open or close. */
+  streamTimeoutMs: number;
+}
+
+export interface XmppClient {
+  entity: Client;
+  iqCaller: IqCaller;
+  middleware: Middleware;
+}
+
+/**
+ * Builds an xmpp.js client from its parts, as `@xmpp/client` does, with two
+ * differences that matter to an admin tool: TLS goes through
+ * `TrustCheckingTlsSocket` (so self-signed servers can be trusted by
+ * fingerprint, and nothing else), and credentials are never sent over a
+ * stream that is not encrypted.
+ */
+export function createXmppClient(options: XmppClientOptions): XmppClient {
+  const trust: TlsTrust = { domain: options.domain };
+  if (options.trustedFingerprint !== undefined) trust.trustedFingerprint = options.trustedFingerprint;
+
+  const scheme = options.directTls ? 'xmpps' : 'xmpp';
+  const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
+  const entity = new Client({
+    service: `${scheme}://${host}:${options.port}`,
+    domain: options.domain,
+    timeout: options.streamTimeoutMs,
+  });
+  entity.jid = jid(options.username, options.domain);
+
+  tcp({ entity });
+  entity.transports.push(trustCheckingTlsTransport(trust));
+
+  const middleware = createMiddleware({ entity });
+  const streamFeatures = createStreamFeatures({ middleware });
+  const iqCaller = createIqCaller({ entity, middleware });
+  const iqCallee = createIqCallee({ entity, middleware });
+  iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
+
+  // Stream features: order matters and defines priority.
+  streamFeatures.use('starttls', NS_STARTTLS, async ({ entity: connection }) => {
+    const reply = await connection.sendReceive(xml('starttls', { xmlns: NS_STARTTLS }));
+    if (!reply.is('proceed', NS_STARTTLS)) {
+      throw new AdminError('server-error', `${options.domain} refused to start TLS. Check the server's certificate configuration.`);
+    }
+    const secure = new TrustCheckingTlsSocket(trust);
+    secure.connect({ socket: connection.socket as unknown as import('node:net').Socket });
+    await promise(secure, 'connect');
+    connection._attachSocket(secure);
+    await connection.restart();
+  });
+
+  const saslFactory = new SASLFactory();
+  scramSha1(saslFactory);
+  plain(saslFactory);
+  sasl({ streamFeatures, saslFactory }, async (authenticate, mechanisms, _fast, connection) => {
+    if (!connection.isSecure()) {
+      throw new AdminError(
+        'server-error',
+        `${options.domain} did not offer an encrypted connection, so Invite Desk did not send your credentials. ` +
+          'Enable TLS on the server (certificates and c2s_require_encryption = true) and try again.',
+      );
+    }
+    const mechanism = mechanisms[0];
+    if (mechanism === undefined) throw new AdminError('server-error', `${options.domain} offers no sign-in method Invite Desk supports.`);
+    await authenticate({ username: options.username, password: options.password }, mechanism);
+  });
+  resourceBinding({ iqCaller, streamFeatures }, options.resource);
+
+  return { entity, iqCaller, middleware };
+}
+
+/** The xmpps:// transport of xmpp.js, with its socket swapped for one bound to this profile's trust. */
+function trustCheckingTlsTransport(trust: TlsTrust): unknown {
+  class BoundSocket extends TrustCheckingTlsSocket {
+    constructor() {
+      super(trust);
+    }
+  }
+  class TrustCheckingConnectionTLS extends ConnectionTLS {}
+  TrustCheckingConnectionTLS.prototype.Socket = BoundSocket;
+  return TrustCheckingConnectionTLS;
+}

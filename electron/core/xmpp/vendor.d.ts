@@ -1,0 +1,170 @@
+/**
+ * Types for the parts of xmpp.js (plain JavaScript) that `client.ts` composes.
+ * Only `electron/core/xmpp` imports these modules; everything else sees DTOs.
+ */
+declare module '@xmpp/xml' {
+  export class Element {
+    name: string;
+    attrs: Record<string, string | undefined>;
+    children: (Element | string)[];
+    constructor(name: string, attrs?: Record<string, string | undefined>);
+    getChild(name: string, xmlns?: string): Element | undefined;
+    getChildren(name: string, xmlns?: string): Element[];
+    getChildElements(): Element[];
+    getChildText(name: string, xmlns?: string): string | null;
+    getNS(): string | undefined;
+    is(name: string, xmlns?: string): boolean;
+    text(): string;
+    toString(): string;
+  }
+  type Child = Element | string | null | undefined | false | Child[];
+  export default function xml(name: string, attrs?: Record<string, string | undefined> | string | null, ...children: Child[]): Element;
+}
+
+declare module '@xmpp/events' {
+  import { EventEmitter } from 'node:events';
+  export { EventEmitter };
+  export function promise<T = unknown>(target: EventEmitter, event: string, rejectEvent?: string | null, timeout?: number): Promise<T>;
+}
+
+declare module '@xmpp/jid' {
+  export interface JID {
+    local: string;
+    domain: string;
+    resource: string;
+    bare(): JID;
+    toString(): string;
+  }
+  export default function jid(local: string, domain?: string, resource?: string): JID;
+}
+
+declare module '@xmpp/client-core' {
+  import { EventEmitter } from 'node:events';
+  import type { Element } from '@xmpp/xml';
+  import type { JID } from '@xmpp/jid';
+  export type Status =
+    | 'offline'
+    | 'connecting'
+    | 'connect'
+    | 'opening'
+    | 'open'
+    | 'online'
+    | 'closing'
+    | 'close'
+    | 'disconnecting'
+    | 'disconnect';
+  export interface SocketLike extends EventEmitter {
+    secure?: boolean;
+    connect(options: object): void;
+    end(): void;
+    write(data: string, callback: (error?: Error | null) => void): void;
+  }
+  export class Client extends EventEmitter {
+    constructor(options: { service: string; domain: string; lang?: string; timeout?: number });
+    jid: JID | null;
+    status: Status;
+    socket: SocketLike | null;
+    options: { service: string; domain: string };
+    transports: unknown[];
+    start(): Promise<JID>;
+    stop(): Promise<unknown>;
+    disconnect(): Promise<unknown>;
+    restart(): Promise<unknown>;
+    send(element: Element): Promise<void>;
+    sendReceive(element: Element, timeout?: number): Promise<Element>;
+    isSecure(): boolean;
+    _attachSocket(socket: SocketLike): void;
+  }
+  export { default as jid } from '@xmpp/jid';
+}
+
+declare module '@xmpp/tcp' {
+  const ConnectionTCP: unknown;
+  export default function tcp(deps: { entity: import('@xmpp/client-core').Client }): void;
+  export { ConnectionTCP };
+}
+
+declare module '@xmpp/tls/lib/Connection.js' {
+  // A class whose prototype carries the Socket used for xmpps:// services.
+  export default class ConnectionTLS {
+    Socket: unknown;
+    socketParameters(service: string): { port: number; host: string } | undefined;
+  }
+}
+
+declare module '@xmpp/middleware' {
+  import type { Client } from '@xmpp/client-core';
+  import type { Element } from '@xmpp/xml';
+  export interface IncomingContext {
+    stanza: Element;
+    entity: Client;
+    from: unknown;
+    type: string;
+    name: string;
+    id: string;
+  }
+  export type Next = () => Promise<unknown>;
+  export interface Middleware {
+    use(fn: (ctx: IncomingContext, next: Next) => unknown): void;
+  }
+  export default function middleware(deps: { entity: Client }): Middleware;
+}
+
+declare module '@xmpp/stream-features' {
+  import type { Middleware, IncomingContext, Next } from '@xmpp/middleware';
+  import type { Element } from '@xmpp/xml';
+  export interface StreamFeatures {
+    use(name: string, xmlns: string, handler: (ctx: IncomingContext, next: Next, feature: Element) => unknown): void;
+  }
+  export default function streamFeatures(deps: { middleware: Middleware }): StreamFeatures;
+}
+
+declare module '@xmpp/iq/caller.js' {
+  import type { Client } from '@xmpp/client-core';
+  import type { Middleware } from '@xmpp/middleware';
+  import type { Element } from '@xmpp/xml';
+  export interface IqCaller {
+    request(stanza: Element, timeout?: number): Promise<Element>;
+  }
+  export default function iqCaller(deps: { entity: Client; middleware: Middleware }): IqCaller;
+}
+
+declare module '@xmpp/iq/callee.js' {
+  import type { Client } from '@xmpp/client-core';
+  import type { Middleware } from '@xmpp/middleware';
+  export interface IqCallee {
+    get(ns: string, name: string, handler: () => object): void;
+  }
+  export default function iqCallee(deps: { entity: Client; middleware: Middleware }): IqCallee;
+}
+
+declare module 'saslmechanisms' {
+  export default class SASLFactory {
+    use(mechanism: unknown): this;
+  }
+}
+
+declare module '@xmpp/sasl' {
+  import type { Client } from '@xmpp/client-core';
+  import type { StreamFeatures } from '@xmpp/stream-features';
+  import type SASLFactory from 'saslmechanisms';
+  export type Authenticate = (credentials: { username: string; password: string }, mechanism: string) => Promise<void>;
+  export default function sasl(
+    deps: { streamFeatures: StreamFeatures; saslFactory: SASLFactory },
+    onAuthenticate: (authenticate: Authenticate, mechanisms: string[], fast: null, entity: Client) => Promise<void>,
+  ): void;
+}
+
+declare module '@xmpp/sasl-scram-sha-1' {
+  export default function scramSha1(factory: import('saslmechanisms').default): void;
+}
+
+declare module '@xmpp/sasl-plain' {
+  export default function plain(factory: import('saslmechanisms').default): void;
+}
+
+declare module '@xmpp/resource-binding' {
+  import type { IqCaller } from '@xmpp/iq/caller.js';
+  import type { StreamFeatures } from '@xmpp/stream-features';
+  export default function resourceBinding(deps: { iqCaller: IqCaller; streamFeatures: StreamFeatures }, resource?: string): void;
+}

@@ -1,0 +1,246 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, mkdir, writeFile, readFile, rm } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * A real Prosody on 127.0.0.1 with a throwaway config, data folder,
+ * self-signed certificate and free ports. Used by the integration and e2e
+ * tests, the sandbox script and the demo.
+ */
+
+const run = promisify(execFile);
+
+export interface Account {
+  username: string;
+  password: string;
+}
+
+/** What Debian's default config loads for invites and administration, plus sign-up notices. */
+export const STOCK_MODULES = [
+  'admin_adhoc',
+  'invites',
+  'invites_adhoc',
+  'invites_register',
+  'register',
+  'watchregistrations',
+] as const;
+
+/** Needed for any client session at all. */
+const BASE_MODULES = ['roster', 'saslauth', 'tls', 'disco', 'ping', 'adhoc', 'version'];
+
+/** Where mod_invite_desk lives, for a `plugin_paths` entry. */
+export const PROJECT_PLUGIN_PATH = resolve(import.meta.dirname, '../../prosody');
+
+export interface ProsodyOptions {
+  domain?: string;
+  admins?: Account[];
+  users?: Account[];
+  /** Modules on top of the base set that every session needs. Defaults to STOCK_MODULES. */
+  modules?: readonly string[];
+  pluginPaths?: string[];
+  /** Extra global config lines, appended verbatim. */
+  extraConfig?: string;
+}
+
+export interface ProsodyServer {
+  readonly domain: string;
+  readonly host: '127.0.0.1';
+  /** STARTTLS port. */
+  readonly c2sPort: number;
+  /** Direct TLS (XEP-0368) port. */
+  readonly directTlsPort: number;
+  readonly httpPort: number;
+  readonly dir: string;
+  readonly configPath: string;
+  /** SHA-256 fingerprint of the certificate it serves now. */
+  certificateFingerprint(): string;
+  admins: Account[];
+  users: Account[];
+  adminJid(index?: number): string;
+  register(account: Account): Promise<void>;
+  /** Issues a new self-signed certificate and restarts, as after a renewal. */
+  replaceCertificate(): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  log(): Promise<string>;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function isProsodyInstalled(): Promise<boolean> {
+  try {
+    await run('prosodyctl', ['about'], { timeout: 20_000 });
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+function luaString(value: string): string {
+  return JSON.stringify(value);
+}
+
+function luaList(values: readonly (string | number)[]): string {
+  return `{ ${values.map((v) => (typeof v === 'number' ? String(v) : luaString(v))).join(', ')} }`;
+}
+
+async function makeCertificate(dir: string, domain: string): Promise<string> {
+  const crt = join(dir, `${domain}.crt`);
+  await run('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30',
+    '-keyout', join(dir, `${domain}.key`), '-out', crt,
+    '-subj', `/CN=${domain}`, '-addext', `subjectAltName=DNS:${domain}`,
+  ]);
+  return new X509Certificate(await readFile(crt)).fingerprint256;
+}
+
+function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolveReady, reject) => {
+    const attempt = (): void => {
+      if (child.exitCode !== null) {
+        reject(new Error(`prosody exited with code ${child.exitCode} before listening`));
+        return;
+      }
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolveReady();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`prosody did not listen on ${port} within ${timeoutMs} ms`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyServer> {
+  const domain = options.domain ?? 'invite-desk.test';
+  const admins = options.admins ?? [{ username: 'admin', password: 'admin-password' }];
+  const users = options.users ?? [];
+  const modules = options.modules ?? STOCK_MODULES;
+
+  const dir = await mkdtemp(join(tmpdir(), 'invite-desk-prosody-'));
+  const certs = join(dir, 'certs');
+  const data = join(dir, 'data');
+  await mkdir(certs);
+  await mkdir(data);
+  let fingerprint = await makeCertificate(certs, domain);
+  const [c2sPort, directTlsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+  const configPath = join(dir, 'prosody.cfg.lua');
+  const config = [
+    process.getuid?.() === 0 ? 'run_as_root = true' : '',
+    'daemonize = false',
+    `data_path = ${luaString(data)}`,
+    `certificates = ${luaString(certs)}`,
+    `log = { { levels = { min = "info" }, to = "file", filename = ${luaString(join(dir, 'prosody.log'))} } }`,
+    'interfaces = { "127.0.0.1" }',
+    'local_interfaces = { "127.0.0.1" }',
+    `c2s_ports = { ${c2sPort} }`,
+    `c2s_direct_tls_ports = { ${directTlsPort} }`,
+    'http_interfaces = { "127.0.0.1" }',
+    `http_ports = { ${httpPort} }`,
+    'https_ports = { }',
+    'modules_disabled = { "s2s" }',
+    'c2s_require_encryption = true',
+    'authentication = "internal_hashed"',
+    'storage = "internal"',
+    `admins = ${luaList(admins.map((a) => `${a.username}@${domain}`))}`,
+    `plugin_paths = ${luaList(options.pluginPaths ?? [])}`,
+    `modules_enabled = ${luaList([...BASE_MODULES, ...modules])}`,
+    options.extraConfig ?? '',
+    `VirtualHost ${luaString(domain)}`,
+    '',
+  ].join('\n');
+  await writeFile(configPath, config);
+
+  const prosodyctl = (...args: string[]): Promise<unknown> =>
+    run('prosodyctl', ['--config', configPath, ...args], { timeout: 30_000 });
+
+  const register = async (account: Account): Promise<void> => {
+    await prosodyctl('register', account.username, domain, account.password);
+  };
+  await Promise.all([...admins, ...users].map(register));
+
+  let child: ChildProcess | null = null;
+  const launch = async (): Promise<void> => {
+    const proc = spawn('prosody', ['--config', configPath, '-F'], { stdio: 'ignore' });
+    child = proc;
+    running.add(proc);
+    proc.once('exit', () => running.delete(proc));
+    await waitForPort(c2sPort, proc, 20_000);
+    await waitForPort(directTlsPort, proc, 20_000);
+  };
+  const halt = async (): Promise<void> => {
+    const proc = child;
+    child = null;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise<void>((done) => proc.once('exit', () => done()));
+    proc.kill('SIGTERM');
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(killer);
+  };
+
+  const readLog = (): Promise<string> => readFile(join(dir, 'prosody.log'), 'utf8').catch(() => '');
+  try {
+    await launch();
+  } catch (error) {
+    const log = await readLog();
+    await halt();
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`${(error as Error).message}\n--- prosody log ---\n${log}`);
+  }
+
+  return {
+    domain,
+    host: '127.0.0.1',
+    c2sPort,
+    directTlsPort,
+    httpPort,
+    dir,
+    configPath,
+    admins,
+    users,
+    certificateFingerprint: () => fingerprint,
+    adminJid: (index = 0) => `${admins[index]?.username}@${domain}`,
+    register,
+    async replaceCertificate() {
+      fingerprint = await makeCertificate(certs, domain);
+      await halt();
+      await launch();
+    },
+    async restart() {
+      await halt();
+      await launch();
+    },
+    async stop() {
+      await halt();
+      if (!process.env.INVITE_DESK_KEEP_SERVERS) await rm(dir, { recursive: true, force: true });
+    },
+    log: readLog,
+  };
+}
