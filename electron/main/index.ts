@@ -1,0 +1,103 @@
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { join, normalize, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AdminService } from '../core/admin-service';
+import { JsonFileProfileStore } from '../core/settings/profile-store';
+import { registerAdminIpc } from './ipc';
+
+/**
+ * Electron host. Kept thin on purpose: everything it wires together is plain
+ * Node code that is tested outside Electron.
+ */
+const APP_SCHEME = 'app';
+const APP_ORIGIN = `${APP_SCHEME}://invite-desk`;
+const rendererDir = join(import.meta.dirname, '../renderer');
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+if (process.env.INVITE_DESK_HOME) app.setPath('userData', process.env.INVITE_DESK_HOME);
+if (!app.requestSingleInstanceLock()) app.quit();
+
+const isOurPage = (url: string): boolean => {
+  try {
+    return new URL(url).origin === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+};
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, (request) => {
+    const { pathname } = new URL(request.url);
+    const file = normalize(join(rendererDir, decodeURIComponent(pathname) === '/' ? 'index.html' : decodeURIComponent(pathname)));
+    if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+}
+
+function createWindow(service: AdminService): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1100,
+    height: 760,
+    minWidth: 720,
+    minHeight: 520,
+    show: false,
+    title: 'Invite Desk',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    openExternally(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isOurPage(url)) event.preventDefault();
+  });
+
+  let ready = false;
+  const ipc = registerAdminIpc(ipcMain, service, isOurPage, {
+    send: (channel, ...args) => {
+      if (!window.isDestroyed()) window.webContents.send(channel, ...args);
+    },
+    isReady: () => ready && !window.isDestroyed(),
+  });
+  window.webContents.on('did-start-loading', () => {
+    ready = false;
+  });
+  window.webContents.on('did-finish-load', () => {
+    ready = true;
+    ipc.flushEvents();
+  });
+  window.on('closed', () => ipc.dispose());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+function openExternally(url: string): void {
+  try {
+    if (new URL(url).protocol === 'https:') void shell.openExternal(url);
+  } catch {
+    // Not a URL: nothing to open.
+  }
+}
+
+void app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  serveRenderer();
+  const service = new AdminService({ profiles: new JsonFileProfileStore(join(app.getPath('userData'), 'profiles.json')) });
+  let window = createWindow(service);
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) window = createWindow(service);
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => {
+    void service.shutdown().finally(() => app.quit());
+  });
+});

@@ -1,0 +1,214 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AdminApi } from '../../common/api';
+import { ADMIN_EVENTS } from '../../common/contract';
+import { createCallDispatcher } from '../core/call-dispatcher';
+import { PREVIEW_API_PATH, parseClientMessage, type ServerMessage } from '../../common/preview-protocol';
+
+/**
+ * The browser-preview host: the built renderer and the same `AdminApi` over a
+ * WebSocket, on 127.0.0.1 only. A random token per run (handed over once in
+ * the printed URL, then kept in an HttpOnly cookie), a Host check against DNS
+ * rebinding and an Origin check on the socket keep other pages and other
+ * local users out.
+ */
+
+export interface PreviewServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  rendererDir: string;
+  api: AdminApi;
+  token?: string;
+}
+
+export interface PreviewServer {
+  port: number;
+  token: string;
+  /** The address to open: carries the token. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'invite_desk_session';
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+function sameSecret(given: string | undefined, token: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieToken(request: IncomingMessage): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === COOKIE) return value.join('=');
+  }
+  return undefined;
+}
+
+export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const dispatch = createCallDispatcher(options.api);
+  let port = 0;
+
+  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
+  const hostAllowed = (request: IncomingMessage): boolean => allowedHosts().includes(request.headers.host ?? '');
+  const requestUrl = (request: IncomingMessage): URL => new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+  const authorised = (request: IncomingMessage): boolean =>
+    sameSecret(cookieToken(request), token) || sameSecret(requestUrl(request).searchParams.get('token') ?? undefined, token);
+
+  const securityHeaders = (): Record<string, string> => ({
+    'Content-Security-Policy': [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data: blob:",
+      "font-src 'self'",
+      `connect-src ${allowedHosts().map((h) => `ws://${h}`).join(' ')}`,
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  });
+
+  const refuse = (response: ServerResponse, status: number, text: string): void => {
+    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders() });
+    response.end(text);
+  };
+
+  const serveStatic = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = requestUrl(request);
+    if (url.searchParams.has('token')) {
+      // Trade the one-time token in the URL for a cookie, and drop it from the address bar.
+      response.writeHead(303, {
+        'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: '/',
+        ...securityHeaders(),
+      });
+      response.end();
+      return;
+    }
+    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    let file = join(options.rendererDir, relative === '' ? 'index.html' : relative);
+    if (!file.startsWith(options.rendererDir + sep) && file !== options.rendererDir) {
+      refuse(response, 404, 'Not found');
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      // Client-side routes fall back to the app shell; missing assets do not.
+      if (extname(file) !== '') {
+        refuse(response, 404, 'Not found');
+        return;
+      }
+      file = join(options.rendererDir, 'index.html');
+      body = await readFile(file);
+    }
+    response.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...securityHeaders() });
+    response.end(request.method === 'HEAD' ? undefined : body);
+  };
+
+  const http = createServer((request, response) => {
+    if (!hostAllowed(request)) {
+      refuse(response, 421, 'This address is not served here.');
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      refuse(response, 405, 'Method not allowed');
+      return;
+    }
+    if (!authorised(request)) {
+      refuse(response, 403, 'Open the address that "npm run preview" printed: it carries the access token for this run.');
+      return;
+    }
+    serveStatic(request, response).catch(() => refuse(response, 500, 'The app files could not be read. Run "npm run build" and start the preview again.'));
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const clients = new Set<WebSocket>();
+
+  const rejectUpgrade = (socket: Duplex, status: number, text: string): void => {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
+  http.on('upgrade', (request, socket, head) => {
+    if (requestUrl(request).pathname !== PREVIEW_API_PATH || !hostAllowed(request)) {
+      rejectUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    if (!allowedOrigins().includes(request.headers.origin ?? '')) {
+      rejectUpgrade(socket, 403, 'Forbidden');
+      return;
+    }
+    if (!authorised(request)) {
+      rejectUpgrade(socket, 401, 'Unauthorized');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+      ws.on('message', (data, isBinary) => {
+        const message = isBinary ? null : parseClientMessage(data.toString());
+        if (!message) {
+          ws.close(1003, 'Unsupported message');
+          return;
+        }
+        void dispatch(message.method, message.args).then((envelope) => send(ws, { id: message.id, ...envelope }));
+      });
+    });
+  });
+
+  const send = (ws: WebSocket, message: ServerMessage): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const unsubscribers = ADMIN_EVENTS.map((event) =>
+    options.api.on(event, (payload) => {
+      for (const ws of clients) send(ws, { event, payload });
+    }),
+  );
+
+  await new Promise<void>((resolveListen, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, '127.0.0.1', () => {
+      const address = http.address();
+      port = typeof address === 'object' && address ? address.port : 0;
+      resolveListen();
+    });
+  });
+
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    async close() {
+      for (const off of unsubscribers) off();
+      for (const ws of clients) ws.close(1001, 'Server stopping');
+      sockets.close();
+      http.closeAllConnections();
+      await new Promise<void>((done) => http.close(() => done()));
+    },
+  };
+}

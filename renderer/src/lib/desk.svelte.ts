@@ -1,0 +1,81 @@
+import type { AdminApi, ConnectionStatus, ServerInfo, ServerProfile } from '../../../common/api';
+import { toAdminErrorShape, type AdminErrorShape } from '../../../common/errors';
+
+/**
+ * The UI's state: saved servers, each one's connection status and, when
+ * online, what it offers. Fed by AdminApi calls and its events only.
+ */
+export class Desk {
+  profiles = $state<ServerProfile[]>([]);
+  statuses = $state<Record<string, ConnectionStatus>>({});
+  infos = $state<Record<string, ServerInfo>>({});
+  /** The server shown in the main pane; null shows the form for a new one. */
+  selectedId = $state<string | null>(null);
+  loading = $state(true);
+  loadError = $state<AdminErrorShape | null>(null);
+
+  readonly api: AdminApi;
+
+  constructor(api: AdminApi) {
+    this.api = api;
+  }
+
+  get selectedProfile(): ServerProfile | undefined {
+    return this.profiles.find((p) => p.id === this.selectedId);
+  }
+
+  async start(): Promise<void> {
+    this.api.on('connection-status', (status) => this.applyStatus(status));
+    try {
+      const [profiles, statuses] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses()]);
+      this.profiles = profiles;
+      for (const status of statuses) this.applyStatus(status);
+      // A session may already be up (a reloaded window, or the demo connected before the UI opened).
+      await Promise.all(statuses.filter((s) => s.state === 'online').map((s) => this.refreshInfo(s.serverId)));
+      this.selectedId = profiles[0]?.id ?? null;
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = toAdminErrorShape(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Signs in; on failure throws the AdminErrorShape for the form to show. */
+  async connect(profile: ServerProfile, password: string): Promise<ServerInfo> {
+    try {
+      const info = await this.api.connect({ profile, password });
+      this.infos[profile.id] = info;
+      this.profiles = await this.api.listProfiles();
+      this.selectedId = profile.id;
+      return info;
+    } catch (error) {
+      throw toAdminErrorShape(error);
+    }
+  }
+
+  async disconnect(serverId: string): Promise<void> {
+    await this.api.disconnect(serverId);
+  }
+
+  async remove(serverId: string): Promise<void> {
+    await this.api.removeProfile(serverId);
+    this.profiles = this.profiles.filter((p) => p.id !== serverId);
+    delete this.statuses[serverId];
+    delete this.infos[serverId];
+    this.selectedId = this.profiles[0]?.id ?? null;
+  }
+
+  private async refreshInfo(serverId: string): Promise<void> {
+    try {
+      this.infos[serverId] = await this.api.serverInfo(serverId);
+    } catch {
+      delete this.infos[serverId];
+    }
+  }
+
+  private applyStatus(status: ConnectionStatus): void {
+    this.statuses[status.serverId] = status;
+    if (status.state !== 'online') delete this.infos[status.serverId];
+  }
+}
