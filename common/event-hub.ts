@@ -10,9 +10,9 @@ export function createEventHub<Events>(onListenerError?: (error: unknown) => voi
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (payload: never) => void);
+      set.add(listener);
       return () => {
-        set.delete(listener as (payload: never) => void);
+        set.delete(listener);
       };
     },
     emit(event, payload) {

@@ -5,7 +5,7 @@ import { runPreview, stopOnSignals } from '../electron/preview/run';
 try {
   const home = inviteDeskHome();
   const preview = await runPreview({ home, port: previewPort() });
-  stopOnSignals(preview.stop);
+  stopOnSignals(() => preview.stop());
   console.log(`Invite Desk preview is running. Settings: ${home}`);
   console.log('Open this address in your browser (it carries this run\'s access token):');
   console.log(preview.server.url);

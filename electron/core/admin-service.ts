@@ -52,14 +52,14 @@ export class AdminService implements AdminApi {
     if (session && session.state !== 'offline') await session.close();
   }
 
-  async serverInfo(serverId: string): Promise<ServerInfo> {
+  serverInfo(serverId: string): Promise<ServerInfo> {
     const info = this.sessions.get(serverId)?.info;
-    if (!info) throw new AdminError('not-connected', 'This server is not connected. Connect to it to see what it offers.');
-    return info;
+    if (!info) return Promise.reject(new AdminError('not-connected', 'This server is not connected. Connect to it to see what it offers.'));
+    return Promise.resolve(info);
   }
 
-  async connectionStatuses(): Promise<ConnectionStatus[]> {
-    return [...this.sessions.values()].map((s) => s.status);
+  connectionStatuses(): Promise<ConnectionStatus[]> {
+    return Promise.resolve([...this.sessions.values()].map((s) => s.status));
   }
 
   /** Ends every session, for when the host shuts down. */

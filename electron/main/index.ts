@@ -4,27 +4,18 @@ import { pathToFileURL } from 'node:url';
 import { AdminService } from '../core/admin-service';
 import { JsonFileProfileStore } from '../core/settings/profile-store';
 import { registerAdminIpc } from './ipc';
+import { APP_ENTRY_URL, APP_SCHEME, isAppUrl } from './app-origin';
 
 /**
  * Electron host. Kept thin on purpose: everything it wires together is plain
  * Node code that is tested outside Electron.
  */
-const APP_SCHEME = 'app';
-const APP_ORIGIN = `${APP_SCHEME}://invite-desk`;
 const rendererDir = join(import.meta.dirname, '../renderer');
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 if (process.env.INVITE_DESK_HOME) app.setPath('userData', process.env.INVITE_DESK_HOME);
 if (!app.requestSingleInstanceLock()) app.quit();
-
-const isOurPage = (url: string): boolean => {
-  try {
-    return new URL(url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
-};
 
 function serveRenderer(): void {
   protocol.handle(APP_SCHEME, (request) => {
@@ -57,11 +48,11 @@ function createWindow(service: AdminService): BrowserWindow {
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event, url) => {
-    if (!isOurPage(url)) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
   });
 
   let ready = false;
-  const ipc = registerAdminIpc(ipcMain, service, isOurPage, {
+  const ipc = registerAdminIpc(ipcMain, service, isAppUrl, {
     send: (channel, ...args) => {
       if (!window.isDestroyed()) window.webContents.send(channel, ...args);
     },
@@ -75,7 +66,7 @@ function createWindow(service: AdminService): BrowserWindow {
     ipc.flushEvents();
   });
   window.on('closed', () => ipc.dispose());
-  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  void window.loadURL(APP_ENTRY_URL);
   return window;
 }
 

@@ -171,7 +171,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
       ws.on('message', (data, isBinary) => {
-        const message = isBinary ? null : parseClientMessage(data.toString());
+        const message = isBinary || !Buffer.isBuffer(data) ? null : parseClientMessage(data.toString('utf8'));
         if (!message) {
           ws.close(1003, 'Unsupported message');
           return;

@@ -212,7 +212,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     const log = await readLog();
     await halt();
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}\n--- prosody log ---\n${log}`);
+    throw new Error(`${(error as Error).message}\n--- prosody log ---\n${log}`, { cause: error });
   }
 
   return {

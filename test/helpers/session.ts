@@ -46,7 +46,7 @@ export async function expectAdminError(work: Promise<unknown>): Promise<AdminErr
     await work;
   } catch (error) {
     if (error instanceof AdminError) return error.toJSON();
-    throw new Error(`expected an AdminError, got ${String(error)}`);
+    throw new Error(`expected an AdminError, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected the call to fail, but it succeeded');
 }

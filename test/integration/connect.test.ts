@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import { STOCK_MODULES, freePort, startProsody, type ProsodyServer } from '../helpers/prosody';
+import { STOCK_MODULES, freePort } from '../helpers/prosody';
+import { prosodyFixture } from '../helpers/fixtures';
 import { createTestService, expectAdminError, profileFor } from '../helpers/session';
 import type { UntrustedCertificateDetail } from '../../common/errors';
 
@@ -8,21 +9,12 @@ const admin = { username: 'admin', password: 'admin-password' };
 const member = { username: 'member', password: 'member-password' };
 
 describe('connecting as an admin to a real Prosody', () => {
-  let alpha: ProsodyServer;
-  let beta: ProsodyServer;
-
-  beforeAll(async () => {
-    // Two servers that load different modules, so each must report its own.
-    [alpha, beta] = await Promise.all([
-      startProsody({ domain: 'alpha.test', admins: [admin], users: [member] }),
-      startProsody({ domain: 'beta.test', admins: [admin], modules: ['admin_adhoc'] }),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([alpha?.stop(), beta?.stop()]);
-  });
+  // Two servers that load different modules, so each must report its own.
+  const alphaServer = prosodyFixture({ domain: 'alpha.test', admins: [admin], users: [member] });
+  const betaServer = prosodyFixture({ domain: 'beta.test', admins: [admin], modules: ['admin_adhoc'] });
 
   it('lists the capabilities the server loads', async () => {
+    const alpha = alphaServer();
     const t = await createTestService();
     try {
       const info = await t.service.connect({ profile: profileFor(alpha, admin), password: admin.password });
@@ -52,6 +44,7 @@ describe('connecting as an admin to a real Prosody', () => {
   });
 
   it('saves the profile without the password once the server accepts it', async () => {
+    const alpha = alphaServer();
     const t = await createTestService();
     try {
       const profile = profileFor(alpha, admin);
@@ -66,6 +59,8 @@ describe('connecting as an admin to a real Prosody', () => {
   });
 
   it('keeps two servers connected at once, each with its own capabilities and status', async () => {
+    const alpha = alphaServer();
+    const beta = betaServer();
     const t = await createTestService();
     try {
       const a = profileFor(alpha, admin);
@@ -91,6 +86,7 @@ describe('connecting as an admin to a real Prosody', () => {
   });
 
   it('connects over direct TLS when the profile asks for it', async () => {
+    const alpha = alphaServer();
     const t = await createTestService();
     try {
       const profile = profileFor(alpha, admin, { address: `127.0.0.1:${alpha.directTlsPort}`, directTls: true });
@@ -102,6 +98,7 @@ describe('connecting as an admin to a real Prosody', () => {
   });
 
   it('refuses a wrong password with auth-failed and saves nothing', async () => {
+    const alpha = alphaServer();
     const t = await createTestService();
     try {
       const error = await expectAdminError(t.service.connect({ profile: profileFor(alpha, admin), password: 'not-the-password' }));
@@ -115,6 +112,7 @@ describe('connecting as an admin to a real Prosody', () => {
   });
 
   it('refuses an account that is not an admin with not-admin', async () => {
+    const alpha = alphaServer();
     const t = await createTestService();
     try {
       const error = await expectAdminError(t.service.connect({ profile: profileFor(alpha, member), password: member.password }));
@@ -126,6 +124,7 @@ describe('connecting as an admin to a real Prosody', () => {
   });
 
   it('reports a closed port as unreachable', async () => {
+    const alpha = alphaServer();
     const t = await createTestService();
     try {
       const port = await freePort();
@@ -139,15 +138,10 @@ describe('connecting as an admin to a real Prosody', () => {
 });
 
 describe('certificate trust', () => {
-  let server: ProsodyServer;
-  beforeAll(async () => {
-    server = await startProsody({ domain: 'selfsigned.test', admins: [admin], modules: ['admin_adhoc'] });
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const selfSignedServer = prosodyFixture({ domain: 'selfsigned.test', admins: [admin], modules: ['admin_adhoc'] });
 
   it('refuses an untrusted certificate, accepts it once trusted, and refuses a different one later', async () => {
+    const server = selfSignedServer();
     const t = await createTestService();
     try {
       const untrusted = profileFor(server, admin, { trustedFingerprint: undefined });

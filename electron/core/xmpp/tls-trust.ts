@@ -25,7 +25,7 @@ export function checkPeerTrust(socket: tls.TLSSocket, trust: TlsTrust): AdminErr
     issuer: describeName(cert.issuer),
     validFrom: new Date(cert.valid_from).toISOString(),
     validTo: new Date(cert.valid_to).toISOString(),
-    reason: String(socket.authorizationError ?? 'UNKNOWN'),
+    reason: String(socket.authorizationError),
   };
   if (trust.trustedFingerprint !== undefined) {
     detail.previouslyTrusted = trust.trustedFingerprint;

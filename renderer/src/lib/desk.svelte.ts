@@ -1,5 +1,6 @@
+import { SvelteMap } from 'svelte/reactivity';
 import type { AdminApi, ConnectionStatus, ServerInfo, ServerProfile } from '../../../common/api';
-import { toAdminErrorShape, type AdminErrorShape } from '../../../common/errors';
+import { AdminError, toAdminErrorShape, type AdminErrorShape } from '../../../common/errors';
 
 /**
  * The UI's state: saved servers, each one's connection status and, when
@@ -7,8 +8,8 @@ import { toAdminErrorShape, type AdminErrorShape } from '../../../common/errors'
  */
 export class Desk {
   profiles = $state<ServerProfile[]>([]);
-  statuses = $state<Record<string, ConnectionStatus>>({});
-  infos = $state<Record<string, ServerInfo>>({});
+  readonly statuses = new SvelteMap<string, ConnectionStatus>();
+  readonly infos = new SvelteMap<string, ServerInfo>();
   /** The server shown in the main pane; null shows the form for a new one. */
   selectedId = $state<string | null>(null);
   loading = $state(true);
@@ -41,16 +42,16 @@ export class Desk {
     }
   }
 
-  /** Signs in; on failure throws the AdminErrorShape for the form to show. */
+  /** Signs in; on failure throws an AdminError for the form to show. */
   async connect(profile: ServerProfile, password: string): Promise<ServerInfo> {
     try {
       const info = await this.api.connect({ profile, password });
-      this.infos[profile.id] = info;
+      this.infos.set(profile.id, info);
       this.profiles = await this.api.listProfiles();
       this.selectedId = profile.id;
       return info;
     } catch (error) {
-      throw toAdminErrorShape(error);
+      throw AdminError.from(toAdminErrorShape(error));
     }
   }
 
@@ -61,21 +62,21 @@ export class Desk {
   async remove(serverId: string): Promise<void> {
     await this.api.removeProfile(serverId);
     this.profiles = this.profiles.filter((p) => p.id !== serverId);
-    delete this.statuses[serverId];
-    delete this.infos[serverId];
+    this.statuses.delete(serverId);
+    this.infos.delete(serverId);
     this.selectedId = this.profiles[0]?.id ?? null;
   }
 
   private async refreshInfo(serverId: string): Promise<void> {
     try {
-      this.infos[serverId] = await this.api.serverInfo(serverId);
+      this.infos.set(serverId, await this.api.serverInfo(serverId));
     } catch {
-      delete this.infos[serverId];
+      this.infos.delete(serverId);
     }
   }
 
   private applyStatus(status: ConnectionStatus): void {
-    this.statuses[status.serverId] = status;
-    if (status.state !== 'online') delete this.infos[status.serverId];
+    this.statuses.set(status.serverId, status);
+    if (status.state !== 'online') this.infos.delete(status.serverId);
   }
 }
