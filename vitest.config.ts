@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
 import { resolve } from 'node:path';
 
 export default defineConfig({
@@ -13,8 +14,8 @@ export default defineConfig({
         },
       },
       {
-        plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
-        resolve: { conditions: ['browser'] },
+        // svelteTesting() adds the browser resolve condition and cleans up after each test.
+        plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), svelteTesting()],
         test: {
           name: 'component',
           include: ['test/component/**/*.test.ts'],

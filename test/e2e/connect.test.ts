@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { prosodyFixture } from '../helpers/fixtures';
+import { accessibilityViolations, collectPageErrors, launchChromium, screenshot } from '../helpers/browser';
+import { runPreview, type RunningPreview } from '../../electron/preview/run';
+
+const admin = { username: 'admin', password: 'admin-password' };
+
+describe('connecting from the browser preview', () => {
+  const prosody = prosodyFixture({ domain: 'e2e.test', admins: [admin] });
+  let preview: RunningPreview | undefined;
+  let browser: Browser | undefined;
+  let home = '';
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'invite-desk-e2e-'));
+    [preview, browser] = await Promise.all([runPreview({ home, port: 0 }), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await preview?.stop();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  async function openApp(colorScheme: 'light' | 'dark'): Promise<{ page: Page; errors: string[] }> {
+    if (!browser || !preview) throw new Error('the browser or the preview did not start');
+    const context = await browser.newContext({ colorScheme, viewport: { width: 1200, height: 820 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(preview.server.url);
+    return { page, errors };
+  }
+
+  it('fills the form, trusts the certificate and shows the server overview', async () => {
+    const server = prosody();
+    const { page, errors } = await openApp('light');
+    await expect.poll(() => page.getByRole('heading', { name: 'Connect to a server' }).isVisible()).toBe(true);
+    await screenshot(page, 'connect-empty-light');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // Submitting an empty form explains each problem instead of calling the server.
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => page.getByText('Enter the admin account as name@example.org.').isVisible()).toBe(true);
+    await screenshot(page, 'connect-invalid-light');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByLabel('Admin account').fill(`admin@${server.domain}`);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByLabel('Server address (optional)').fill(`127.0.0.1:${server.c2sPort}`);
+    await page.getByRole('button', { name: 'Connect' }).click();
+
+    const dialog = page.getByRole('dialog', { name: 'Trust this certificate?' });
+    await dialog.waitFor();
+    const shown = (await dialog.getByLabel('SHA-256 fingerprint').locator('code').innerText()).replace(/\s+/g, ':');
+    expect(shown).toBe(server.certificateFingerprint());
+    await screenshot(page, 'trust-dialog-light');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Trust and connect' }).click();
+
+    await page.getByRole('heading', { name: server.domain }).waitFor();
+    const available = page.getByRole('list', { name: 'Available features' });
+    await expect.poll(() => available.getByRole('heading', { name: 'Account invites' }).isVisible()).toBe(true);
+    const missing = page.getByRole('list', { name: 'Missing features' });
+    await expect.poll(() => missing.getByRole('heading', { name: 'Invite Desk module' }).isVisible()).toBe(true);
+    expect(await missing.locator('code').first().innerText()).toContain('"invite_desk"');
+    await expect.poll(() => page.getByRole('navigation', { name: 'Servers' }).getByText('Online').count()).toBe(1);
+    await screenshot(page, 'overview-light');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // The trusted fingerprint is stored with the profile; the password is not.
+    const stored = await readFile(join(home, 'profiles.json'), 'utf8');
+    expect(stored).toContain(server.certificateFingerprint());
+    expect(stored).not.toContain(admin.password);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the saved server after a reload, and a wrong password as a clear error, in dark mode', async () => {
+    const server = prosody();
+    const { page, errors } = await openApp('dark');
+    await page.getByRole('heading', { name: server.domain }).waitFor();
+    await screenshot(page, 'overview-dark');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.getByRole('heading', { name: `Sign in to ${server.domain}` }).waitFor();
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('did not accept the password');
+    await screenshot(page, 'connect-error-dark');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import ConnectForm from '../../renderer/src/components/ConnectForm.svelte';
+import type { ServerProfile } from '../../common/api';
+import { AdminError } from '../../common/errors';
+
+/** The form's only way out is the `connect` callback; this records what it was given. */
+function recorder(outcome: () => Promise<unknown>): { calls: [ServerProfile, string][]; connect: (p: ServerProfile, pw: string) => Promise<unknown> } {
+  const calls: [ServerProfile, string][] = [];
+  return {
+    calls,
+    connect: (profile, password) => {
+      calls.push([profile, password]);
+      return outcome();
+    },
+  };
+}
+
+describe('the connect form', () => {
+  it('explains each invalid field and does not call the server', async () => {
+    const { calls, connect } = recorder(() => Promise.resolve());
+    render(ConnectForm, { connect });
+    await fireEvent.input(screen.getByLabelText('Server address (optional)'), { target: { value: 'host:99999' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    expect(screen.getByText('Enter the admin account as name@example.org.')).toBeTruthy();
+    expect(screen.getByText("Enter the account's password.")).toBeTruthy();
+    expect(screen.getByText('Enter a host name or IP address, optionally followed by :port.')).toBeTruthy();
+    expect(screen.getByLabelText('Admin account').getAttribute('aria-invalid')).toBe('true');
+    expect(calls).toEqual([]);
+  });
+
+  it('sends a profile without empty optional fields, and the password separately', async () => {
+    const { calls, connect } = recorder(() => Promise.resolve());
+    render(ConnectForm, { connect });
+    await fireEvent.input(screen.getByLabelText('Admin account'), { target: { value: ' admin@example.org ' } });
+    await fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'secret' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    expect(calls).toHaveLength(1);
+    const [profile, password] = calls[0] ?? [];
+    expect(profile).toMatchObject({ jid: 'admin@example.org' });
+    expect(profile && Object.keys(profile).sort()).toEqual(['id', 'jid']);
+    expect(password).toBe('secret');
+  });
+
+  it('shows the admin-facing message of a failed sign-in', async () => {
+    const { connect } = recorder(() => Promise.reject(new AdminError('auth-failed', 'The server did not accept the password for admin@example.org.')));
+    render(ConnectForm, { connect });
+    await fireEvent.input(screen.getByLabelText('Admin account'), { target: { value: 'admin@example.org' } });
+    await fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'wrong' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('did not accept the password');
+  });
+
+  it('prefills a saved server and keeps its trusted fingerprint', async () => {
+    const saved: ServerProfile = { id: 'saved', jid: 'admin@example.org', address: '10.0.0.2:5222', trustedFingerprint: 'AB:'.repeat(31) + 'AB' };
+    const { calls, connect } = recorder(() => Promise.resolve());
+    render(ConnectForm, { profile: saved, connect });
+    expect(screen.getByRole('heading', { name: 'Sign in to example.org' })).toBeTruthy();
+    expect(screen.getByLabelText<HTMLInputElement>('Server address (optional)').value).toBe('10.0.0.2:5222');
+    await fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'pw' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    expect(calls[0]?.[0]).toEqual(saved);
+  });
+});
