@@ -3,8 +3,8 @@ import { connect as tlsConnect } from 'node:tls';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AdminService } from '../electron/core/admin-service';
-import { JsonFileProfileStore } from '../electron/core/settings/profile-store';
+import { createAdminService } from '../electron/core/admin-service';
+import { MemoryCredentialStore } from '../electron/core/settings/credential-store';
 import { freePort, startProsody } from '../test/helpers/prosody';
 
 /**
@@ -49,7 +49,7 @@ function refusedTcp(port: number): Promise<void> {
 
 const server = await startProsody({ domain: 'bench.test' });
 const home = await mkdtemp(join(tmpdir(), 'invite-desk-bench-'));
-const service = new AdminService({ profiles: new JsonFileProfileStore(join(home, 'profiles.json')) });
+const service = createAdminService(home, new MemoryCredentialStore());
 const admin = server.admins[0] ?? { username: 'admin', password: 'admin-password' };
 const profile = {
   id: 'bench',

@@ -16,20 +16,34 @@ export interface ServerProfile {
   directTls?: boolean;
   /** SHA-256 fingerprint of a certificate the admin chose to trust although the system does not. */
   trustedFingerprint?: string;
+  /**
+   * The server's `registration_notification` template, when it is not Prosody's
+   * default; how sign-up messages from mod_watchregistrations are read.
+   */
+  registrationTemplate?: string;
+}
+
+/** A saved server as listed: the profile, and whether it can sign in without asking for the password. */
+export interface SavedProfile extends ServerProfile {
+  hasSavedCredentials: boolean;
 }
 
 export interface ConnectRequest {
   profile: ServerProfile;
-  password: string;
+  /** Omit to sign in with the credentials saved for this profile. */
+  password?: string;
 }
 
-export type ConnectionState = 'connecting' | 'online' | 'offline';
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
 
 export interface ConnectionStatus {
   serverId: string;
   state: ConnectionState;
-  /** Why the session is offline, for the admin. */
+  /** Why the session is offline or reconnecting, for the admin. */
   reason?: string;
+  /** While reconnecting: which attempt comes next (1 for the first) and in how many milliseconds. */
+  attempt?: number;
+  retryInMs?: number;
 }
 
 export interface AdHocCommand {
@@ -69,9 +83,56 @@ export interface ServerInfo {
   capabilities: Capability[];
 }
 
+export type InviteKind = 'account' | 'contact';
+
+export interface Invite {
+  serverId: string;
+  kind: InviteKind;
+  /** The `xmpp:` URI an XMPP app opens. */
+  uri: string;
+  /** The web page for people without an XMPP app yet, when the server has one (mod_invites_page). */
+  landingUrl?: string;
+  /** The token inside the URI. */
+  token: string;
+  /** ISO 8601; absent when the invite never expires. */
+  expires?: string;
+  /** ISO 8601, as seen by the app. */
+  createdAt: string;
+}
+
+export interface CreateInvitesRequest {
+  serverId: string;
+  kind: InviteKind;
+  /** How many; 1 when omitted. */
+  count?: number;
+}
+
+/** A new account on a server. */
+export interface Registration {
+  serverId: string;
+  /** Stable for one sign-up, so the UI can drop repeats. */
+  id: string;
+  username: string;
+  jid: string;
+  ip?: string;
+  /** ISO 8601: when the server reported it (the original time for catch-up). */
+  time: string;
+  /** Where the app learnt of it. */
+  source: 'watchregistrations';
+  /** True when it happened while the app was offline and arrived on reconnect. */
+  catchUp: boolean;
+}
+
+export interface AccountRequest {
+  serverId: string;
+  /** The account, e.g. `spammer@example.org`. */
+  jid: string;
+}
+
 /** Events pushed from the backend, keyed by name. */
 export interface AdminEvents {
   'connection-status': ConnectionStatus;
+  registration: Registration;
 }
 
 export type AdminEventName = keyof AdminEvents;
@@ -79,7 +140,7 @@ export type AdminEventName = keyof AdminEvents;
 export type Unsubscribe = () => void;
 
 export interface AdminApi {
-  listProfiles(): Promise<ServerProfile[]>;
+  listProfiles(): Promise<SavedProfile[]>;
   removeProfile(serverId: string): Promise<void>;
   /** Signs in, checks the account is an admin of the host, probes it, and saves the profile. */
   connect(request: ConnectRequest): Promise<ServerInfo>;
@@ -87,6 +148,15 @@ export interface AdminApi {
   serverInfo(serverId: string): Promise<ServerInfo>;
   /** Status of every server that has a session, for a UI that starts late. */
   connectionStatuses(): Promise<ConnectionStatus[]>;
+  /** Account or contact invites made with the server's stock commands. */
+  createInvites(request: CreateInvitesRequest): Promise<Invite[]>;
+  /** Deletes an account (XEP-0133); its sessions end with it. */
+  deleteAccount(request: AccountRequest): Promise<void>;
+  /** Ends every session of an account without deleting it. */
+  endSessions(request: AccountRequest): Promise<void>;
+  /** Disables an account where the server offers it (Prosody 13). */
+  disableAccount(request: AccountRequest): Promise<void>;
+  enableAccount(request: AccountRequest): Promise<void>;
   on<E extends AdminEventName>(event: E, listener: (payload: AdminEvents[E]) => void): Unsubscribe;
 }
 

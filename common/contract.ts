@@ -18,9 +18,14 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'disconnect',
   'serverInfo',
   'connectionStatuses',
+  'createInvites',
+  'deleteAccount',
+  'endSessions',
+  'disableAccount',
+  'enableAccount',
 ]);
 
-export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status']);
+export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration']);
 
 export function isAdminMethod(value: unknown): value is AdminMethod {
   return typeof value === 'string' && (ADMIN_METHODS as readonly string[]).includes(value);

@@ -4,6 +4,7 @@
  */
 export const ERROR_CODES = [
   'auth-failed',
+  'password-required',
   'not-admin',
   'unreachable',
   'tls-untrusted',

@@ -20,11 +20,30 @@ export const serverProfileSchema = z.strictObject({
     .optional(),
   directTls: z.boolean().optional(),
   trustedFingerprint: fingerprint.optional(),
+  registrationTemplate: z
+    .string()
+    .max(1000)
+    .refine((v) => v.includes('$username'), 'a template containing $username')
+    .optional(),
 });
 
 const connectRequest = z.strictObject({
   profile: serverProfileSchema,
-  password: z.string().min(1).max(1024),
+  password: z.string().min(1).max(1024).optional(),
+});
+
+/** Most invites one call may create: a print kit of a few pages, not a flood. */
+export const MAX_INVITES_PER_CALL = 500;
+
+const createInvitesRequest = z.strictObject({
+  serverId,
+  kind: z.enum(['account', 'contact']),
+  count: z.number().int().min(1).max(MAX_INVITES_PER_CALL).optional(),
+});
+
+const accountRequest = z.strictObject({
+  serverId,
+  jid: z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org'),
 });
 
 /** Argument tuples, one per method. */
@@ -35,5 +54,10 @@ export const callArgumentSchemas = {
   disconnect: z.tuple([serverId]),
   serverInfo: z.tuple([serverId]),
   connectionStatuses: z.tuple([]),
+  createInvites: z.tuple([createInvitesRequest]),
+  deleteAccount: z.tuple([accountRequest]),
+  endSessions: z.tuple([accountRequest]),
+  disableAccount: z.tuple([accountRequest]),
+  enableAccount: z.tuple([accountRequest]),
 } satisfies { [M in AdminMethod]: z.ZodType<Parameters<AdminCalls[M]>> };
 

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerProfile } from '../common/api';
-import { AdminService } from '../electron/core/admin-service';
+import { createAdminService } from '../electron/core/admin-service';
+import { MemoryCredentialStore } from '../electron/core/settings/credential-store';
 import { JsonFileProfileStore } from '../electron/core/settings/profile-store';
 import { runPreview } from '../electron/preview/run';
 import { isProsodyInstalled, startProsody, STOCK_MODULES, PROJECT_PLUGIN_PATH } from '../test/helpers/prosody';
@@ -74,7 +75,7 @@ if (problem === null) {
   app.on('exit', stop);
 } else {
   console.log(`Electron cannot start here: ${problem}. Opening the browser preview instead.`);
-  const service = new AdminService({ profiles });
+  const service = createAdminService(home, new MemoryCredentialStore());
   await service.connect({ profile, password: admin.password });
   const preview = await runPreview({ home, port: previewPort(), service });
   cleanups.push(() => preview.stop());

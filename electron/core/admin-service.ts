@@ -1,11 +1,26 @@
-import type { AdminApi, AdminEvents, ConnectionStatus, ConnectRequest, ServerInfo, ServerProfile } from '../../common/api';
+import { join } from 'node:path';
+import type {
+  AccountRequest,
+  AdminApi,
+  AdminEvents,
+  ConnectionStatus,
+  ConnectRequest,
+  CreateInvitesRequest,
+  Invite,
+  SavedProfile,
+  ServerInfo,
+} from '../../common/api';
 import { AdminError } from '../../common/errors';
 import { createEventHub } from '../../common/event-hub';
 import { AdminSession, DEFAULT_TIMEOUTS, type SessionTimeouts } from './admin-session';
-import type { ProfileStore } from './settings/profile-store';
+import { createStockInvites } from './features/invites';
+import { runUserAction, type UserAction } from './features/user-actions';
+import type { CredentialStore } from './settings/credential-store';
+import { JsonFileProfileStore, type ProfileStore } from './settings/profile-store';
 
 export interface AdminServiceOptions {
   profiles: ProfileStore;
+  credentials: CredentialStore;
   timeouts?: Partial<SessionTimeouts>;
 }
 
@@ -17,34 +32,58 @@ export class AdminService implements AdminApi {
   private readonly sessions = new Map<string, AdminSession>();
   private readonly events = createEventHub<AdminEvents>();
   private readonly profiles: ProfileStore;
+  private readonly credentials: CredentialStore;
   private readonly timeouts: SessionTimeouts;
 
   constructor(options: AdminServiceOptions) {
     this.profiles = options.profiles;
+    this.credentials = options.credentials;
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   }
 
   on: AdminApi['on'] = (event, listener) => this.events.on(event, listener);
 
-  listProfiles(): Promise<ServerProfile[]> {
-    return this.profiles.list();
+  async listProfiles(): Promise<SavedProfile[]> {
+    const profiles = await this.profiles.list();
+    return Promise.all(profiles.map(async (p) => ({ ...p, hasSavedCredentials: (await this.credentials.get(p.id)) !== undefined })));
   }
 
   async removeProfile(serverId: string): Promise<void> {
     await this.disconnect(serverId);
     this.sessions.delete(serverId);
+    await this.credentials.delete(serverId);
     await this.profiles.remove(serverId);
   }
 
   async connect({ profile, password }: ConnectRequest): Promise<ServerInfo> {
+    const saved = password === undefined ? await this.credentials.get(profile.id) : undefined;
+    if (password === undefined && saved === undefined) {
+      throw new AdminError('password-required', `Enter the password for ${profile.jid}: Invite Desk has no saved sign-in for it.`);
+    }
     const previous = this.sessions.get(profile.id);
     if (previous) await previous.close('Reconnecting with new settings.');
-    const session = new AdminSession(profile, password, (status) => this.events.emit('connection-status', status), this.timeouts);
+    const secret = password === undefined ? { salted: saved as NonNullable<typeof saved> } : { password };
+    const session = new AdminSession(
+      profile,
+      secret,
+      {
+        status: (status) => this.events.emit('connection-status', status),
+        registration: (registration) => this.events.emit('registration', registration),
+        credentials: (credentials) => void this.credentials.set(profile.id, credentials),
+      },
+      this.timeouts,
+    );
     this.sessions.set(profile.id, session);
-    const info = await session.open();
-    // Saved only once the server accepted it, so a typo never becomes a profile.
-    await this.profiles.save(profile);
-    return info;
+    try {
+      const info = await session.open();
+      // Saved only once the server accepted it, so a typo never becomes a profile.
+      await this.profiles.save(profile);
+      return info;
+    } catch (error) {
+      // Saved keys the server no longer takes are useless: forget them so the UI asks for the password.
+      if (error instanceof AdminError && error.code === 'password-required') await this.credentials.delete(profile.id);
+      throw error;
+    }
   }
 
   async disconnect(serverId: string): Promise<void> {
@@ -62,8 +101,45 @@ export class AdminService implements AdminApi {
     return Promise.resolve([...this.sessions.values()].map((s) => s.status));
   }
 
+  async createInvites({ serverId, kind, count = 1 }: CreateInvitesRequest): Promise<Invite[]> {
+    return createStockInvites(this.session(serverId).context(), kind, count);
+  }
+
+  deleteAccount(request: AccountRequest): Promise<void> {
+    return this.userAction('delete', request);
+  }
+
+  endSessions(request: AccountRequest): Promise<void> {
+    return this.userAction('endSessions', request);
+  }
+
+  disableAccount(request: AccountRequest): Promise<void> {
+    return this.userAction('disable', request);
+  }
+
+  enableAccount(request: AccountRequest): Promise<void> {
+    return this.userAction('enable', request);
+  }
+
   /** Ends every session, for when the host shuts down. */
   async shutdown(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.close('Invite Desk is closing.')));
   }
+
+  private async userAction(action: UserAction, { serverId, jid }: AccountRequest): Promise<void> {
+    await runUserAction(this.session(serverId).context(), action, jid.trim());
+  }
+
+  private session(serverId: string): AdminSession {
+    const session = this.sessions.get(serverId);
+    if (!session) throw new AdminError('not-connected', 'This server is not connected. Connect to it first.');
+    return session;
+  }
+}
+
+/** The service over a settings folder: profiles in `profiles.json` there, secrets where the host keeps them. */
+export function createAdminService(home: string, credentials: CredentialStore, timeouts?: Partial<SessionTimeouts>): AdminService {
+  const options: AdminServiceOptions = { profiles: new JsonFileProfileStore(join(home, 'profiles.json')), credentials };
+  if (timeouts) options.timeouts = timeouts;
+  return new AdminService(options);
 }

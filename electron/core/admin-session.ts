@@ -1,151 +1,233 @@
 import { randomBytes } from 'node:crypto';
-import type { ConnectionState, ConnectionStatus, ServerInfo, ServerProfile } from '../../common/api';
+import xml, { type Element } from '@xmpp/xml';
+import type { ConnectionState, ConnectionStatus, Registration, ServerInfo, ServerProfile } from '../../common/api';
 import { parseAccountJid, resolveServerAddress } from '../../common/address';
 import { AdminError } from '../../common/errors';
-import { describeCapabilities, isAdminCommandSet, NODES } from './capabilities';
-import { describeConnectError, describeRequestError } from './error-messages';
-import { executeCommand } from './xmpp/adhoc';
+import { retryDelay } from './backoff';
+import { describeConnectError } from './error-messages';
+import type { SessionContext } from './features/context';
+import { probeServer } from './features/probe';
+import { DEFAULT_REGISTRATION_TEMPLATE, readRegistrationMessage, RecentIds, registrationMatcher } from './features/signups';
 import { createXmppClient, type XmppClient } from './xmpp/client';
-import { listCommands, softwareVersion } from './xmpp/disco';
+import type { SaltedCredentials, ScramSecret } from './xmpp/scram-client';
 
 export interface SessionTimeouts {
   /** From dialling to a bound, probed session. */
   connectMs: number;
   /** For each iq once the session is up. */
   requestMs: number;
+  /** How often an idle session checks that the server still answers. */
+  keepAliveMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: SessionTimeouts = { connectMs: 20_000, requestMs: 15_000 };
+export const DEFAULT_TIMEOUTS: SessionTimeouts = { connectMs: 20_000, requestMs: 15_000, keepAliveMs: 60_000 };
+
+/**
+ * Above any priority a phone or desktop client picks by default, so that
+ * Prosody, which sends sign-up notices to an admin's top-priority resources,
+ * always includes this session.
+ */
+export const PRESENCE_PRIORITY = 127;
+
+export interface SessionEvents {
+  status(status: ConnectionStatus): void;
+  registration(registration: Registration): void;
+  /** New salted keys after a sign-in with the password. */
+  credentials(credentials: SaltedCredentials): void;
+}
+
+/** Failures that retrying cannot fix: the admin has to act. */
+const FINAL_CODES = new Set(['auth-failed', 'password-required', 'not-admin', 'tls-untrusted', 'invalid-input']);
 
 /**
  * One admin session to one server: sign in, prove the account is an admin of
- * the host, probe what the server offers, and report every change of state.
+ * the host, probe the server, stay online (reconnecting with backoff after a
+ * drop), and report sign-up notices.
  */
 export class AdminSession {
   readonly profile: ServerProfile;
-  private readonly password: string;
+  private secret: ScramSecret;
   private readonly timeouts: SessionTimeouts;
-  private readonly report: (status: ConnectionStatus) => void;
+  private readonly events: SessionEvents;
+  private readonly seen = new RecentIds();
   private client: XmppClient | null = null;
-  private closing = false;
-  state: ConnectionState = 'offline';
+  /** The admin wants this session up: set by open(), cleared by close() or a final failure. */
+  private wanted = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private keepAliveTimer: NodeJS.Timeout | null = null;
+  private status_: ConnectionStatus;
   info: ServerInfo | null = null;
 
-  constructor(profile: ServerProfile, password: string, report: (status: ConnectionStatus) => void, timeouts: SessionTimeouts) {
+  constructor(profile: ServerProfile, secret: ScramSecret, events: SessionEvents, timeouts: SessionTimeouts) {
     this.profile = profile;
-    this.password = password;
-    this.report = report;
+    this.secret = secret;
+    this.events = events;
     this.timeouts = timeouts;
+    this.status_ = { serverId: profile.id, state: 'offline' };
+  }
+
+  get state(): ConnectionState {
+    return this.status_.state;
   }
 
   get status(): ConnectionStatus {
-    return { serverId: this.profile.id, state: this.state };
+    return this.status_;
   }
 
+  /** First sign-in: fails with the reason instead of retrying. */
   async open(): Promise<ServerInfo> {
+    this.wanted = true;
+    this.setStatus({ state: 'connecting' });
+    try {
+      return await this.attempt();
+    } catch (error) {
+      this.wanted = false;
+      const failure = error instanceof AdminError ? error : new AdminError('server-error', 'Connecting failed.');
+      this.setStatus({ state: 'offline', reason: failure.message });
+      throw failure;
+    }
+  }
+
+  /** A deliberate disconnect: ends the session and every pending retry. */
+  async close(reason = 'Disconnected.'): Promise<void> {
+    this.wanted = false;
+    this.clearTimers();
+    await this.dropClient();
+    this.info = null;
+    if (this.state !== 'offline') this.setStatus({ state: 'offline', reason });
+  }
+
+  /** What features need to run commands; throws when the session is not online. */
+  context(): SessionContext {
+    const client = this.client;
+    const info = this.info;
+    if (!client || !info || this.state !== 'online') {
+      throw new AdminError('not-connected', 'This server is not connected right now. Connect to it, or wait until it is back online.');
+    }
+    return {
+      serverId: this.profile.id,
+      account: info.account.split('/')[0] ?? info.account,
+      domain: info.domain,
+      iq: client.iqCaller,
+      timeoutMs: this.timeouts.requestMs,
+      commands: new Set(info.commands.map((c) => c.node)),
+    };
+  }
+
+  private async attempt(): Promise<ServerInfo> {
     const jid = parseAccountJid(this.profile.jid);
     if (!jid) throw new AdminError('invalid-input', `"${this.profile.jid}" is not an account address. Enter it as name@example.org.`);
     const address = resolveServerAddress(jid, this.profile.address);
-    if (!address) throw new AdminError('invalid-input', `"${this.profile.address}" is not a server address. Enter it as host or host:port.`);
+    if (!address) throw new AdminError('invalid-input', `"${this.profile.address ?? ''}" is not a server address. Enter it as host or host:port.`);
     const context = { account: `${jid.local}@${jid.domain}`, domain: jid.domain, address: `${address.host}:${address.port}` };
 
-    this.setState('connecting');
     const client = createXmppClient({
       host: address.host,
       port: address.port,
       directTls: this.profile.directTls === true,
       domain: jid.domain,
       username: jid.local,
-      password: this.password,
+      secret: this.secret,
+      // Keep only the salted keys from now on: retries never need the password.
+      onSaltedCredentials: (credentials) => {
+        this.secret = { salted: credentials };
+        this.events.credentials(credentials);
+      },
       resource: `invite-desk-${randomBytes(4).toString('hex')}`,
       trustedFingerprint: this.profile.trustedFingerprint,
       streamTimeoutMs: this.timeouts.requestMs,
     });
     this.client = client;
-    // xmpp.js requires an error listener; failures reach the caller through start() or the status events.
+    // xmpp.js requires an error listener; failures reach us through start() or the status events.
     client.entity.on('error', () => undefined);
-    client.entity.on('status', (status: string) => {
-      if (status === 'disconnect' && this.state === 'online' && !this.closing) {
-        this.setState('offline', `The connection to ${context.domain} was lost.`);
-      }
+    const matcher = registrationMatcher(this.profile.registrationTemplate ?? DEFAULT_REGISTRATION_TEMPLATE, jid.domain);
+    client.entity.on('stanza', (stanza: Element) => {
+      const registration = readRegistrationMessage(stanza, this.profile.id, jid.domain, matcher, new Date());
+      if (registration && this.seen.add(registration.id)) this.events.registration(registration);
     });
 
     try {
       await withDeadline(client.entity.start(), this.timeouts.connectMs, () => new AdminError('timeout', `${context.address} did not finish signing in within ${Math.round(this.timeouts.connectMs / 1000)} s. Check the address, and that Prosody is running.`));
+      const info = await probeServer(client.iqCaller, this.profile.id, client.entity.jid?.toString() ?? context.account, jid.domain, this.timeouts.requestMs);
+      // Presence last: it makes the server deliver what was stored while the app was away.
+      await client.entity.send(xml('presence', {}, xml('priority', {}, String(PRESENCE_PRIORITY))));
+      if (this.client !== client) throw new AdminError('not-connected', 'The connection was closed while signing in.');
+      this.info = info;
+      client.entity.on('status', (status: string) => {
+        if (status === 'disconnect' && this.client === client) this.onDrop(`The connection to ${jid.domain} was lost.`);
+      });
+      this.startKeepAlive(client, jid.domain);
+      this.setStatus({ state: 'online' });
+      return info;
     } catch (error) {
-      const failure = describeConnectError(error, context);
-      await this.shutDown(failure.message);
-      throw failure;
+      await this.dropClient();
+      throw describeConnectError(error, context);
     }
-
-    try {
-      this.info = await this.probe(context.account, jid.domain);
-    } catch (error) {
-      const failure = describeRequestError(error, 'checking what the server offers');
-      await this.shutDown(failure.message);
-      throw failure;
-    }
-    this.setState('online');
-    return this.info;
   }
 
-  async close(reason = 'Disconnected.'): Promise<void> {
-    await this.shutDown(reason);
+  private onDrop(reason: string): void {
+    if (!this.wanted) return;
+    void this.dropClient();
+    this.info = null;
+    this.scheduleRetry(1, reason);
   }
 
-  private async probe(account: string, domain: string): Promise<ServerInfo> {
-    const client = this.requireClient();
-    const timeout = this.timeouts.requestMs;
-    const commands = await listCommands(client.iqCaller, domain, timeout).catch((error: unknown) => {
-      throw describeRequestError(error, 'listing the ad-hoc commands');
-    });
-    if (!isAdminCommandSet(commands)) {
-      throw new AdminError(
-        'not-admin',
-        `${account} is not an administrator of ${domain}, so Invite Desk cannot manage it. ` +
-          `Add it to admins in the Prosody config (admins = { "${account}" }) and restart Prosody, or sign in with an admin account.`,
-      );
-    }
-    const modules = commands.some((c) => c.node === NODES.listModules)
-      ? (await executeCommand(client.iqCaller, domain, NODES.listModules, timeout)).fields.get('modules')?.flatMap((v) => v.split('\n')).map((m) => m.trim()).filter((m) => m !== '') ?? []
-      : null;
-    const software = await softwareVersion(client.iqCaller, domain, timeout).catch(() => undefined);
-    const info: ServerInfo = {
-      serverId: this.profile.id,
-      account: client.entity.jid?.toString() ?? account,
-      domain,
-      commands,
-      modules: modules === null ? null : [...new Set(modules)].sort(),
-      capabilities: describeCapabilities(commands, modules),
-    };
-    if (software) info.software = software;
-    return info;
+  private scheduleRetry(attempt: number, reason: string): void {
+    const delay = retryDelay(attempt);
+    this.setStatus({ state: 'reconnecting', reason, attempt, retryInMs: delay });
+    this.clearTimers();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.wanted) return;
+      this.attempt().catch((error: unknown) => {
+        if (!this.wanted) return;
+        const failure = error instanceof AdminError ? error : new AdminError('server-error', 'Reconnecting failed.');
+        if (FINAL_CODES.has(failure.code)) {
+          this.wanted = false;
+          this.setStatus({ state: 'offline', reason: failure.message });
+        } else {
+          this.scheduleRetry(attempt + 1, failure.message);
+        }
+      });
+    }, delay);
   }
 
-  private requireClient(): XmppClient {
-    if (!this.client) throw new AdminError('not-connected', 'This server is not connected. Connect to it first.');
-    return this.client;
+  /** A socket can die without closing (a laptop asleep, a NAT timeout): ping, and treat silence as a drop. */
+  private startKeepAlive(client: XmppClient, domain: string): void {
+    if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
+    this.keepAliveTimer = setInterval(() => {
+      client.iqCaller
+        .request(xml('iq', { type: 'get', to: domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), this.timeouts.requestMs)
+        .catch((error: unknown) => {
+          // An error reply still proves the server is there; only silence counts.
+          if ((error as { name?: string }).name === 'TimeoutError' && this.client === client) this.onDrop(`${domain} stopped answering.`);
+        });
+    }, this.timeouts.keepAliveMs);
+    this.keepAliveTimer.unref();
   }
 
-  private async shutDown(reason: string): Promise<void> {
+  private clearTimers(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
+    this.retryTimer = null;
+    this.keepAliveTimer = null;
+  }
+
+  private async dropClient(): Promise<void> {
     const client = this.client;
     this.client = null;
-    this.closing = true;
-    if (client) {
-      try {
-        await withDeadline(client.entity.stop(), 5_000, () => new Error('stop timed out'));
-      } catch {
-        // The stream could not close politely; drop the socket so nothing lingers.
-        (client.entity.socket as unknown as { socket?: { destroy(): void } } | null)?.socket?.destroy();
-      }
+    if (!client) return;
+    try {
+      await withDeadline(client.entity.stop(), 3_000, () => new Error('stop timed out'));
+    } catch {
+      // The stream could not close politely; drop the socket so nothing lingers.
+      (client.entity.socket as unknown as { socket?: { destroy(): void } } | null)?.socket?.destroy();
     }
-    this.info = null;
-    this.setState('offline', reason);
   }
 
-  private setState(state: ConnectionState, reason?: string): void {
-    this.state = state;
-    this.report(reason === undefined ? { serverId: this.profile.id, state } : { serverId: this.profile.id, state, reason });
+  private setStatus(status: Omit<ConnectionStatus, 'serverId'>): void {
+    this.status_ = { serverId: this.profile.id, ...status };
+    this.events.status(this.status_);
   }
 }
 

@@ -1,4 +1,5 @@
 import { AdminError } from '../../common/errors';
+import { ScramError } from './xmpp/scram-client';
 
 export interface ConnectContext {
   account: string;
@@ -29,6 +30,16 @@ const NETWORK_CODES: Record<string, string> = {
 /** Turns whatever failed during sign-in into an error an admin can act on. */
 export function describeConnectError(error: unknown, ctx: ConnectContext): AdminError {
   if (error instanceof AdminError) return error;
+  if (error instanceof ScramError) {
+    switch (error.reason) {
+      case 'stale-credentials':
+        return new AdminError('password-required', `${error.message} Enter the password for ${ctx.account} to sign in again.`);
+      case 'server-signature':
+        return new AdminError('auth-failed', `${error.message} Do not sign in to ${ctx.address} until you know why.`);
+      default:
+        return new AdminError('server-error', `${error.message} Check the server's authentication settings.`);
+    }
+  }
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
 
   if (e.name === 'SASLError') {

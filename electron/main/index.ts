@@ -1,8 +1,8 @@
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AdminService } from '../core/admin-service';
-import { JsonFileProfileStore } from '../core/settings/profile-store';
+import { createAdminService, type AdminService } from '../core/admin-service';
+import { osCredentialStore } from './secrets';
 import { registerAdminIpc } from './ipc';
 import { APP_ENTRY_URL, APP_SCHEME, isAppUrl } from './app-origin';
 
@@ -78,10 +78,11 @@ function openExternally(url: string): void {
   }
 }
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   serveRenderer();
-  const service = new AdminService({ profiles: new JsonFileProfileStore(join(app.getPath('userData'), 'profiles.json')) });
+  const userData = app.getPath('userData');
+  const service = createAdminService(userData, (await osCredentialStore(userData)).store);
   let window = createWindow(service);
   app.on('second-instance', () => {
     if (window.isDestroyed()) window = createWindow(service);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AdminService } from '../core/admin-service';
-import { JsonFileProfileStore } from '../core/settings/profile-store';
+import { createAdminService, type AdminService } from '../core/admin-service';
+import { MemoryCredentialStore } from '../core/settings/credential-store';
 import { startPreviewServer, type PreviewServer } from './server';
 
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../out/renderer');
@@ -17,7 +17,8 @@ export async function runPreview(options: { home: string; port: number; service?
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error('The app is not built yet. Run "npm run build" first.');
   }
-  const service = options.service ?? new AdminService({ profiles: new JsonFileProfileStore(join(options.home, 'profiles.json')) });
+  // The preview keeps secrets in memory only: nothing but profiles reaches the disk.
+  const service = options.service ?? createAdminService(options.home, new MemoryCredentialStore());
   const server = await startPreviewServer({ port: options.port, rendererDir: RENDERER_DIR, api: service });
   return {
     server,

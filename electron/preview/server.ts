@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AdminApi } from '../../common/api';
+import type { AdminApi, AdminEventName } from '../../common/api';
 import { ADMIN_EVENTS } from '../../common/contract';
 import { createCallDispatcher } from '../core/call-dispatcher';
 import { PREVIEW_API_PATH, parseClientMessage, type ServerMessage } from '../../common/preview-protocol';
@@ -184,9 +184,10 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const send = (ws: WebSocket, message: ServerMessage): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
-  const unsubscribers = ADMIN_EVENTS.map((event) =>
+  const unsubscribers = ADMIN_EVENTS.map((event: AdminEventName) =>
     options.api.on(event, (payload) => {
-      for (const ws of clients) send(ws, { event, payload });
+      // The payload belongs to `event`; the union type cannot say so.
+      for (const ws of clients) send(ws, { event, payload } as ServerMessage);
     }),
   );
 

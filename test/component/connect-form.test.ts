@@ -1,18 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import ConnectForm from '../../renderer/src/components/ConnectForm.svelte';
-import type { ServerProfile } from '../../common/api';
+import type { SavedProfile, ServerProfile } from '../../common/api';
 import { AdminError } from '../../common/errors';
 
 /** The form's only way out is the `connect` callback; this records what it was given. */
-function recorder(outcome: () => Promise<unknown>): { calls: [ServerProfile, string][]; connect: (p: ServerProfile, pw: string) => Promise<unknown> } {
-  const calls: [ServerProfile, string][] = [];
+function recorder(outcome: () => Promise<unknown>): { calls: [ServerProfile, string | undefined][]; connect: (p: ServerProfile, pw?: string) => Promise<unknown> } {
+  const calls: [ServerProfile, string | undefined][] = [];
   return {
     calls,
     connect: (profile, password) => {
       calls.push([profile, password]);
       return outcome();
     },
+  };
+}
+
+function savedServer(hasSavedCredentials: boolean): SavedProfile {
+  return {
+    id: 'saved',
+    jid: 'admin@example.org',
+    address: '10.0.0.2:5222',
+    trustedFingerprint: 'AB:'.repeat(31) + 'AB',
+    registrationTemplate: '$username joined',
+    hasSavedCredentials,
   };
 }
 
@@ -52,14 +63,28 @@ describe('the connect form', () => {
     expect(alert.textContent).toContain('did not accept the password');
   });
 
-  it('prefills a saved server and keeps its trusted fingerprint', async () => {
-    const saved: ServerProfile = { id: 'saved', jid: 'admin@example.org', address: '10.0.0.2:5222', trustedFingerprint: 'AB:'.repeat(31) + 'AB' };
+  it('prefills a saved server and keeps its trusted fingerprint and template', async () => {
+    const { hasSavedCredentials, ...profile } = savedServer(false);
     const { calls, connect } = recorder(() => Promise.resolve());
-    render(ConnectForm, { profile: saved, connect });
+    render(ConnectForm, { profile: { ...profile, hasSavedCredentials }, connect });
     expect(screen.getByRole('heading', { name: 'Sign in to example.org' })).toBeTruthy();
     expect(screen.getByLabelText<HTMLInputElement>('Server address (optional)').value).toBe('10.0.0.2:5222');
     await fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'pw' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
-    expect(calls[0]?.[0]).toEqual(saved);
+    expect(calls[0]).toEqual([profile, 'pw']);
+  });
+
+  it('signs in with the saved sign-in when the password is left empty, and asks for it once the server refuses that', async () => {
+    let refuse = true;
+    const { calls, connect } = recorder(() => (refuse ? Promise.reject(new AdminError('password-required', 'Enter the password again.')) : Promise.resolve()));
+    render(ConnectForm, { profile: savedServer(true), connect });
+    expect(screen.getByText(/leave this empty to use it/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    expect(calls[0]?.[1]).toBeUndefined();
+    expect((await screen.findByRole('alert')).textContent).toContain('Enter the password again.');
+    refuse = false;
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    expect(screen.getByText("Enter the account's password.")).toBeTruthy();
+    expect(calls).toHaveLength(1);
   });
 });

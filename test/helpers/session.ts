@@ -1,27 +1,45 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionStatus, ServerProfile } from '../../common/api';
+import type { ConnectionStatus, Registration, ServerProfile } from '../../common/api';
 import { AdminError, type AdminErrorShape } from '../../common/errors';
-import { AdminService } from '../../electron/core/admin-service';
-import { JsonFileProfileStore } from '../../electron/core/settings/profile-store';
+import { createAdminService, type AdminService } from '../../electron/core/admin-service';
+import type { SessionTimeouts } from '../../electron/core/admin-session';
+import { EncryptedFileCredentialStore, type SecretCipher } from '../../electron/core/settings/credential-store';
+import { testCipher } from './test-cipher';
+import xml from '@xmpp/xml';
+import { createXmppClient, type XmppClient } from '../../electron/core/xmpp/client';
 import type { Account, ProsodyServer } from './prosody';
 
 /** An AdminService over a real profile file in a temporary folder, recording every status event. */
-export async function createTestService(): Promise<{
+export interface TestService {
   service: AdminService;
   statuses: ConnectionStatus[];
+  registrations: Registration[];
+  /** The settings folder, with profiles.json and the sealed credentials.json. */
+  home: string;
   profilesPath: string;
   dispose(): Promise<void>;
-}> {
-  const dir = await mkdtemp(join(tmpdir(), 'invite-desk-home-'));
+}
+
+/**
+ * An AdminService over real files in a temporary folder (profiles, and
+ * credentials sealed with a real cipher), recording every event.
+ */
+export async function createTestService(timeouts: Partial<SessionTimeouts> = {}, home?: string): Promise<TestService> {
+  const dir = home ?? (await mkdtemp(join(tmpdir(), 'invite-desk-home-')));
   const profilesPath = join(dir, 'profiles.json');
-  const service = new AdminService({ profiles: new JsonFileProfileStore(profilesPath), timeouts: { connectMs: 30_000, requestMs: 15_000 } });
+  const credentials = new EncryptedFileCredentialStore(join(dir, 'credentials.json'), cipherFor(dir));
+  const service = createAdminService(dir, credentials, { connectMs: 30_000, requestMs: 15_000, ...timeouts });
   const statuses: ConnectionStatus[] = [];
+  const registrations: Registration[] = [];
   service.on('connection-status', (s) => statuses.push(s));
+  service.on('registration', (r) => registrations.push(r));
   return {
     service,
     statuses,
+    registrations,
+    home: dir,
     profilesPath,
     async dispose() {
       await service.shutdown();
@@ -40,6 +58,25 @@ export function profileFor(server: ProsodyServer, account: Account, overrides: P
   };
 }
 
+/** One key per settings folder, as one OS keychain per user: a second service on the same folder can read it. */
+const ciphers = new Map<string, SecretCipher>();
+function cipherFor(home: string): SecretCipher {
+  let cipher = ciphers.get(home);
+  if (!cipher) ciphers.set(home, (cipher = testCipher()));
+  return cipher;
+}
+
+/** Waits, with a generous timeout, until `check` returns something other than undefined. */
+export async function eventually<T>(check: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** Runs `work`, which must fail with an AdminError; returns that error's shape. */
 export async function expectAdminError(work: Promise<unknown>): Promise<AdminErrorShape> {
   try {
@@ -49,4 +86,33 @@ export async function expectAdminError(work: Promise<unknown>): Promise<AdminErr
     throw new Error(`expected an AdminError, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** Another client of an account, signed in and available, e.g. the admin's phone. Stop it with `entity.stop()`. */
+export async function otherClient(server: ProsodyServer, account: Account, resource: string, priority = 0): Promise<XmppClient> {
+  const client = createXmppClient({
+    host: server.host,
+    port: server.c2sPort,
+    directTls: false,
+    domain: server.domain,
+    username: account.username,
+    secret: { password: account.password },
+    resource,
+    trustedFingerprint: server.certificateFingerprint(),
+    streamTimeoutMs: 10_000,
+  });
+  client.entity.on('error', () => undefined);
+  await client.entity.start();
+  await client.entity.send(xml('presence', {}, xml('priority', {}, String(priority))));
+  return client;
+}
+
+/** Runs `work` with a fresh test service, disposed of afterwards whatever happens. */
+export async function withTestService(work: (t: TestService) => Promise<void>, timeouts: Partial<SessionTimeouts> = {}): Promise<void> {
+  const t = await createTestService(timeouts);
+  try {
+    await work(t);
+  } finally {
+    await t.dispose();
+  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { STOCK_MODULES, freePort } from '../helpers/prosody';
 import { prosodyFixture } from '../helpers/fixtures';
-import { createTestService, expectAdminError, profileFor } from '../helpers/session';
+import { withTestService, expectAdminError, profileFor } from '../helpers/session';
 import type { UntrustedCertificateDetail } from '../../common/errors';
 
 const admin = { username: 'admin', password: 'admin-password' };
@@ -15,8 +15,7 @@ describe('connecting as an admin to a real Prosody', () => {
 
   it('lists the capabilities the server loads', async () => {
     const alpha = alphaServer();
-    const t = await createTestService();
-    try {
+    await withTestService(async (t) => {
       const info = await t.service.connect({ profile: profileFor(alpha, admin), password: admin.password });
       expect(info.domain).toBe('alpha.test');
       expect(info.account).toMatch(/^admin@alpha\.test\/invite-desk-/);
@@ -38,31 +37,25 @@ describe('connecting as an admin to a real Prosody', () => {
       expect(info.capabilities.find((c) => c.id === 'invite-desk')?.enable).toContain('"invite_desk"');
       expect(await t.service.serverInfo(info.serverId)).toEqual(info);
       expect(t.statuses.map((s) => s.state)).toEqual(['connecting', 'online']);
-    } finally {
-      await t.dispose();
-    }
+    });
   });
 
   it('saves the profile without the password once the server accepts it', async () => {
     const alpha = alphaServer();
-    const t = await createTestService();
-    try {
+    await withTestService(async (t) => {
       const profile = profileFor(alpha, admin);
       await t.service.connect({ profile, password: admin.password });
-      expect(await t.service.listProfiles()).toEqual([profile]);
+      expect(await t.service.listProfiles()).toEqual([{ ...profile, hasSavedCredentials: true }]);
       const onDisk = await readFile(t.profilesPath, 'utf8');
       expect(onDisk).toContain(profile.jid);
       expect(onDisk).not.toContain(admin.password);
-    } finally {
-      await t.dispose();
-    }
+    });
   });
 
   it('keeps two servers connected at once, each with its own capabilities and status', async () => {
     const alpha = alphaServer();
     const beta = betaServer();
-    const t = await createTestService();
-    try {
+    await withTestService(async (t) => {
       const a = profileFor(alpha, admin);
       const b = profileFor(beta, admin);
       const [infoA, infoB] = await Promise.all([
@@ -80,60 +73,46 @@ describe('connecting as an admin to a real Prosody', () => {
       expect((await expectAdminError(t.service.serverInfo(a.id))).code).toBe('not-connected');
       const offline = t.statuses.filter((s) => s.serverId === a.id).at(-1);
       expect(offline).toMatchObject({ state: 'offline', reason: 'Disconnected.' });
-    } finally {
-      await t.dispose();
-    }
+    });
   });
 
   it('connects over direct TLS when the profile asks for it', async () => {
     const alpha = alphaServer();
-    const t = await createTestService();
-    try {
+    await withTestService(async (t) => {
       const profile = profileFor(alpha, admin, { address: `127.0.0.1:${alpha.directTlsPort}`, directTls: true });
       const info = await t.service.connect({ profile, password: admin.password });
       expect(info.domain).toBe('alpha.test');
-    } finally {
-      await t.dispose();
-    }
+    });
   });
 
   it('refuses a wrong password with auth-failed and saves nothing', async () => {
     const alpha = alphaServer();
-    const t = await createTestService();
-    try {
+    await withTestService(async (t) => {
       const error = await expectAdminError(t.service.connect({ profile: profileFor(alpha, admin), password: 'not-the-password' }));
       expect(error.code).toBe('auth-failed');
       expect(error.message).toContain('admin@alpha.test');
       expect(await t.service.listProfiles()).toEqual([]);
       expect(t.statuses.at(-1)?.state).toBe('offline');
-    } finally {
-      await t.dispose();
-    }
+    });
   });
 
   it('refuses an account that is not an admin with not-admin', async () => {
     const alpha = alphaServer();
-    const t = await createTestService();
-    try {
+    await withTestService(async (t) => {
       const error = await expectAdminError(t.service.connect({ profile: profileFor(alpha, member), password: member.password }));
       expect(error.code).toBe('not-admin');
       expect(error.message).toContain('admins = { "member@alpha.test" }');
-    } finally {
-      await t.dispose();
-    }
+    });
   });
 
   it('reports a closed port as unreachable', async () => {
     const alpha = alphaServer();
-    const t = await createTestService();
-    try {
+    await withTestService(async (t) => {
       const port = await freePort();
       const error = await expectAdminError(t.service.connect({ profile: profileFor(alpha, admin, { address: `127.0.0.1:${port}` }), password: admin.password }));
       expect(error.code).toBe('unreachable');
       expect(error.message).toContain(`127.0.0.1:${port}`);
-    } finally {
-      await t.dispose();
-    }
+    });
   });
 });
 
@@ -142,8 +121,7 @@ describe('certificate trust', () => {
 
   it('refuses an untrusted certificate, accepts it once trusted, and refuses a different one later', async () => {
     const server = selfSignedServer();
-    const t = await createTestService();
-    try {
+    await withTestService(async (t) => {
       const untrusted = profileFor(server, admin, { trustedFingerprint: undefined });
       delete untrusted.trustedFingerprint;
       const refusal = await expectAdminError(t.service.connect({ profile: untrusted, password: admin.password }));
@@ -165,8 +143,6 @@ describe('certificate trust', () => {
       expect(again.code).toBe('tls-untrusted');
       expect(again.detail).toMatchObject({ fingerprint: server.certificateFingerprint(), previouslyTrusted: oldFingerprint });
       expect(again.message).toContain('different certificate');
-    } finally {
-      await t.dispose();
-    }
+    });
   });
 });

@@ -6,8 +6,8 @@ import { ADMIN_EVENTS, ADMIN_METHODS, type CallEnvelope } from '../../common/con
 import { createAdminApi } from '../../common/bridge';
 import { callArgumentSchemas } from '../../common/schemas';
 import { ipcChannelFor } from '../../common/ipc';
-import { AdminService } from '../../electron/core/admin-service';
-import { JsonFileProfileStore } from '../../electron/core/settings/profile-store';
+import { createAdminService, type AdminService } from '../../electron/core/admin-service';
+import { MemoryCredentialStore } from '../../electron/core/settings/credential-store';
 import { registerAdminIpc, type IpcMainLike } from '../../electron/main/ipc';
 import { isAppUrl } from '../../electron/main/app-origin';
 
@@ -23,7 +23,7 @@ function recordingIpc(): IpcMainLike & { handlers: Map<string, Parameters<IpcMai
 
 async function withService<T>(work: (service: AdminService) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'invite-desk-contract-'));
-  const service = new AdminService({ profiles: new JsonFileProfileStore(join(dir, 'profiles.json')) });
+  const service = createAdminService(dir, new MemoryCredentialStore());
   try {
     return await work(service);
   } finally {
@@ -62,7 +62,7 @@ describe('the AdminApi contract', () => {
   });
 
   it('lists events that the service can emit', () => {
-    expect(ADMIN_EVENTS).toEqual(['connection-status']);
+    expect(ADMIN_EVENTS).toEqual(['connection-status', 'registration']);
   });
 });
 

@@ -1,45 +1,108 @@
 import xml, { type Element } from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
 import { AdminError } from '../../../common/errors';
+import { describeRequestError } from '../error-messages';
+import { findDataForm, submitForm, type DataForm, type SubmitValue } from './dataform';
 import { NS_COMMANDS } from './disco';
 
-const NS_DATA = 'jabber:x:data';
-const MAX_VALUES = 10_000;
-const MAX_VALUE_LENGTH = 100_000;
+/** XEP-0050 ad-hoc commands: one general executor for every command the app runs. */
 
-export interface CommandResult {
-  status: string;
-  /** Field values of the form the command returned, by `var`. */
-  fields: Map<string, string[]>;
+export type CommandAction = 'execute' | 'next' | 'prev' | 'complete' | 'cancel';
+export type CommandStatus = 'executing' | 'completed' | 'canceled';
+
+export interface CommandNote {
+  type: 'info' | 'warn' | 'error';
+  text: string;
+}
+
+export interface CommandStage {
+  node: string;
+  status: CommandStatus;
+  sessionid?: string;
+  form?: DataForm;
+  notes: CommandNote[];
+  /** Actions the server allows next, and the one it would take by default. */
+  actions: { allowed: CommandAction[]; execute?: CommandAction };
+}
+
+const ACTIONS: readonly string[] = ['execute', 'next', 'prev', 'complete', 'cancel'];
+const STATUSES: readonly string[] = ['executing', 'completed', 'canceled'];
+
+export interface CommandRequest {
+  action?: CommandAction;
+  sessionid?: string;
+  form?: Element;
+}
+
+function parseStage(node: string, reply: Element): CommandStage {
+  const command = reply.getChild('command', NS_COMMANDS);
+  if (!command) throw new AdminError('server-error', `The server answered the command ${node} without a command result. Check the server's log.`);
+  const status = command.attrs.status ?? '';
+  if (!STATUSES.includes(status)) throw new AdminError('server-error', `The server answered the command ${node} with an unknown status.`);
+  const notes: CommandNote[] = command.getChildren('note').slice(0, 100).map((n) => {
+    const type = n.attrs.type === 'warn' || n.attrs.type === 'error' ? n.attrs.type : 'info';
+    return { type, text: n.text().slice(0, 2000) };
+  });
+  const actionsElement = command.getChild('actions');
+  const allowed = (actionsElement?.getChildElements() ?? []).map((a) => a.name).filter((a): a is CommandAction => ACTIONS.includes(a));
+  const stage: CommandStage = { node, status: status as CommandStatus, notes, actions: { allowed } };
+  const execute = actionsElement?.attrs.execute;
+  if (execute !== undefined && ACTIONS.includes(execute)) stage.actions.execute = execute as CommandAction;
+  const sessionid = command.attrs.sessionid;
+  if (typeof sessionid === 'string' && sessionid.length <= 1000) stage.sessionid = sessionid;
+  const form = findDataForm(command);
+  if (form) stage.form = form;
+  return stage;
 }
 
 /**
- * Runs a single-stage ad-hoc command (XEP-0050). Prosody reports a failed
- * command as a completed one with `<note type='error'>`, so that becomes an
- * error here too.
+ * Sends one stage of a command and reads the reply. Prosody reports failures
+ * as a completed command with `<note type='error'>`, so such a note becomes
+ * an AdminError here, as an iq error does.
  */
-export async function executeCommand(iq: IqCaller, to: string, node: string, timeoutMs: number): Promise<CommandResult> {
-  const reply = await iq.request(xml('iq', { type: 'set', to }, xml('command', { xmlns: NS_COMMANDS, node, action: 'execute' })), timeoutMs);
-  const command = reply.getChild('command', NS_COMMANDS);
-  if (!command) throw new AdminError('server-error', `The server answered the command ${node} with something Invite Desk does not understand.`);
-  const errorNote = command.getChildren('note').find((n) => n.attrs.type === 'error');
-  if (errorNote) throw new AdminError('server-error', `The server refused: ${errorNote.text().slice(0, 500)}`);
-  return { status: command.attrs.status ?? '', fields: readFormFields(command.getChild('x', NS_DATA)) };
+export async function commandStage(iq: IqCaller, to: string, node: string, request: CommandRequest, timeoutMs: number): Promise<CommandStage> {
+  const attrs: Record<string, string | undefined> = { xmlns: NS_COMMANDS, node, action: request.action ?? 'execute', sessionid: request.sessionid };
+  let reply: Element;
+  try {
+    reply = await iq.request(xml('iq', { type: 'set', to }, xml('command', attrs, request.form)), timeoutMs);
+  } catch (error) {
+    throw describeRequestError(error, `running ${node}`);
+  }
+  const stage = parseStage(node, reply);
+  const failure = stage.notes.find((n) => n.type === 'error');
+  if (failure) {
+    const code = /permission/i.test(failure.text) ? 'not-admin' : 'server-error';
+    throw new AdminError(code, `The server refused: ${failure.text}`);
+  }
+  return stage;
 }
 
-export function readFormFields(form: Element | undefined): Map<string, string[]> {
-  const fields = new Map<string, string[]>();
-  if (!form) return fields;
-  for (const field of form.getChildren('field')) {
-    const name = field.attrs.var;
-    if (typeof name !== 'string') continue;
-    fields.set(
-      name,
-      field
-        .getChildren('value')
-        .slice(0, MAX_VALUES)
-        .map((v) => v.text().slice(0, MAX_VALUE_LENGTH)),
-    );
+/**
+ * Runs a command to completion, submitting `values` to the first form the
+ * server asks for (or directly with the first request when `submitFirst` is
+ * set, which saves a round trip on Prosody). Cancels the session if the
+ * server asks for more than the caller can give.
+ */
+export async function runCommand(
+  iq: IqCaller,
+  to: string,
+  node: string,
+  timeoutMs: number,
+  values?: Record<string, SubmitValue>,
+  options: { formType?: string; submitFirst?: boolean } = {},
+): Promise<CommandStage> {
+  const form = values ? submitForm(values, options.formType) : undefined;
+  let stage = await commandStage(iq, to, node, options.submitFirst && form ? { form } : {}, timeoutMs);
+  let submitted = options.submitFirst === true && form !== undefined;
+  while (stage.status === 'executing') {
+    if (submitted || !form) {
+      await commandStage(iq, to, node, { action: 'cancel', sessionid: stage.sessionid }, timeoutMs).catch(() => undefined);
+      throw new AdminError('server-error', `The command ${node} asked for more than Invite Desk knows how to answer.`);
+    }
+    const action = stage.actions.execute ?? (stage.actions.allowed.includes('complete') ? 'complete' : 'execute');
+    stage = await commandStage(iq, to, node, { action, sessionid: stage.sessionid, form }, timeoutMs);
+    submitted = true;
   }
-  return fields;
+  if (stage.status === 'canceled') throw new AdminError('server-error', `The server canceled the command ${node}.`);
+  return stage;
 }

@@ -7,12 +7,10 @@ import createMiddleware, { type Middleware } from '@xmpp/middleware';
 import createStreamFeatures from '@xmpp/stream-features';
 import createIqCaller, { type IqCaller } from '@xmpp/iq/caller.js';
 import createIqCallee from '@xmpp/iq/callee.js';
-import sasl from '@xmpp/sasl';
-import scramSha1 from '@xmpp/sasl-scram-sha-1';
-import plain from '@xmpp/sasl-plain';
 import resourceBinding from '@xmpp/resource-binding';
-import SASLFactory from 'saslmechanisms';
 import { AdminError } from '../../../common/errors';
+import { saslFeature } from './sasl';
+import type { SaltedCredentials, ScramSecret } from './scram-client';
 import { TrustCheckingTlsSocket, type TlsTrust } from './tls-trust';
 
 const NS_STARTTLS = 'urn:ietf:params:xml:ns:xmpp-tls';
@@ -23,7 +21,9 @@ export interface XmppClientOptions {
   directTls: boolean;
   domain: string;
   username: string;
-  password: string;
+  /** The password, or the salted keys saved from an earlier sign-in. */
+  secret: ScramSecret;
+  onSaltedCredentials?: (credentials: SaltedCredentials) => void;
   resource: string;
   trustedFingerprint?: string;
   /** How long the stream may take to open or close. */
@@ -37,11 +37,11 @@ export interface XmppClient {
 }
 
 /**
- * Builds an xmpp.js client from its parts, as `@xmpp/client` does, with two
+ * Builds an xmpp.js client from its parts, as `@xmpp/client` does, with
  * differences that matter to an admin tool: TLS goes through
  * `TrustCheckingTlsSocket` (so self-signed servers can be trusted by
- * fingerprint, and nothing else), and credentials are never sent over a
- * stream that is not encrypted.
+ * fingerprint, and nothing else), and sign-in is our own SASL feature (fast
+ * SCRAM, saved salted keys, no credentials over an unencrypted stream).
  */
 export function createXmppClient(options: XmppClientOptions): XmppClient {
   const trust: TlsTrust = { domain: options.domain };
@@ -78,21 +78,9 @@ export function createXmppClient(options: XmppClientOptions): XmppClient {
     await connection.restart();
   });
 
-  const saslFactory = new SASLFactory();
-  scramSha1(saslFactory);
-  plain(saslFactory);
-  sasl({ streamFeatures, saslFactory }, async (authenticate, mechanisms, _fast, connection) => {
-    if (!connection.isSecure()) {
-      throw new AdminError(
-        'server-error',
-        `${options.domain} did not offer an encrypted connection, so Invite Desk did not send your credentials. ` +
-          'Enable TLS on the server (certificates and c2s_require_encryption = true) and try again.',
-      );
-    }
-    const mechanism = mechanisms[0];
-    if (mechanism === undefined) throw new AdminError('server-error', `${options.domain} offers no sign-in method Invite Desk supports.`);
-    await authenticate({ username: options.username, password: options.password }, mechanism);
-  });
+  const signIn: Parameters<typeof saslFeature>[1] = { username: options.username, domain: options.domain, secret: options.secret };
+  if (options.onSaltedCredentials) signIn.onSaltedCredentials = options.onSaltedCredentials;
+  saslFeature(streamFeatures, signIn);
   resourceBinding({ iqCaller, streamFeatures }, options.resource);
 
   return { entity, iqCaller, middleware };

@@ -138,33 +138,15 @@ declare module '@xmpp/iq/callee.js' {
   export default function iqCallee(deps: { entity: Client; middleware: Middleware }): IqCallee;
 }
 
-declare module 'saslmechanisms' {
-  export default class SASLFactory {
-    use(mechanism: unknown): this;
-  }
-}
-
-declare module '@xmpp/sasl' {
-  import type { Client } from '@xmpp/client-core';
-  import type { StreamFeatures } from '@xmpp/stream-features';
-  import type SASLFactory from 'saslmechanisms';
-  export type Authenticate = (credentials: { username: string; password: string }, mechanism: string) => Promise<void>;
-  export default function sasl(
-    deps: { streamFeatures: StreamFeatures; saslFactory: SASLFactory },
-    onAuthenticate: (authenticate: Authenticate, mechanisms: string[], fast: null, entity: Client) => Promise<void>,
-  ): void;
-}
-
-declare module '@xmpp/sasl-scram-sha-1' {
-  export default function scramSha1(factory: import('saslmechanisms').default): void;
-}
-
-declare module '@xmpp/sasl-plain' {
-  export default function plain(factory: import('saslmechanisms').default): void;
-}
-
 declare module '@xmpp/resource-binding' {
   import type { IqCaller } from '@xmpp/iq/caller.js';
   import type { StreamFeatures } from '@xmpp/stream-features';
   export default function resourceBinding(deps: { iqCaller: IqCaller; streamFeatures: StreamFeatures }, resource?: string): void;
+}
+
+declare module '@xmpp/xml/lib/Parser.js' {
+  import { EventEmitter } from 'node:events';
+  export default class Parser extends EventEmitter {
+    write(data: string): void;
+  }
 }

@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { AdminApi, ConnectionStatus, ServerInfo, ServerProfile } from '../../../common/api';
+import type { AdminApi, ConnectionStatus, SavedProfile, ServerInfo, ServerProfile } from '../../../common/api';
 import { AdminError, toAdminErrorShape, type AdminErrorShape } from '../../../common/errors';
 
 /**
@@ -7,7 +7,7 @@ import { AdminError, toAdminErrorShape, type AdminErrorShape } from '../../../co
  * online, what it offers. Fed by AdminApi calls and its events only.
  */
 export class Desk {
-  profiles = $state<ServerProfile[]>([]);
+  profiles = $state<SavedProfile[]>([]);
   readonly statuses = new SvelteMap<string, ConnectionStatus>();
   readonly infos = new SvelteMap<string, ServerInfo>();
   /** The server shown in the main pane; null shows the form for a new one. */
@@ -21,7 +21,7 @@ export class Desk {
     this.api = api;
   }
 
-  get selectedProfile(): ServerProfile | undefined {
+  get selectedProfile(): SavedProfile | undefined {
     return this.profiles.find((p) => p.id === this.selectedId);
   }
 
@@ -42,10 +42,10 @@ export class Desk {
     }
   }
 
-  /** Signs in; on failure throws an AdminError for the form to show. */
-  async connect(profile: ServerProfile, password: string): Promise<ServerInfo> {
+  /** Signs in (with the saved sign-in when no password is given); on failure throws an AdminError for the form to show. */
+  async connect(profile: ServerProfile, password?: string): Promise<ServerInfo> {
     try {
-      const info = await this.api.connect({ profile, password });
+      const info = await this.api.connect(password === undefined ? { profile } : { profile, password });
       this.infos.set(profile.id, info);
       this.profiles = await this.api.listProfiles();
       this.selectedId = profile.id;
@@ -78,5 +78,7 @@ export class Desk {
   private applyStatus(status: ConnectionStatus): void {
     this.statuses.set(status.serverId, status);
     if (status.state !== 'online') this.infos.delete(status.serverId);
+    // Back after a drop: the server may have changed while the session was away.
+    else if (!this.infos.has(status.serverId)) void this.refreshInfo(status.serverId);
   }
 }

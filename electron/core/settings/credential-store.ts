@@ -1,0 +1,113 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { SaltedCredentials } from '../xmpp/scram-client';
+
+/**
+ * Where salted SCRAM keys are kept between runs, by server id. Never the
+ * password. The keys still sign in, so on disk they are always encrypted.
+ */
+export interface CredentialStore {
+  get(serverId: string): Promise<SaltedCredentials | undefined>;
+  set(serverId: string, credentials: SaltedCredentials): Promise<void>;
+  delete(serverId: string): Promise<void>;
+}
+
+const saltedCredentialsSchema = z.strictObject({
+  mechanism: z.enum(['SCRAM-SHA-1', 'SCRAM-SHA-256']),
+  salt: z.string().max(1000),
+  iterations: z.number().int().positive(),
+  clientKey: z.string().max(200),
+  serverKey: z.string().max(200),
+});
+
+/** For the browser preview and tests: secrets live as long as the process. */
+export class MemoryCredentialStore implements CredentialStore {
+  private readonly entries = new Map<string, SaltedCredentials>();
+
+  get(serverId: string): Promise<SaltedCredentials | undefined> {
+    return Promise.resolve(this.entries.get(serverId));
+  }
+
+  set(serverId: string, credentials: SaltedCredentials): Promise<void> {
+    this.entries.set(serverId, credentials);
+    return Promise.resolve();
+  }
+
+  delete(serverId: string): Promise<void> {
+    this.entries.delete(serverId);
+    return Promise.resolve();
+  }
+}
+
+/** The operating system's encryption (Electron's safeStorage), or a test's own. */
+export interface SecretCipher {
+  encrypt(plain: string): Promise<Buffer>;
+  decrypt(sealed: Buffer): Promise<string>;
+}
+
+const fileSchema = z.object({ version: z.literal(1), entries: z.record(z.string(), z.string()) });
+
+/**
+ * One JSON file of sealed entries. An entry that no longer decrypts (another
+ * machine, a reset keyring) reads as absent, so the app asks for the
+ * password again instead of failing.
+ */
+export class EncryptedFileCredentialStore implements CredentialStore {
+  private readonly path: string;
+  private readonly cipher: SecretCipher;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(path: string, cipher: SecretCipher) {
+    this.path = path;
+    this.cipher = cipher;
+  }
+
+  async get(serverId: string): Promise<SaltedCredentials | undefined> {
+    const sealed = (await this.read())[serverId];
+    if (sealed === undefined) return undefined;
+    try {
+      const parsed = saltedCredentialsSchema.safeParse(JSON.parse(await this.cipher.decrypt(Buffer.from(sealed, 'base64'))));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async set(serverId: string, credentials: SaltedCredentials): Promise<void> {
+    const sealed = (await this.cipher.encrypt(JSON.stringify(credentials))).toString('base64');
+    return this.update((entries) => {
+      entries[serverId] = sealed;
+    });
+  }
+
+  delete(serverId: string): Promise<void> {
+    return this.update((entries) => {
+      // The store's own record, keyed by validated server ids.
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
+      delete entries[serverId];
+    });
+  }
+
+  private update(change: (entries: Record<string, string>) => void): Promise<void> {
+    const next = this.queue.then(async () => {
+      const entries = await this.read();
+      change(entries);
+      await mkdir(dirname(this.path), { recursive: true });
+      const temporary = `${this.path}.${process.pid}.tmp`;
+      await writeFile(temporary, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`, { mode: 0o600 });
+      await rename(temporary, this.path);
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async read(): Promise<Record<string, string>> {
+    try {
+      const parsed = fileSchema.safeParse(JSON.parse(await readFile(this.path, 'utf8')));
+      return parsed.success ? { ...parsed.data.entries } : {};
+    } catch {
+      return {};
+    }
+  }
+}

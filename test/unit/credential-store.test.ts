@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EncryptedFileCredentialStore } from '../../electron/core/settings/credential-store';
+import { testCipher } from '../helpers/test-cipher';
+import type { SaltedCredentials } from '../../electron/core/xmpp/scram-client';
+
+const credentials: SaltedCredentials = {
+  mechanism: 'SCRAM-SHA-1',
+  salt: 'QSXCR+Q6sek8bf92',
+  iterations: 4096,
+  clientKey: '4jTEe/bDZpbdbYUrmaqiuiZVVyg=',
+  serverKey: 'D+CSWLOshSulAsxiupA+qs2/fTE=',
+};
+
+describe('the encrypted credential store', () => {
+  it('keeps nothing readable on disk, and reads back what it sealed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'invite-desk-secrets-'));
+    try {
+      const path = join(dir, 'credentials.json');
+      const cipher = testCipher();
+      await new EncryptedFileCredentialStore(path, cipher).set('server-1', credentials);
+      const onDisk = await readFile(path, 'utf8');
+      for (const secret of [credentials.clientKey, credentials.serverKey, credentials.salt]) expect(onDisk).not.toContain(secret);
+      expect(await new EncryptedFileCredentialStore(path, cipher).get('server-1')).toEqual(credentials);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('treats an entry it cannot decrypt, or a damaged file, as absent', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'invite-desk-secrets-'));
+    try {
+      const path = join(dir, 'credentials.json');
+      await new EncryptedFileCredentialStore(path, testCipher()).set('server-1', credentials);
+      expect(await new EncryptedFileCredentialStore(path, testCipher()).get('server-1')).toBeUndefined();
+      await writeFile(path, '{ not json');
+      expect(await new EncryptedFileCredentialStore(path, testCipher()).get('server-1')).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
