@@ -64,6 +64,8 @@ export interface ProsodyServer {
   register(account: Account): Promise<void>;
   /** Issues a new self-signed certificate and restarts, as after a renewal. */
   replaceCertificate(): Promise<void>;
+  /** Replaces the host's invite store with `count` pending invites (0 empties it), restarting around the write. */
+  seedInvites(count: number): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
   log(): Promise<string>;
@@ -135,6 +137,18 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
     };
     attempt();
   });
+}
+
+/** Prosody's internal map-store file for `count` pending account invites, as mod_invites writes them. */
+function inviteStore(domain: string, count: number): string {
+  const now = Math.floor(Date.now() / 1000);
+  const entries = Array.from({ length: count }, (_, i) => {
+    const token = `seed${String(i).padStart(20, '0')}`;
+    return `\t[${luaString(token)}] = { ["allow_registration"] = true; ["type"] = "register"; ["token"] = ${luaString(token)}; ` +
+      `["created_at"] = ${now}; ["expires"] = ${now + 7 * 86400}; ["jid"] = ${luaString(domain)}; ` +
+      `["uri"] = ${luaString(`xmpp:${domain}?register;preauth=${token}`)}; ["additional_data"] = { ["groups"] = {}; }; };`;
+  });
+  return `return {\n${entries.join('\n')}\n};\n`;
 }
 
 export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyServer> {
@@ -235,6 +249,14 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     },
     async restart() {
       await halt();
+      await launch();
+    },
+    async seedInvites(count) {
+      await halt();
+      // Prosody's data folder names escape dots and other punctuation as %2e and so on.
+      const hostDir = join(data, encodeURIComponent(domain).replace(/[.-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`));
+      await mkdir(hostDir, { recursive: true });
+      await writeFile(join(hostDir, 'invite_token.dat'), inviteStore(domain, count));
       await launch();
     },
     async stop() {

@@ -6,12 +6,13 @@ import { textValue } from '../xmpp/dataform';
 import type { SessionContext } from './context';
 
 /**
- * How many stock invites are in flight at once. Prosody's file storage
- * rewrites the whole invite file for each one, so parallel requests only
- * queue up behind each other; `npm run bench` compares the strategies and
- * found one at a time fastest.
+ * How many stock invites are in flight at once. Prosody handles them one
+ * after another, rewriting its whole invite file for each, so this only
+ * hides round trips; `npm run bench` compares strategies (one at a time was
+ * slowest there). Bounded, so that a large batch on a big, slow store never
+ * queues a request past its timeout.
  */
-export const INVITE_BATCH_CONCURRENCY = 1;
+export const INVITE_BATCH_CONCURRENCY = 8;
 
 const NODE_FOR: Record<InviteKind, string> = {
   account: NODES.createAccountInvite,

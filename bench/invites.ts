@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createStockInvites } from '../electron/core/features/invites';
+import type { SessionContext } from '../electron/core/features/context';
+import { listCommands } from '../electron/core/xmpp/disco';
+import { createTestService, otherClient } from '../test/helpers/session';
+import type { Account, ProsodyServer } from '../test/helpers/prosody';
+import { median, ms, ratioLine, timed } from './lib';
+
+const run = promisify(execFile);
+const COUNT = 100;
+const RUNS = Number(process.env.BENCH_INVITE_RUNS ?? 3);
+
+/**
+ * 100 account invites over one admin session against 100 runs of
+ * `prosodyctl mod_invites generate`, each run on a fresh store holding 0 or
+ * 500 invites; and the session's batch strategies against each other.
+ */
+export async function benchInvites(server: ProsodyServer): Promise<string[]> {
+  const admin = server.admins[0];
+  if (!admin) throw new Error('the bench server has no admin');
+  const lines: string[] = [];
+  const t = await createTestService();
+  const profile = { id: 'bench-invites', jid: `${admin.username}@${server.domain}`, address: `127.0.0.1:${server.c2sPort}`, trustedFingerprint: server.certificateFingerprint() };
+  try {
+    for (const stored of [0, 500]) {
+      const session: number[] = [];
+      const cli: number[] = [];
+      const strategies = new Map<number, number[]>([[1, []], [8, []], [COUNT, []]]);
+      for (let i = 0; i < RUNS; i++) {
+        for (const [concurrency, times] of strategies) {
+          await server.seedInvites(stored);
+          const opened = await openContext(server, admin);
+          times.push(await timed(() => createStockInvites(opened.ctx, 'account', COUNT, concurrency)));
+          await opened.close();
+        }
+        await server.seedInvites(stored);
+        await t.service.connect({ profile, password: admin.password });
+        session.push(await timed(() => t.service.createInvites({ serverId: profile.id, kind: 'account', count: COUNT })));
+        await t.service.disconnect(profile.id);
+
+        await server.seedInvites(stored);
+        cli.push(
+          await timed(async () => {
+            for (let n = 0; n < COUNT; n++) await run('prosodyctl', ['--config', server.configPath, 'mod_invites', 'generate', server.domain]);
+          }),
+        );
+      }
+      lines.push(ratioLine(`${COUNT} invites over one session, ${stored} already stored`, median(session), `${COUNT} x prosodyctl mod_invites generate`, median(cli)));
+      const [one, eight, all] = [...strategies.values()].map(median);
+      lines.push(`    batch strategy, ${stored} stored: one at a time ${ms(one ?? NaN)}, 8 in flight ${ms(eight ?? NaN)}, all ${COUNT} in flight ${ms(all ?? NaN)}`);
+    }
+  } finally {
+    await t.dispose();
+  }
+  return lines;
+}
+
+/** A session context of its own, to try batch strategies the API does not expose. */
+async function openContext(server: ProsodyServer, admin: Account): Promise<{ ctx: SessionContext; close(): Promise<void> }> {
+  const client = await otherClient(server, admin, 'bench-strategy');
+  const commands = await listCommands(client.iqCaller, server.domain, 10_000);
+  const ctx: SessionContext = {
+    serverId: 'bench',
+    account: `${admin.username}@${server.domain}`,
+    domain: server.domain,
+    iq: client.iqCaller,
+    timeoutMs: 30_000,
+    commands: new Set(commands.map((c) => c.node)),
+  };
+  return { ctx, close: () => client.entity.stop().then(() => undefined) };
+}
