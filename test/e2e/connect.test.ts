@@ -61,7 +61,7 @@ describe('connecting from the browser preview', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Trust and connect' }).click();
 
-    await page.getByRole('heading', { name: server.domain }).waitFor();
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
     const available = page.getByRole('list', { name: 'Available features' });
     await expect.poll(() => available.getByRole('heading', { name: 'Account invites' }).isVisible()).toBe(true);
     const missing = page.getByRole('list', { name: 'Missing features' });
@@ -81,7 +81,7 @@ describe('connecting from the browser preview', () => {
   it('shows the saved server after a reload, and a wrong password as a clear error, in dark mode', async () => {
     const server = prosody();
     const { page, errors } = await openApp('dark');
-    await page.getByRole('heading', { name: server.domain }).waitFor();
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
     await screenshot(page, 'overview-dark');
     expect(await accessibilityViolations(page)).toEqual([]);
 
@@ -94,6 +94,26 @@ describe('connecting from the browser preview', () => {
     expect(await alert.innerText()).toContain('did not accept the password');
     await screenshot(page, 'connect-error-dark');
     expect(await accessibilityViolations(page)).toEqual([]);
+
+    // The saved sign-in still works: an empty password uses it.
+    await page.getByLabel('Password (optional)').fill('');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a dropped server as reconnecting, then comes back by itself', async () => {
+    const server = prosody();
+    const { page, errors } = await openApp('light');
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    const restarted = server.restart(4000);
+    const notice = page.getByRole('status').filter({ hasText: 'Reconnecting' });
+    await notice.waitFor();
+    expect(await page.getByRole('navigation', { name: 'Servers' }).getByText('Reconnecting').count()).toBe(1);
+    await screenshot(page, 'reconnecting-light');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await restarted;
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor({ timeout: 60_000 });
     expect(errors).toEqual([]);
   });
 });

@@ -66,7 +66,8 @@ export interface ProsodyServer {
   replaceCertificate(): Promise<void>;
   /** Replaces the host's invite store with `count` pending invites (0 empties it), restarting around the write. */
   seedInvites(count: number): Promise<void>;
-  restart(): Promise<void>;
+  /** Stops and starts the server, staying down for `downMs` in between. */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
   log(): Promise<string>;
 }
@@ -247,8 +248,9 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       await halt();
       await launch();
     },
-    async restart() {
+    async restart(downMs = 0) {
       await halt();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       await launch();
     },
     async seedInvites(count) {
