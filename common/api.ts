@@ -83,10 +83,23 @@ export interface ServerInfo {
   capabilities: Capability[];
 }
 
-export type InviteKind = 'account' | 'contact';
+/** Who may create an account: anyone, people with an invite, or nobody (needs mod_invite_desk). */
+export type RegistrationPolicy = 'open' | 'invite-only' | 'closed';
+
+export interface PolicyChange {
+  serverId: string;
+  policy: RegistrationPolicy;
+  /** The admin who changed it, when known. */
+  by?: string;
+}
+
+/** `reset` (a password-reset link for an existing account) needs mod_invite_desk. */
+export type InviteKind = 'account' | 'contact' | 'reset';
 
 export interface Invite {
   serverId: string;
+  /** The ledger id (mod_invite_desk); absent for stock invites. Never the token. */
+  id?: string;
   kind: InviteKind;
   /** The `xmpp:` URI an XMPP app opens. */
   uri: string;
@@ -105,6 +118,53 @@ export interface CreateInvitesRequest {
   kind: InviteKind;
   /** How many; 1 when omitted. */
   count?: number;
+  /** The options below need mod_invite_desk; stock Prosody takes none of them. */
+  /** Seconds until the invite expires; 0 for never. The server's default when omitted. */
+  expiresInSeconds?: number;
+  /** How many accounts one invite may create; 0 for unlimited until it expires. 1 when omitted. */
+  maxUses?: number;
+  note?: string;
+  /** The only account name the invite may create (required for a reset). */
+  username?: string;
+  /** A role for accounts made with it, e.g. `prosody:admin`. */
+  role?: string;
+}
+
+export type InviteState = 'pending' | 'used' | 'expired' | 'revoked';
+
+/** An invite as the server's ledger knows it (mod_invite_desk). */
+export interface LedgerInvite {
+  id: string;
+  kind: InviteKind;
+  state: InviteState;
+  /** Only while pending: the link still works. */
+  uri?: string;
+  landingUrl?: string;
+  createdAt?: string;
+  /** Absent when it never expires. */
+  expires?: string;
+  uses: { jid: string; at: string }[];
+  /** Absent when unlimited. */
+  maxUses?: number;
+  note?: string;
+  username?: string;
+  createdBy?: string;
+  /** How it was made: invite_desk, adhoc or prosodyctl. */
+  source?: string;
+}
+
+export interface ListInvitesRequest {
+  serverId: string;
+  state?: InviteState;
+  /** Matches the note, the bound account, the users and the id. */
+  query?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface InvitePage {
+  total: number;
+  invites: LedgerInvite[];
 }
 
 /** A new account on a server. */
@@ -118,7 +178,12 @@ export interface Registration {
   /** ISO 8601: when the server reported it (the original time for catch-up). */
   time: string;
   /** Where the app learnt of it. */
-  source: 'watchregistrations';
+  source: 'watchregistrations' | 'invite-desk';
+  /** The ledger id of the invite used (mod_invite_desk). */
+  invite?: string;
+  /** Who made that invite, or how it was made when nobody did. */
+  inviter?: string;
+  note?: string;
   /** True when it happened while the app was offline and arrived on reconnect. */
   catchUp: boolean;
 }
@@ -133,6 +198,7 @@ export interface AccountRequest {
 export interface AdminEvents {
   'connection-status': ConnectionStatus;
   registration: Registration;
+  policy: PolicyChange;
 }
 
 export type AdminEventName = keyof AdminEvents;
@@ -148,8 +214,15 @@ export interface AdminApi {
   serverInfo(serverId: string): Promise<ServerInfo>;
   /** Status of every server that has a session, for a UI that starts late. */
   connectionStatuses(): Promise<ConnectionStatus[]>;
-  /** Account or contact invites made with the server's stock commands. */
+  /** Invites: with mod_invite_desk's options when the server has it, else the stock commands. */
   createInvites(request: CreateInvitesRequest): Promise<Invite[]>;
+  /** The ledger (mod_invite_desk). */
+  listInvites(request: ListInvitesRequest): Promise<InvitePage>;
+  revokeInvites(request: { serverId: string; ids: string[] }): Promise<{ revoked: number }>;
+  purgeExpiredInvites(serverId: string): Promise<{ purged: number }>;
+  /** The registration policy (mod_invite_desk). */
+  getPolicy(serverId: string): Promise<RegistrationPolicy>;
+  setPolicy(request: { serverId: string; policy: RegistrationPolicy }): Promise<void>;
   /** Deletes an account (XEP-0133); its sessions end with it. */
   deleteAccount(request: AccountRequest): Promise<void>;
   /** Ends every session of an account without deleting it. */

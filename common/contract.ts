@@ -19,13 +19,18 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'serverInfo',
   'connectionStatuses',
   'createInvites',
+  'listInvites',
+  'revokeInvites',
+  'purgeExpiredInvites',
+  'getPolicy',
+  'setPolicy',
   'deleteAccount',
   'endSessions',
   'disableAccount',
   'enableAccount',
 ]);
 
-export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration']);
+export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy']);
 
 export function isAdminMethod(value: unknown): value is AdminMethod {
   return typeof value === 'string' && (ADMIN_METHODS as readonly string[]).includes(value);

@@ -35,11 +35,21 @@ const connectRequest = z.strictObject({
 /** Most invites one call may create: a print kit of a few pages, not a flood. */
 export const MAX_INVITES_PER_CALL = 500;
 
+const username = z.string().min(1).max(1023).regex(/^[^\s@/"&'<>:]+$/, 'an account name without @, / or spaces');
+
 const createInvitesRequest = z.strictObject({
   serverId,
-  kind: z.enum(['account', 'contact']),
+  kind: z.enum(['account', 'contact', 'reset']),
   count: z.number().int().min(1).max(MAX_INVITES_PER_CALL).optional(),
+  expiresInSeconds: z.number().int().min(0).max(100 * 365 * 86400).optional(),
+  maxUses: z.number().int().min(0).max(1_000_000).optional(),
+  note: z.string().max(500).optional(),
+  username: username.optional(),
+  role: z.string().regex(/^prosody:[\w-]+$/, 'a role such as prosody:member').optional(),
 });
+
+const policy = z.enum(['open', 'invite-only', 'closed']);
+const inviteId = z.string().regex(/^[0-9a-f]{16}$/, 'an invite id');
 
 const accountRequest = z.strictObject({
   serverId,
@@ -55,6 +65,19 @@ export const callArgumentSchemas = {
   serverInfo: z.tuple([serverId]),
   connectionStatuses: z.tuple([]),
   createInvites: z.tuple([createInvitesRequest]),
+  listInvites: z.tuple([
+    z.strictObject({
+      serverId,
+      state: z.enum(['pending', 'used', 'expired', 'revoked']).optional(),
+      query: z.string().max(200).optional(),
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+  ]),
+  revokeInvites: z.tuple([z.strictObject({ serverId, ids: z.array(inviteId).min(1).max(1000) })]),
+  purgeExpiredInvites: z.tuple([serverId]),
+  getPolicy: z.tuple([serverId]),
+  setPolicy: z.tuple([z.strictObject({ serverId, policy })]),
   deleteAccount: z.tuple([accountRequest]),
   endSessions: z.tuple([accountRequest]),
   disableAccount: z.tuple([accountRequest]),

@@ -28,7 +28,7 @@ const checks: [string, () => Promise<boolean>][] = [
   ['typecheck', () => run('npm', ['run', '--silent', 'typecheck'])],
 ];
 if (existsSync(resolve(root, 'prosody/mod_invite_desk'))) {
-  checks.push(['luacheck', () => run('luacheck', ['prosody/'])]);
+  checks.push(['luacheck', () => run('luacheck', ['--config', 'prosody/.luacheckrc', 'prosody/'])]);
 }
 
 let passed = 0;

@@ -7,13 +7,17 @@ import type {
   ConnectRequest,
   CreateInvitesRequest,
   Invite,
+  InvitePage,
+  ListInvitesRequest,
+  RegistrationPolicy,
   SavedProfile,
   ServerInfo,
 } from '../../common/api';
 import { AdminError } from '../../common/errors';
 import { createEventHub } from '../../common/event-hub';
-import { AdminSession, DEFAULT_TIMEOUTS, type SessionTimeouts } from './admin-session';
+import { AdminSession, DEFAULT_TIMEOUTS, SessionMemory, type SessionTimeouts } from './admin-session';
 import { createStockInvites } from './features/invites';
+import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, requireModule, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
 import type { CredentialStore } from './settings/credential-store';
 import { JsonFileProfileStore, type ProfileStore } from './settings/profile-store';
@@ -30,6 +34,7 @@ export interface AdminServiceOptions {
  */
 export class AdminService implements AdminApi {
   private readonly sessions = new Map<string, AdminSession>();
+  private readonly memories = new Map<string, SessionMemory>();
   private readonly events = createEventHub<AdminEvents>();
   private readonly profiles: ProfileStore;
   private readonly credentials: CredentialStore;
@@ -51,6 +56,7 @@ export class AdminService implements AdminApi {
   async removeProfile(serverId: string): Promise<void> {
     await this.disconnect(serverId);
     this.sessions.delete(serverId);
+    this.memories.delete(serverId);
     await this.credentials.delete(serverId);
     await this.profiles.remove(serverId);
   }
@@ -69,9 +75,11 @@ export class AdminService implements AdminApi {
       {
         status: (status) => this.events.emit('connection-status', status),
         registration: (registration) => this.events.emit('registration', registration),
+        policy: (change) => this.events.emit('policy', change),
         credentials: (credentials) => void this.credentials.set(profile.id, credentials),
       },
       this.timeouts,
+      this.memoryOf(profile.id),
     );
     this.sessions.set(profile.id, session);
     try {
@@ -101,8 +109,36 @@ export class AdminService implements AdminApi {
     return Promise.resolve([...this.sessions.values()].map((s) => s.status));
   }
 
-  async createInvites({ serverId, kind, count = 1 }: CreateInvitesRequest): Promise<Invite[]> {
-    return createStockInvites(this.session(serverId).context(), kind, count);
+  async createInvites(request: CreateInvitesRequest): Promise<Invite[]> {
+    const ctx = this.session(request.serverId).context();
+    if (hasModule(ctx.commands)) return createModuleInvites(ctx, request);
+    const { kind, count = 1 } = request;
+    const wanted = (['expiresInSeconds', 'maxUses', 'note', 'username', 'role'] as const).filter((option) => request[option] !== undefined);
+    if (kind === 'reset' || wanted.length > 0) {
+      requireModule(ctx, kind === 'reset' ? 'A password-reset invite' : `Invite options (${wanted.join(', ')})`);
+    }
+    return createStockInvites(ctx, kind === 'reset' ? 'account' : kind, count);
+  }
+
+  async listInvites(request: ListInvitesRequest): Promise<InvitePage> {
+    return listLedger(this.session(request.serverId).context(), request);
+  }
+
+  async revokeInvites({ serverId, ids }: { serverId: string; ids: string[] }): Promise<{ revoked: number }> {
+    return { revoked: await revokeLedger(this.session(serverId).context(), ids) };
+  }
+
+  async purgeExpiredInvites(serverId: string): Promise<{ purged: number }> {
+    return { purged: await purgeExpired(this.session(serverId).context()) };
+  }
+
+  async getPolicy(serverId: string): Promise<RegistrationPolicy> {
+    const session = this.session(serverId);
+    return session.policy ?? readPolicy(session.context());
+  }
+
+  async setPolicy({ serverId, policy }: { serverId: string; policy: RegistrationPolicy }): Promise<void> {
+    await writePolicy(this.session(serverId).context(), policy);
   }
 
   deleteAccount(request: AccountRequest): Promise<void> {
@@ -128,6 +164,12 @@ export class AdminService implements AdminApi {
 
   private async userAction(action: UserAction, { serverId, jid }: AccountRequest): Promise<void> {
     await runUserAction(this.session(serverId).context(), action, jid.trim());
+  }
+
+  private memoryOf(serverId: string): SessionMemory {
+    let memory = this.memories.get(serverId);
+    if (!memory) this.memories.set(serverId, (memory = new SessionMemory()));
+    return memory;
   }
 
   private session(serverId: string): AdminSession {

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
-import type { ConnectionState, ConnectionStatus, Registration, ServerInfo, ServerProfile } from '../../common/api';
+import type { ConnectionState, ConnectionStatus, PolicyChange, Registration, RegistrationPolicy, ServerInfo, ServerProfile } from '../../common/api';
 import { parseAccountJid, resolveServerAddress } from '../../common/address';
 import { AdminError } from '../../common/errors';
 import { retryDelay } from './backoff';
 import { describeConnectError } from './error-messages';
 import type { SessionContext } from './features/context';
 import { probeServer } from './features/probe';
+import { hasModule, readModuleMessage, subscribeEvents, type ModuleUpdate } from './features/invite-desk';
 import { DEFAULT_REGISTRATION_TEMPLATE, readRegistrationMessage, RecentIds, registrationMatcher } from './features/signups';
 import { createXmppClient, type XmppClient } from './xmpp/client';
 import type { SaltedCredentials, ScramSecret } from './xmpp/scram-client';
@@ -29,9 +30,20 @@ export const DEFAULT_TIMEOUTS: SessionTimeouts = { connectMs: 20_000, requestMs:
  */
 export const PRESENCE_PRIORITY = 127;
 
+/**
+ * What outlives one session to a server: where sign-up catch-up resumes, and
+ * which sign-ups were already reported, so a reconnect repeats none.
+ */
+export class SessionMemory {
+  /** The last sign-up event seen from mod_invite_desk. */
+  cursor: string | undefined;
+  readonly seen = new RecentIds();
+}
+
 export interface SessionEvents {
   status(status: ConnectionStatus): void;
   registration(registration: Registration): void;
+  policy(change: PolicyChange): void;
   /** New salted keys after a sign-in with the password. */
   credentials(credentials: SaltedCredentials): void;
 }
@@ -49,17 +61,21 @@ export class AdminSession {
   private secret: ScramSecret;
   private readonly timeouts: SessionTimeouts;
   private readonly events: SessionEvents;
-  private readonly seen = new RecentIds();
+  private readonly memory: SessionMemory;
   private client: XmppClient | null = null;
   /** The admin wants this session up: set by open(), cleared by close() or a final failure. */
   private wanted = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private keepAliveTimer: NodeJS.Timeout | null = null;
   private status_: ConnectionStatus;
+  /** With mod_invite_desk, its events replace mod_watchregistrations' notices: one sign-up, shown once. */
+  private moduleEvents = false;
   info: ServerInfo | null = null;
+  policy: RegistrationPolicy | null = null;
 
-  constructor(profile: ServerProfile, secret: ScramSecret, events: SessionEvents, timeouts: SessionTimeouts) {
+  constructor(profile: ServerProfile, secret: ScramSecret, events: SessionEvents, timeouts: SessionTimeouts, memory = new SessionMemory()) {
     this.profile = profile;
+    this.memory = memory;
     this.secret = secret;
     this.events = events;
     this.timeouts = timeouts;
@@ -142,13 +158,28 @@ export class AdminSession {
     client.entity.on('error', () => undefined);
     const matcher = registrationMatcher(this.profile.registrationTemplate ?? DEFAULT_REGISTRATION_TEMPLATE, jid.domain);
     client.entity.on('stanza', (stanza: Element) => {
+      if (this.moduleEvents) {
+        const update = readModuleMessage(stanza, this.profile.id, jid.domain);
+        if (update) this.apply(update);
+        return;
+      }
       const registration = readRegistrationMessage(stanza, this.profile.id, jid.domain, matcher, new Date());
-      if (registration && this.seen.add(registration.id)) this.events.registration(registration);
+      if (registration && this.memory.seen.add(registration.id)) this.events.registration(registration);
     });
 
     try {
       await withDeadline(client.entity.start(), this.timeouts.connectMs, () => new AdminError('timeout', `${context.address} did not finish signing in within ${Math.round(this.timeouts.connectMs / 1000)} s. Check the address, and that Prosody is running.`));
       const info = await probeServer(client.iqCaller, this.profile.id, client.entity.jid?.toString() ?? context.account, jid.domain, this.timeouts.requestMs);
+      this.moduleEvents = hasModule(new Set(info.commands.map((c) => c.node)));
+      if (this.moduleEvents) {
+        // Subscribing returns what was missed since the cursor; repeat while the server says there is more.
+        let update = await subscribeEvents(client.iqCaller, this.profile.id, jid.domain, this.memory.cursor, this.timeouts.requestMs);
+        this.apply(update);
+        while (!update.complete && update.registrations.length > 0) {
+          update = await subscribeEvents(client.iqCaller, this.profile.id, jid.domain, this.memory.cursor, this.timeouts.requestMs);
+          this.apply(update);
+        }
+      }
       // Presence last: it makes the server deliver what was stored while the app was away.
       await client.entity.send(xml('presence', {}, xml('priority', {}, String(PRESENCE_PRIORITY))));
       if (this.client !== client) throw new AdminError('not-connected', 'The connection was closed while signing in.');
@@ -162,6 +193,19 @@ export class AdminSession {
     } catch (error) {
       await this.dropClient();
       throw describeConnectError(error, context);
+    }
+  }
+
+  private apply(update: ModuleUpdate): void {
+    for (const registration of update.registrations) {
+      this.memory.cursor = registration.id;
+      if (this.memory.seen.add(registration.id)) this.events.registration(registration);
+    }
+    if (update.policy !== undefined && update.policy !== this.policy) {
+      this.policy = update.policy;
+      const change: PolicyChange = { serverId: this.profile.id, policy: update.policy };
+      if (update.by) change.by = update.by;
+      this.events.policy(change);
     }
   }
 

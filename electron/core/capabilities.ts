@@ -13,6 +13,7 @@ export const NODES = {
  * commands the account may run, so seeing one of them proves admin rights.
  */
 const ADMIN_ONLY_NODES: readonly string[] = [
+  'urn:x-invite-desk:invites:0#create',
   NODES.createAccountInvite,
   NODES.listModules,
   NODES.deleteUser,
@@ -76,7 +77,8 @@ export function describeCapabilities(commands: readonly AdHocCommand[], modules:
       id: 'invite-desk',
       label: 'Invite Desk module',
       description: 'Registration switch, invite options, the invite ledger, revocation and sign-up history (mod_invite_desk).',
-      state: moduleState('invite_desk'),
+      // Its commands prove it is there even when the module list is not available.
+      state: commands.some((c) => c.node.startsWith('urn:x-invite-desk:')) ? 'available' : moduleState('invite_desk'),
       enable: 'plugin_paths = { "/path/to/invite-desk/prosody" }\nmodules_enabled = { …, "invite_desk" }',
     },
   ];

@@ -14,12 +14,14 @@ import type { SessionContext } from './context';
  */
 export const INVITE_BATCH_CONCURRENCY = 8;
 
-const NODE_FOR: Record<InviteKind, string> = {
+type StockKind = Exclude<InviteKind, 'reset'>;
+
+const NODE_FOR: Record<StockKind, string> = {
   account: NODES.createAccountInvite,
   contact: NODES.createContactInvite,
 };
 
-const SETUP_FOR: Record<InviteKind, string> = {
+const SETUP_FOR: Record<StockKind, string> = {
   account: 'load "invites", "invites_adhoc" and "invites_register" in modules_enabled',
   contact: 'load "invites" and "invites_adhoc" in modules_enabled',
 };
@@ -36,7 +38,7 @@ function parseExpiry(value: string | undefined): string | undefined {
 }
 
 /** One invite with the server's stock command; accepts both `form` (0.12.3) and `result` replies. */
-export async function createStockInvite(ctx: SessionContext, kind: InviteKind): Promise<Invite> {
+export async function createStockInvite(ctx: SessionContext, kind: StockKind): Promise<Invite> {
   const node = NODE_FOR[kind];
   if (!ctx.commands.has(node)) {
     throw new AdminError('feature-missing', `This server does not offer ${kind} invites to you. To enable them, ${SETUP_FOR[kind]}, then restart Prosody.`);
@@ -57,7 +59,7 @@ export async function createStockInvite(ctx: SessionContext, kind: InviteKind): 
 }
 
 /** `count` invites, `INVITE_BATCH_CONCURRENCY` at a time, in order. */
-export async function createStockInvites(ctx: SessionContext, kind: InviteKind, count: number, concurrency = INVITE_BATCH_CONCURRENCY): Promise<Invite[]> {
+export async function createStockInvites(ctx: SessionContext, kind: StockKind, count: number, concurrency = INVITE_BATCH_CONCURRENCY): Promise<Invite[]> {
   const invites: Invite[] = new Array<Invite>(count);
   let next = 0;
   const worker = async (): Promise<void> => {

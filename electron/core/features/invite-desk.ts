@@ -1,0 +1,208 @@
+import xml, { type Element } from '@xmpp/xml';
+import type { IqCaller } from '@xmpp/iq/caller.js';
+import type {
+  CreateInvitesRequest,
+  Invite,
+  InvitePage,
+  InviteState,
+  LedgerInvite,
+  ListInvitesRequest,
+  Registration,
+  RegistrationPolicy,
+} from '../../../common/api';
+import { AdminError } from '../../../common/errors';
+import { commandStage, runCommand } from '../xmpp/adhoc';
+import { field, lines, textValue, type DataForm, type FormField } from '../xmpp/dataform';
+import type { SessionContext } from './context';
+import { tokenOf } from './invites';
+
+/** The protocol of mod_invite_desk (prosody/mod_invite_desk/README.md). */
+export const NS = {
+  policy: 'urn:x-invite-desk:policy:0',
+  invites: 'urn:x-invite-desk:invites:0',
+  events: 'urn:x-invite-desk:events:0',
+} as const;
+
+export const MODULE_NODES = {
+  create: `${NS.invites}#create`,
+  list: `${NS.invites}#list`,
+  revoke: `${NS.invites}#revoke`,
+  purge: `${NS.invites}#purge-expired`,
+  policy: NS.policy,
+} as const;
+
+const POLICIES: readonly string[] = ['open', 'invite-only', 'closed'];
+const STATES: readonly string[] = ['pending', 'used', 'expired', 'revoked'];
+const KINDS: readonly string[] = ['account', 'contact', 'reset'];
+
+export const MODULE_SETUP =
+  'install mod_invite_desk: add the path of Invite Desk\'s "prosody" folder to plugin_paths and "invite_desk" to modules_enabled, then restart Prosody';
+
+export function hasModule(commands: ReadonlySet<string>): boolean {
+  return commands.has(MODULE_NODES.create);
+}
+
+export function requireModule(ctx: SessionContext, what: string): void {
+  if (!hasModule(ctx.commands)) throw new AdminError('feature-missing', `${what} needs the Invite Desk module on ${ctx.domain}. To enable it, ${MODULE_SETUP}.`);
+}
+
+const iso = (value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+};
+
+function ledgerRow(row: FormField[], domain: string): LedgerInvite | null {
+  const id = textValue(row, 'id');
+  const kind = textValue(row, 'kind') ?? 'account';
+  const state = textValue(row, 'state') ?? 'pending';
+  if (id === undefined || !/^[0-9a-f]{16}$/.test(id) || !KINDS.includes(kind) || !STATES.includes(state)) return null;
+  const invite: LedgerInvite = {
+    id,
+    kind: kind as LedgerInvite['kind'],
+    state: state as InviteState,
+    uses: lines(row, 'used-by').flatMap((line) => {
+      const [jid, at] = line.split(' ');
+      const time = iso(at);
+      return jid?.endsWith(`@${domain}`) && time ? [{ jid, at: time }] : [];
+    }),
+  };
+  const text = (name: string): string | undefined => textValue(row, name);
+  const uri = text('uri');
+  if (uri?.startsWith('xmpp:')) invite.uri = uri;
+  const landing = text('landing-url');
+  if (landing && /^https?:\/\//.test(landing)) invite.landingUrl = landing;
+  const createdAt = iso(text('created'));
+  if (createdAt) invite.createdAt = createdAt;
+  const expires = iso(text('expires'));
+  if (expires) invite.expires = expires;
+  const maxUses = Number(text('max-uses'));
+  if (Number.isInteger(maxUses) && maxUses > 0) invite.maxUses = maxUses;
+  for (const [key, name] of [['note', 'note'], ['username', 'username'], ['createdBy', 'created-by'], ['source', 'source']] as const) {
+    const value = text(name);
+    if (value !== undefined) invite[key] = value;
+  }
+  return invite;
+}
+
+function rows(form: DataForm | undefined, domain: string): LedgerInvite[] {
+  return (form?.items ?? []).flatMap((row) => {
+    const invite = ledgerRow(row, domain);
+    return invite ? [invite] : [];
+  });
+}
+
+export async function createModuleInvites(ctx: SessionContext, request: CreateInvitesRequest): Promise<Invite[]> {
+  const values: Record<string, string> = { kind: request.kind, count: String(request.count ?? 1), 'max-uses': String(request.maxUses ?? 1) };
+  if (request.expiresInSeconds !== undefined) values.expires = String(request.expiresInSeconds);
+  if (request.note !== undefined) values.note = request.note;
+  if (request.username !== undefined) values.username = request.username;
+  if (request.role !== undefined) values.role = request.role;
+  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.create, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true });
+  const createdAt = new Date().toISOString();
+  return rows(stage.form, ctx.domain).flatMap((row) => {
+    const token = row.uri === undefined ? undefined : tokenOf(row.uri);
+    if (row.uri === undefined || token === undefined) return [];
+    const invite: Invite = { serverId: ctx.serverId, id: row.id, kind: row.kind, uri: row.uri, token, createdAt: row.createdAt ?? createdAt };
+    if (row.landingUrl) invite.landingUrl = row.landingUrl;
+    if (row.expires) invite.expires = row.expires;
+    return [invite];
+  });
+}
+
+export async function listLedger(ctx: SessionContext, request: ListInvitesRequest): Promise<InvitePage> {
+  requireModule(ctx, 'The invite ledger');
+  const values: Record<string, string> = { state: request.state ?? 'all', offset: String(request.offset ?? 0), limit: String(request.limit ?? 100) };
+  if (request.query) values.query = request.query;
+  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.list, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true });
+  const total = Number(stage.form ? textValue(stage.form, 'total') : undefined);
+  const invites = rows(stage.form, ctx.domain);
+  return { total: Number.isInteger(total) ? total : invites.length, invites };
+}
+
+function countFromNote(notes: { text: string }[]): number {
+  const found = notes.map((n) => /(\d+)/.exec(n.text)?.[1]).find((n) => n !== undefined);
+  return found === undefined ? 0 : Number(found);
+}
+
+export async function revokeLedger(ctx: SessionContext, ids: string[]): Promise<number> {
+  requireModule(ctx, 'Revoking invites');
+  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.revoke, ctx.timeoutMs, { ids: ids.join('\n') }, { formType: NS.invites, submitFirst: true });
+  return countFromNote(stage.notes);
+}
+
+export async function purgeExpired(ctx: SessionContext): Promise<number> {
+  requireModule(ctx, 'Purging expired invites');
+  return countFromNote((await runCommand(ctx.iq, ctx.domain, MODULE_NODES.purge, ctx.timeoutMs)).notes);
+}
+
+export async function readPolicy(ctx: SessionContext): Promise<RegistrationPolicy> {
+  requireModule(ctx, 'Switching the registration policy');
+  // The command's first stage shows the current policy as its default; then it is cancelled.
+  const stage = await commandStage(ctx.iq, ctx.domain, MODULE_NODES.policy, {}, ctx.timeoutMs);
+  if (stage.sessionid) await commandStage(ctx.iq, ctx.domain, MODULE_NODES.policy, { action: 'cancel', sessionid: stage.sessionid }, ctx.timeoutMs).catch(() => undefined);
+  const mode = stage.form ? field(stage.form, 'mode')?.values[0] : undefined;
+  if (mode === undefined || !POLICIES.includes(mode)) throw new AdminError('server-error', 'The server did not say its registration policy.');
+  return mode as RegistrationPolicy;
+}
+
+export async function writePolicy(ctx: SessionContext, policy: RegistrationPolicy): Promise<void> {
+  requireModule(ctx, 'Switching the registration policy');
+  await runCommand(ctx.iq, ctx.domain, MODULE_NODES.policy, ctx.timeoutMs, { mode: policy }, { formType: NS.policy, submitFirst: true });
+}
+
+/** A `<signup>` event of the module, checked field by field. */
+export function readSignup(element: Element, serverId: string, domain: string, catchUp: boolean): Registration | null {
+  if (!element.is('signup', NS.events)) return null;
+  const { id, username, jid, time, ip, invite, inviter, source } = element.attrs;
+  const stamp = iso(time);
+  if (!id || id.length > 200 || !username || username.length > 1023 || jid !== `${username}@${domain}` || !stamp) return null;
+  const registration: Registration = { serverId, id, username, jid, time: stamp, source: 'invite-desk', catchUp };
+  if (ip && /^[0-9A-Fa-f:.]{2,45}$/.test(ip)) registration.ip = ip;
+  if (invite && /^[0-9a-f]{16}$/.test(invite)) registration.invite = invite;
+  const by = inviter ?? source;
+  if (by && by.length <= 3071) registration.inviter = by;
+  const note = element.getChildText('note');
+  if (note) registration.note = note.slice(0, 500);
+  return registration;
+}
+
+export interface ModuleUpdate {
+  registrations: Registration[];
+  policy?: RegistrationPolicy;
+  by?: string;
+}
+
+/** A headline the module sent this session: a sign-up or a policy change. Anything else, or from anyone else, is null. */
+export function readModuleMessage(stanza: Element, serverId: string, domain: string): ModuleUpdate | null {
+  if (!stanza.is('message') || (stanza.attrs.from ?? '').toLowerCase() !== domain) return null;
+  const signup = stanza.getChild('signup', NS.events);
+  if (signup) {
+    const registration = readSignup(signup, serverId, domain, false);
+    return registration ? { registrations: [registration] } : null;
+  }
+  const policy = stanza.getChild('policy', NS.policy)?.attrs;
+  if (policy?.mode !== undefined && POLICIES.includes(policy.mode)) {
+    const update: ModuleUpdate = { registrations: [], policy: policy.mode as RegistrationPolicy };
+    if (policy.by) update.by = policy.by;
+    return update;
+  }
+  return null;
+}
+
+/** Subscribes this session to live events and returns those after `cursor`, with the current policy. */
+export async function subscribeEvents(iq: IqCaller, serverId: string, domain: string, cursor: string | undefined, timeoutMs: number): Promise<ModuleUpdate & { complete: boolean }> {
+  const reply = await iq.request(xml('iq', { type: 'set', to: domain }, xml('subscribe', { xmlns: NS.events, after: cursor })), timeoutMs);
+  const events = reply.getChild('events', NS.events);
+  if (!events) throw new AdminError('server-error', 'The Invite Desk module answered the subscription with something unexpected.');
+  const mode = events.getChild('policy', NS.policy)?.attrs.mode;
+  const update: ModuleUpdate & { complete: boolean } = {
+    registrations: events.getChildren('signup', NS.events).flatMap((el) => {
+      const r = readSignup(el, serverId, domain, true);
+      return r ? [r] : [];
+    }),
+    complete: events.attrs.complete !== 'false',
+  };
+  if (mode !== undefined && POLICIES.includes(mode)) update.policy = mode as RegistrationPolicy;
+  return update;
+}
