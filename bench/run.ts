@@ -2,6 +2,7 @@ import { startProsody } from '../test/helpers/prosody';
 import { benchConnect } from './connect';
 import { benchInvites } from './invites';
 import { benchSignups } from './signups';
+import { benchModule } from './invite-desk';
 
 /**
  * `npm run bench`: what an admin waits for, each figure next to a baseline
@@ -12,6 +13,7 @@ const sections: [string, (server: Awaited<ReturnType<typeof startProsody>>) => P
   ['Signing in', benchConnect],
   ['Sign-ups', benchSignups],
   ['Invites on stock Prosody', benchInvites],
+  ['mod_invite_desk', () => benchModule()],
 ];
 
 const only = process.argv.slice(2);

@@ -31,7 +31,7 @@ const server = await startProsody({
     { username: 'alice', password: 'alice-password' },
     { username: 'bob', password: 'bob-password' },
   ],
-  modules: STOCK_MODULES,
+  modules: [...STOCK_MODULES, 'invite_desk'],
   pluginPaths: [PROJECT_PLUGIN_PATH],
 });
 const ownHome = process.env.INVITE_DESK_HOME === undefined;

@@ -15,7 +15,7 @@ const server = await startProsody({
   domain,
   admins: [{ username: 'admin', password: 'admin-password' }],
   users: [{ username: 'member', password: 'member-password' }],
-  modules: STOCK_MODULES,
+  modules: [...STOCK_MODULES, 'invite_desk'],
   pluginPaths: [PROJECT_PLUGIN_PATH],
 });
 

@@ -45,6 +45,28 @@ local history = module:open_store("invite_desk_events", "archive");
 local tokens = module:open_store("invite_token", "map"); -- shared with mod_invites
 -- The same stores read whole, to list them (what mod_invites does too).
 local ledger_all = module:open_store("invite_desk_ledger");
+-- Uses (and, for invites made elsewhere, what is known of them) live in a small
+-- file per invite: a registration then rewrites a few lines, never the ledger.
+local usage = module:open_store("invite_desk_usage");
+
+local function usage_of(key)
+	return usage:get(key) or { uses = {} };
+end
+
+-- This module is the ledger's only writer, so it is read once and kept in
+-- memory: registrations look invites up without loading a file that grows.
+local ledger_cache;
+local function ledger_get(key)
+	if not ledger_cache then ledger_cache = ledger_all:get(nil) or {}; end
+	return ledger_cache[key];
+end
+local function ledger_put(records)
+	local ok, err = ledger:set_keys(nil, records);
+	if ok and ledger_cache then
+		for key, record in pairs(records) do ledger_cache[key] = record; end
+	end
+	return ok, err;
+end
 local tokens_all = module:open_store("invite_token");
 
 -- Prosody 13 checks permissions per action; 0.12 knows only admins.
@@ -119,27 +141,26 @@ module:hook("user-registering", function (event)
 	end
 	if event.allowed == false then return; end
 
-	local record = ledger:get(nil, invite_id(invite.token));
-	if record and record.revoked_at then
+	local record = ledger_get(invite_id(invite.token));
+	if record and (record.revoked_at or usage_of(record.id).revoked_at) then
 		event.allowed, event.reason = false, "This invite has been revoked";
 		return true;
 	end
-	local stock = tokens:get(nil, invite.token);
-	local bound = (record and record.username) or (stock and jid_util.node(stock.jid));
+	-- The validated invite carries its URI, and with it any bound account: no store read needed.
+	local bound = (record and record.username) or (invite.uri and invite.uri:match("^xmpp:([^@?]+)@"));
 	if bound and bound ~= event.username and not event.allow_reset then
 		event.allowed, event.reason = false, "This invite is for the account "..bound.." only";
 		return true;
 	end
 	if record and record.max_uses and not usermanager.user_exists(event.username, host) then
 		-- Prosody handles one stanza at a time, so check-and-count here cannot race.
-		local used = #(record.uses or {});
-		if used >= record.max_uses then
+		local used = usage_of(record.id);
+		if #used.uses >= record.max_uses then
 			event.allowed, event.reason = false, "This invite has been used up";
 			return true;
 		end
-		record.uses = record.uses or {};
-		table.insert(record.uses, { username = event.username, at = os.time() });
-		ledger:set(nil, record.id, record);
+		table.insert(used.uses, { username = event.username, at = os.time() });
+		usage:set(record.id, used);
 		event.session.invite_desk_counted = record.id;
 	end
 end, -10);
@@ -161,7 +182,6 @@ local function adopt(token, stock)
 		source = data.source and "adhoc" or "prosodyctl";
 		username = jid_util.node(stock.jid);
 		max_uses = (not stock.reusable) and 1 or nil;
-		uses = {};
 		uri = stock.uri;
 		landing_page = stock.landing_page;
 	};
@@ -174,16 +194,18 @@ module:hook("user-registered", function (event)
 	local record;
 	if invite and invite.token then
 		local key = invite_id(invite.token);
-		record = ledger:get(nil, key);
+		local used = usage_of(key);
+		record = ledger_get(key);
 		if not record then
 			local stock = tokens:get(nil, invite.token);
-			record = stock and adopt(invite.token, stock) or { id = key, token = invite.token, kind = "account", uses = {}, source = "unknown" };
+			used.adopted = used.adopted or (stock and adopt(invite.token, stock))
+				or { id = key, token = invite.token, kind = "account", source = "unknown" };
+			record = used.adopted;
 		end
-		record.uses = record.uses or {};
-		if not (session and session.invite_desk_counted == record.id) then
-			table.insert(record.uses, { username = event.username, at = os.time() });
+		if not (session and session.invite_desk_counted == key) then
+			table.insert(used.uses, { username = event.username, at = os.time() });
 		end
-		ledger:set(nil, record.id, record);
+		usage:set(key, used);
 	end
 	event.invite_desk_record = record;
 end, 10);
@@ -198,22 +220,27 @@ local function state_of(record, now, stock)
 	return "pending";
 end
 
--- Every invite Prosody knows of, ours first, merged with the stock store.
+-- Every invite Prosody knows of: the ledger's, those used or revoked here, and the rest of the stock store.
 local function all_invites()
 	local now = os.time();
 	local list, seen = {}, {};
 	local stock_all = tokens_all:get(nil) or {};
-	for key, record in pairs(ledger_all:get(nil) or {}) do
-		seen[record.token or key] = true;
+	local function add(record)
+		local used = usage_of(record.id);
+		record.uses = used.uses;
+		record.revoked_at = record.revoked_at or used.revoked_at;
 		record.state = state_of(record, now, record.token and stock_all[record.token]);
+		seen[record.token or record.id] = true;
 		table.insert(list, record);
 	end
+	if not ledger_cache then ledger_cache = ledger_all:get(nil) or {}; end
+	for _, record in pairs(ledger_cache) do add(setmetatable({}, { __index = record })); end
+	for key in usage:users() do
+		local adopted = usage_of(key).adopted;
+		if adopted and not seen[adopted.token] then add(adopted); end
+	end
 	for token, stock in pairs(stock_all) do
-		if type(stock) == "table" and not seen[token] then
-			local record = adopt(token, stock);
-			record.state = state_of(record, now, stock);
-			table.insert(list, record);
-		end
+		if type(stock) == "table" and not seen[token] then add(adopt(token, stock)); end
 	end
 	table.sort(list, function (a, b) return (a.created_at or 0) > (b.created_at or 0); end);
 	return list;
@@ -257,13 +284,13 @@ local function create_account_invites(options, creator)
 			expires = options.ttl ~= 0 and invite.expires or nil;
 			created_by = jid_util.bare(creator); source = "invite_desk"; note = options.note;
 			username = options.username; max_uses = options.max_uses; role = options.role;
-			uses = {}; uri = invite.uri; landing_page = invite.landing_page;
+			uri = invite.uri; landing_page = invite.landing_page;
 		};
 		records[record.id] = record;
 	end
 	local ok, err = tokens:set_keys(nil, batch);
 	if not ok then return nil, err; end
-	ok, err = ledger:set_keys(nil, records);
+	ok, err = ledger_put(records);
 	if not ok then return nil, err; end
 	local out = {};
 	for _, record in pairs(records) do table.insert(out, record); end
@@ -281,7 +308,7 @@ local function create_contact_invites(options, creator)
 		record.kind, record.source, record.note = "contact", "invite_desk", options.note;
 		record.created_by = jid_util.bare(creator);
 		record.expires = options.ttl ~= 0 and invite.expires or nil;
-		ledger:set(nil, record.id, record);
+		ledger_put({ [record.id] = record });
 		table.insert(out, record);
 	end
 	return out;
@@ -460,8 +487,14 @@ local function revoke(ids, by)
 		elseif not record.revoked_at then
 			invites.delete_account_invite(record.token);
 			if record.kind == "contact" and record.username then tokens:set(record.username, record.token, nil); end
-			record.revoked_at, record.revoked_by, record.state = os.time(), by, nil;
-			ledger:set(nil, record.id, record);
+			-- Kept with the uses, so invites made elsewhere can be revoked too.
+			local used = usage_of(record.id);
+			used.revoked_at, used.revoked_by = os.time(), by;
+			if not used.adopted and not ledger_get(record.id) then
+				record.uses, record.state = nil, nil;
+				used.adopted = record;
+			end
+			usage:set(record.id, used);
 			done = done + 1;
 		end
 	end
