@@ -69,6 +69,32 @@ describe('mod_invite_desk: the registration policy', () => {
   });
 });
 
+describe('mod_invite_desk: the policy overrides the config', () => {
+  const openConfig = prosodyFixture({ domain: 'override.test', ...withModule, extraConfig: 'allow_registration = true\nregistration_invite_only = false' });
+
+  it('keeps walk-ins out under invite-only although the config opens registration, and grants a role from an invite', async () => {
+    const server = openConfig();
+    await withTestService(async (t) => {
+      const profile = profileFor(server, admin);
+      await t.service.connect({ profile, password: admin.password });
+      expect(await t.service.getPolicy(profile.id)).toBe('invite-only');
+      expect(await signUp(server, 'walkin')).toMatchObject({ ok: false, text: 'Registration on this server is through invitation only' });
+      const [invite] = await t.service.createInvites({ serverId: profile.id, kind: 'account', role: 'prosody:admin' });
+      expect(await signUp(server, 'newadmin', invite?.token)).toEqual({ ok: true });
+      // The role made the new account an admin: it may connect as one.
+      const info = await (async () => {
+        const other = await createTestService();
+        try {
+          return await other.service.connect({ profile: profileFor(server, { username: 'newadmin', password: 'newadmin-pw' }), password: 'newadmin-pw' });
+        } finally {
+          await other.dispose();
+        }
+      })();
+      expect(info.domain).toBe(server.domain);
+    });
+  });
+});
+
 describe('mod_invite_desk: invites and the ledger', () => {
   const module = prosodyFixture({ domain: 'ledger.test', ...withModule });
 

@@ -61,8 +61,18 @@ describe('the AdminApi contract', () => {
     });
   });
 
-  it('lists events that the service can emit', () => {
-    expect(ADMIN_EVENTS).toEqual(['connection-status', 'registration']);
+  it('forwards every listed event through the bridge, and refuses an unknown one', () => {
+    const subscribed: string[] = [];
+    const api = createAdminApi({
+      invoke: () => Promise.resolve({ result: null }),
+      subscribe: (event) => {
+        subscribed.push(event);
+        return () => undefined;
+      },
+    });
+    for (const event of ADMIN_EVENTS) api.on(event, () => undefined);
+    expect(subscribed).toEqual([...ADMIN_EVENTS]);
+    expect(() => api.on('bogus' as (typeof ADMIN_EVENTS)[number], () => undefined)).toThrow(TypeError);
   });
 });
 
