@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { AdminApi, ConnectionStatus, SavedProfile, ServerInfo, ServerProfile } from '../../../common/api';
+import type { AdminApi, ConnectionStatus, Registration, RegistrationPolicy, SavedProfile, ServerInfo, ServerProfile } from '../../../common/api';
 import { AdminError, toAdminErrorShape, type AdminErrorShape } from '../../../common/errors';
 
 /**
@@ -10,6 +10,14 @@ export class Desk {
   profiles = $state<SavedProfile[]>([]);
   readonly statuses = new SvelteMap<string, ConnectionStatus>();
   readonly infos = new SvelteMap<string, ServerInfo>();
+  /** With mod_invite_desk: each server's registration policy, kept current by events. */
+  readonly policies = new SvelteMap<string, RegistrationPolicy>();
+  /** Sign-ups of every server, newest first. */
+  registrations = $state<Registration[]>([]);
+  /** Sign-ups not yet seen in each server's feed. */
+  readonly unread = new SvelteMap<string, number>();
+  /** The server whose feed is on screen: its new sign-ups are read as they arrive. */
+  viewingFeedOf: string | null = null;
   /** The server shown in the main pane; null shows the form for a new one. */
   selectedId = $state<string | null>(null);
   loading = $state(true);
@@ -27,6 +35,8 @@ export class Desk {
 
   async start(): Promise<void> {
     this.api.on('connection-status', (status) => this.applyStatus(status));
+    this.api.on('registration', (registration) => this.addRegistration(registration));
+    this.api.on('policy', (change) => this.policies.set(change.serverId, change.policy));
     try {
       const [profiles, statuses] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses()]);
       this.profiles = profiles;
@@ -47,6 +57,7 @@ export class Desk {
     try {
       const info = await this.api.connect(password === undefined ? { profile } : { profile, password });
       this.infos.set(profile.id, info);
+      if (this.hasModule(profile.id)) this.policies.set(profile.id, await this.api.getPolicy(profile.id));
       this.profiles = await this.api.listProfiles();
       this.selectedId = profile.id;
       return info;
@@ -67,9 +78,33 @@ export class Desk {
     this.selectedId = this.profiles[0]?.id ?? null;
   }
 
+  async setPolicy(serverId: string, policy: RegistrationPolicy): Promise<void> {
+    await this.api.setPolicy({ serverId, policy });
+    this.policies.set(serverId, policy);
+  }
+
+  markFeedRead(serverId: string): void {
+    this.unread.set(serverId, 0);
+  }
+
+  hasModule(serverId: string): boolean {
+    return this.infos.get(serverId)?.capabilities.some((c) => c.id === 'invite-desk' && c.state === 'available') === true;
+  }
+
+  private addRegistration(registration: Registration): void {
+    if (this.registrations.some((r) => r.id === registration.id && r.serverId === registration.serverId)) return;
+    // Catch-up arrives oldest first; keep the list newest first by time.
+    const index = this.registrations.findIndex((r) => r.time < registration.time);
+    if (index === -1) this.registrations.push(registration);
+    else this.registrations.splice(index, 0, registration);
+    if (this.viewingFeedOf !== registration.serverId) this.unread.set(registration.serverId, (this.unread.get(registration.serverId) ?? 0) + 1);
+  }
+
   private async refreshInfo(serverId: string): Promise<void> {
     try {
-      this.infos.set(serverId, await this.api.serverInfo(serverId));
+      const info = await this.api.serverInfo(serverId);
+      this.infos.set(serverId, info);
+      if (this.hasModule(serverId)) this.policies.set(serverId, await this.api.getPolicy(serverId));
     } catch {
       this.infos.delete(serverId);
     }

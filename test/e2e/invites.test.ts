@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { prosodyFixture } from '../helpers/fixtures';
+import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../helpers/prosody';
+import { registerAccount } from '../helpers/raw-register';
+import { accessibilityViolations, collectPageErrors, launchChromium, screenshot } from '../helpers/browser';
+import { runPreview, type RunningPreview } from '../../electron/preview/run';
+
+const admin = { username: 'admin', password: 'admin-password' };
+
+/** Reads a QR code back from pixels, as a phone camera would. */
+function decodeQr(png: Buffer): string | null {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
+}
+
+describe('invites, sign-ups and the ledger in the browser preview, with mod_invite_desk', () => {
+  const prosody = prosodyFixture({ domain: 'studio.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  let preview: RunningPreview | undefined;
+  let browser: Browser | undefined;
+  let home = '';
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'invite-desk-e2e-studio-'));
+    [preview, browser] = await Promise.all([runPreview({ home, port: 0 }), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await preview?.stop();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  async function open(colorScheme: 'light' | 'dark'): Promise<{ page: Page; errors: string[] }> {
+    if (!browser || !preview) throw new Error('the browser or the preview did not start');
+    const context = await browser.newContext({ colorScheme, viewport: { width: 1200, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(preview.server.url);
+    return { page, errors };
+  }
+
+  async function check(page: Page, name: string): Promise<void> {
+    await screenshot(page, name);
+    expect(await accessibilityViolations(page), name).toEqual([]);
+  }
+
+  it('switches the policy, creates 3 invites whose QR codes carry their links, and follows one into the feed and the ledger', async () => {
+    const server = prosody();
+    const { page, errors } = await open('light');
+    await page.getByLabel('Admin account').fill(`admin@${server.domain}`);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByLabel('Server address (optional)').fill(`127.0.0.1:${server.c2sPort}`);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Trust and connect' }).click();
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+
+    // Dashboard: opening asks first; then back to invite-only.
+    const invitesOnly = page.getByRole('radio', { name: /Invite-only/ });
+    await expect.poll(() => invitesOnly.isChecked()).toBe(true);
+    await check(page, 'dashboard-light');
+    await page.getByText('Anyone can create an account').click();
+    const confirm = page.getByRole('dialog', { name: 'Open registration to everyone?' });
+    await confirm.waitFor();
+    await check(page, 'policy-confirm-light');
+    await confirm.getByRole('button', { name: 'Open registration' }).click();
+    await expect.poll(() => page.getByRole('radio', { name: /Open/ }).isChecked()).toBe(true);
+    await page.getByText('Only people with an invite').click();
+    await expect.poll(() => invitesOnly.isChecked()).toBe(true);
+
+    // Invite studio.
+    await page.getByRole('button', { name: 'Create invites' }).click();
+    await page.getByLabel('How many').fill('3');
+    await page.getByLabel('Note').fill('e2e table');
+    await page.getByRole('button', { name: 'Create 3 invites' }).click();
+    const cards = page.getByRole('article');
+    await expect.poll(() => cards.count()).toBe(3);
+    await page.locator('img.qr').first().waitFor();
+    await check(page, 'studio-light');
+
+    const links = await cards.locator('code').allInnerTexts();
+    expect(new Set(links).size).toBe(3);
+    const first = cards.first();
+    const link = links[0] ?? '';
+    expect(link).toMatch(new RegExp(`^xmpp:${server.domain.replace('.', '\\.')}\\?register;preauth=[A-Za-z0-9_-]{24}$`));
+    expect(decodeQr(await first.locator('img.qr').screenshot())).toBe(link);
+
+    await first.getByRole('button', { name: 'Show full screen invite 1' }).click();
+    const big = page.getByRole('dialog', { name: 'Invite 1, full screen' });
+    await big.waitFor();
+    expect(decodeQr(await big.locator('img').screenshot())).toBe(link);
+    await check(page, 'studio-fullscreen-light');
+    await big.getByRole('button', { name: 'Close' }).click();
+
+    // Someone signs up with the first invite.
+    const token = /preauth=([A-Za-z0-9_-]+)/.exec(link)?.[1];
+    expect(await registerAccount({ port: server.c2sPort, domain: server.domain, username: 'newcomer', password: 'pw', ...(token ? { token } : {}) })).toEqual({ ok: true });
+    const feedTab = page.getByRole('button', { name: /Sign-ups/ });
+    await expect.poll(() => feedTab.innerText(), { timeout: 20_000 }).toContain('1');
+    await feedTab.click();
+    await page.getByRole('list', { name: 'Sign-ups' }).getByRole('listitem').filter({ hasText: `newcomer@${server.domain}` }).waitFor();
+    await check(page, 'feed-light');
+
+    // The ledger shows that invite used by that account.
+    await page.getByRole('button', { name: 'Invites', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: `newcomer@${server.domain}` });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Used');
+    expect(await row.innerText()).toContain('e2e table');
+    await check(page, 'ledger-light');
+
+    // Closed: a registration attempt is refused.
+    await page.getByRole('button', { name: 'Dashboard' }).click();
+    await page.getByText('Nobody, not even with an invite').click();
+    await expect.poll(() => page.getByRole('radio', { name: /Closed/ }).isChecked()).toBe(true);
+    const secondToken = /preauth=([A-Za-z0-9_-]+)/.exec(links[1] ?? '')?.[1];
+    const refused = await registerAccount({ port: server.c2sPort, domain: server.domain, username: 'latecomer', password: 'pw', ...(secondToken ? { token: secondToken } : {}) });
+    expect(refused).toMatchObject({ ok: false, text: 'Registration on this server is closed' });
+    await check(page, 'dashboard-closed-light');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows each screen in dark mode without accessibility problems', async () => {
+    const server = prosody();
+    const { page, errors } = await open('dark');
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    await check(page, 'dashboard-dark');
+    for (const [tab, name] of [['Create invites', 'studio-dark'], ['Invites', 'ledger-dark'], ['Sign-ups', 'feed-dark'], ['Server', 'server-dark']] as const) {
+      await page.getByRole('button', { name: tab, exact: tab !== 'Sign-ups' }).click();
+      await page.waitForTimeout(300);
+      await check(page, name);
+    }
+    expect(errors).toEqual([]);
+  });
+});
