@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import { prosodyFixture } from '../helpers/fixtures';
 import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
-import { accessibilityViolations, collectPageErrors, launchChromium, screenshot } from '../helpers/browser';
+import { accessibilityViolations, collectPageErrors, launchChromium, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
 import { runPreview, type RunningPreview } from '../../electron/preview/run';
 
 const admin = { username: 'admin', password: 'admin-password' };
@@ -135,6 +135,23 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
       await page.waitForTimeout(300);
       await check(page, name);
     }
+    expect(errors).toEqual([]);
+  });
+
+  it('lays out a print kit of 10 cards and saves it as a 2-page PDF', async () => {
+    const server = prosody();
+    const { page, errors } = await open('light');
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Print kit' }).click();
+    await page.getByLabel('Cards').fill('10');
+    await page.getByRole('button', { name: 'Create 10 cards' }).click();
+    const cards = page.getByLabel('Printable cards').locator('.card');
+    await expect.poll(() => cards.count()).toBe(10);
+    await check(page, 'print-kit-light');
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    await writeFile(join(SCREENSHOT_DIR, 'print-kit.pdf'), pdf);
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(2);
     expect(errors).toEqual([]);
   });
 });
