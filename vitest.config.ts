@@ -20,6 +20,7 @@ export default defineConfig({
           name: 'component',
           include: ['test/component/**/*.test.ts'],
           environment: 'jsdom',
+          setupFiles: ['test/component/jsdom-gaps.ts'],
         },
       },
       {

@@ -208,6 +208,8 @@ export type Unsubscribe = () => void;
 export interface AdminApi {
   listProfiles(): Promise<SavedProfile[]>;
   removeProfile(serverId: string): Promise<void>;
+  /** Saves changes to a server's settings (e.g. its sign-up message template); they apply at its next connect. */
+  saveProfile(profile: ServerProfile): Promise<void>;
   /** Signs in, checks the account is an admin of the host, probes it, and saves the profile. */
   connect(request: ConnectRequest): Promise<ServerInfo>;
   disconnect(serverId: string): Promise<void>;

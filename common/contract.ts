@@ -14,6 +14,7 @@ function everyOf<T extends string>() {
 export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'listProfiles',
   'removeProfile',
+  'saveProfile',
   'connect',
   'disconnect',
   'serverInfo',

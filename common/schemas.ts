@@ -60,6 +60,7 @@ const accountRequest = z.strictObject({
 export const callArgumentSchemas = {
   listProfiles: z.tuple([]),
   removeProfile: z.tuple([serverId]),
+  saveProfile: z.tuple([serverProfileSchema]),
   connect: z.tuple([connectRequest]),
   disconnect: z.tuple([serverId]),
   serverInfo: z.tuple([serverId]),

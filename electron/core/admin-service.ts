@@ -12,6 +12,7 @@ import type {
   RegistrationPolicy,
   SavedProfile,
   ServerInfo,
+  ServerProfile,
 } from '../../common/api';
 import { AdminError } from '../../common/errors';
 import { createEventHub } from '../../common/event-hub';
@@ -59,6 +60,13 @@ export class AdminService implements AdminApi {
     this.memories.delete(serverId);
     await this.credentials.delete(serverId);
     await this.profiles.remove(serverId);
+  }
+
+  async saveProfile(profile: ServerProfile): Promise<void> {
+    if (!(await this.profiles.list()).some((p) => p.id === profile.id)) {
+      throw new AdminError('invalid-input', 'This server is not saved yet: connect to it once first.');
+    }
+    await this.profiles.save(profile);
   }
 
   async connect({ profile, password }: ConnectRequest): Promise<ServerInfo> {

@@ -62,6 +62,11 @@ describe('connecting from the browser preview', () => {
     await dialog.getByRole('button', { name: 'Trust and connect' }).click();
 
     await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    // Without mod_invite_desk the dashboard explains what the switch needs.
+    expect(await page.getByRole('note').first().innerText()).toContain('"invite_desk"');
+    await screenshot(page, 'dashboard-stock-light');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Server', exact: true }).click();
     const available = page.getByRole('list', { name: 'Available features' });
     await expect.poll(() => available.getByRole('heading', { name: 'Account invites' }).isVisible()).toBe(true);
     const missing = page.getByRole('list', { name: 'Missing features' });

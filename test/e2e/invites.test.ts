@@ -130,11 +130,18 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     const { page, errors } = await open('dark');
     await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
     await check(page, 'dashboard-dark');
-    for (const [tab, name] of [['Create invites', 'studio-dark'], ['Invites', 'ledger-dark'], ['Sign-ups', 'feed-dark'], ['Server', 'server-dark']] as const) {
+    for (const [tab, name] of [['Create invites', 'studio-dark'], ['Print kit', 'print-kit-dark'], ['Invites', 'ledger-dark'], ['Sign-ups', 'feed-dark'], ['Server', 'server-dark']] as const) {
       await page.getByRole('button', { name: tab, exact: tab !== 'Sign-ups' }).click();
-      await page.waitForTimeout(300);
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
       await check(page, name);
     }
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await check(page, 'settings-dark');
+    // The theme choice overrides the system's.
+    await page.getByRole('radio', { name: 'Light' }).check();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await check(page, 'settings-light-override');
     expect(errors).toEqual([]);
   });
 

@@ -1,0 +1,25 @@
+/**
+ * jsdom lacks two browser features the components use. These stand-ins do
+ * the least the components need; the real ones are exercised in Chromium by
+ * the e2e suite.
+ */
+class ResizeObserverStandIn {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+}
+
+const scope = globalThis as { ResizeObserver?: unknown };
+if (!('ResizeObserver' in globalThis)) scope.ResizeObserver = ResizeObserverStandIn;
+
+const dialog = HTMLDialogElement.prototype as unknown as Record<string, unknown>;
+if (typeof dialog.showModal !== 'function') {
+  dialog.showModal = function showModal(this: HTMLDialogElement): void {
+    this.open = true;
+  };
+}
+if (typeof dialog.close !== 'function') {
+  dialog.close = function close(this: HTMLDialogElement): void {
+    this.open = false;
+  };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import SignupList from '../../renderer/src/components/SignupList.svelte';
+import PolicySwitch from '../../renderer/src/components/PolicySwitch.svelte';
+import type { Registration, RegistrationPolicy } from '../../common/api';
+
+const signups = (count: number): Registration[] =>
+  Array.from({ length: count }, (_, i) => ({
+    serverId: 's',
+    id: `id${i}`,
+    username: `user${i}`,
+    jid: `user${i}@example.org`,
+    time: new Date(Date.UTC(2026, 10, 28, 12, 0, i % 60)).toISOString(),
+    source: 'invite-desk' as const,
+    catchUp: i % 2 === 0,
+  }));
+
+describe('the sign-up list', () => {
+  it('renders only the rows in view of a 10,000-entry feed, and says how long the list is', () => {
+    render(SignupList, { registrations: signups(10_000), virtual: true });
+    const items = screen.getAllByRole('listitem');
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.length).toBeLessThan(50);
+    expect(items[0]?.getAttribute('aria-setsize')).toBe('10000');
+    expect(items[0]?.getAttribute('aria-posinset')).toBe('1');
+  });
+
+  it('marks catch-up entries, and offers disable only where the server can', () => {
+    render(SignupList, { registrations: signups(2), canDisable: false, onaction: () => undefined });
+    expect(screen.getAllByText('While you were away')).toHaveLength(1);
+    const disable = screen.getAllByRole('button').find((b) => b.textContent === 'Disable user0@example.org');
+    expect(disable?.hasAttribute('disabled')).toBe(true);
+    const remove = screen.getAllByRole('button').find((b) => b.textContent === 'Delete user0@example.org');
+    expect(remove?.hasAttribute('disabled')).toBe(false);
+  });
+});
+
+describe('the policy switch', () => {
+  it('asks before opening registration, and changes nothing when cancelled', async () => {
+    const changes: RegistrationPolicy[] = [];
+    render(PolicySwitch, { policy: 'invite-only', available: true, domain: 'example.org', onchange: (p: RegistrationPolicy) => Promise.resolve(void changes.push(p)) });
+    await fireEvent.click(screen.getByRole('radio', { name: /Open/ }));
+    expect(screen.getByText(/Spam bots look for open servers/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(changes).toEqual([]);
+    await fireEvent.click(screen.getByRole('radio', { name: /Closed/ }));
+    expect(changes).toEqual(['closed']);
+  });
+
+  it('explains what enables it on a server without the module', () => {
+    render(PolicySwitch, { policy: undefined, available: false, domain: 'example.org', onchange: () => Promise.resolve() });
+    expect(screen.queryByRole('radio')).toBeNull();
+    expect(screen.getByRole('note').textContent).toContain('"invite_desk"');
+  });
+});
