@@ -140,7 +140,7 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     await check(page, 'settings-dark');
     // The theme choice overrides the system's.
     await page.getByRole('radio', { name: 'Light' }).check();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
     await check(page, 'settings-light-override');
     expect(errors).toEqual([]);
   });
