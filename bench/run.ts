@@ -3,6 +3,7 @@ import { benchConnect } from './connect';
 import { benchInvites } from './invites';
 import { benchSignups } from './signups';
 import { benchModule } from './invite-desk';
+import { benchUi } from './ui';
 
 /**
  * `npm run bench`: what an admin waits for, each figure next to a baseline
@@ -14,6 +15,7 @@ const sections: [string, (server: Awaited<ReturnType<typeof startProsody>>) => P
   ['Sign-ups', benchSignups],
   ['Invites on stock Prosody', benchInvites],
   ['mod_invite_desk', () => benchModule()],
+  ['The UI', () => benchUi()],
 ];
 
 const only = process.argv.slice(2);

@@ -66,6 +66,8 @@ export interface ProsodyServer {
   replaceCertificate(): Promise<void>;
   /** Replaces the host's invite store with `count` pending invites (0 empties it), restarting around the write. */
   seedInvites(count: number): Promise<void>;
+  /** Stops the server, lets `write` change files in the host's data folder, and starts it again. */
+  editHostData(write: (hostDir: string) => Promise<void>): Promise<void>;
   /** Stops and starts the server, staying down for `downMs` in between. */
   restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -230,6 +232,15 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     throw new Error(`${(error as Error).message}\n--- prosody log ---\n${log}`, { cause: error });
   }
 
+  const editHostData = async (write: (hostDir: string) => Promise<void>): Promise<void> => {
+    await halt();
+    // Prosody's data folder names escape dots and other punctuation as %2e and so on.
+    const hostDir = join(data, encodeURIComponent(domain).replace(/[.-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`));
+    await mkdir(hostDir, { recursive: true });
+    await write(hostDir);
+    await launch();
+  };
+
   return {
     domain,
     host: '127.0.0.1',
@@ -253,14 +264,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       await launch();
     },
-    async seedInvites(count) {
-      await halt();
-      // Prosody's data folder names escape dots and other punctuation as %2e and so on.
-      const hostDir = join(data, encodeURIComponent(domain).replace(/[.-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`));
-      await mkdir(hostDir, { recursive: true });
-      await writeFile(join(hostDir, 'invite_token.dat'), inviteStore(domain, count));
-      await launch();
-    },
+    seedInvites: (count) => editHostData((hostDir) => writeFile(join(hostDir, 'invite_token.dat'), inviteStore(domain, count))),
+    editHostData,
     async stop() {
       await halt();
       if (!process.env.INVITE_DESK_KEEP_SERVERS) await rm(dir, { recursive: true, force: true });

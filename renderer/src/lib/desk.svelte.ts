@@ -12,8 +12,13 @@ export class Desk {
   readonly infos = new SvelteMap<string, ServerInfo>();
   /** With mod_invite_desk: each server's registration policy, kept current by events. */
   readonly policies = new SvelteMap<string, RegistrationPolicy>();
-  /** Sign-ups of every server, newest first. */
-  registrations = $state<Registration[]>([]);
+  /** Sign-ups of every server, newest first. Replaced whole, never mutated: catch-up can bring thousands. */
+  registrations = $state.raw<Registration[]>([]);
+  // Bookkeeping only, never rendered: no reactivity wanted.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly known = new Set<string>();
+  private arriving: Registration[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Sign-ups not yet seen in each server's feed. */
   readonly unread = new SvelteMap<string, number>();
   /** The server whose feed is on screen: its new sign-ups are read as they arrive. */
@@ -92,12 +97,22 @@ export class Desk {
   }
 
   private addRegistration(registration: Registration): void {
-    if (this.registrations.some((r) => r.id === registration.id && r.serverId === registration.serverId)) return;
-    // Catch-up arrives oldest first; keep the list newest first by time.
-    const index = this.registrations.findIndex((r) => r.time < registration.time);
-    if (index === -1) this.registrations.push(registration);
-    else this.registrations.splice(index, 0, registration);
-    if (this.viewingFeedOf !== registration.serverId) this.unread.set(registration.serverId, (this.unread.get(registration.serverId) ?? 0) + 1);
+    const key = `${registration.serverId}\n${registration.id}`;
+    if (this.known.has(key)) return;
+    this.known.add(key);
+    this.arriving.push(registration);
+    // Gather a burst (a catch-up sends them one by one) and update the screen once for all of it.
+    this.flushTimer ??= setTimeout(() => this.flushRegistrations(), 50);
+  }
+
+  private flushRegistrations(): void {
+    this.flushTimer = null;
+    const batch = this.arriving;
+    this.arriving = [];
+    this.registrations = [...batch, ...this.registrations].sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+    for (const r of batch) {
+      if (this.viewingFeedOf !== r.serverId) this.unread.set(r.serverId, (this.unread.get(r.serverId) ?? 0) + 1);
+    }
   }
 
   private async refreshInfo(serverId: string): Promise<void> {
