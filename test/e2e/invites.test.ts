@@ -161,4 +161,32 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(2);
     expect(errors).toEqual([]);
   });
+
+  it('works from the keyboard alone: reach a section, create an invite, print the pending ones', async () => {
+    const server = prosody();
+    const { page, errors } = await open('light');
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    const focused = page.locator(':focus');
+    const tabTo = async (name: string): Promise<void> => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        if ((await focused.textContent())?.trim() === name) return;
+      }
+      throw new Error(`Tab never reached "${name}"`);
+    };
+    await tabTo('Create invites');
+    await page.keyboard.press('Enter');
+    await tabTo('Create invite');
+    await page.keyboard.press('Enter');
+    await page.getByRole('article').first().waitFor();
+
+    await page.getByRole('button', { name: 'Print kit', exact: true }).click();
+    await page.getByRole('button', { name: 'Print pending invites instead' }).click();
+    await page.getByLabel('Printable cards').locator('.card').first().waitFor();
+    expect(await page.getByLabel('Printable cards').locator('.card').count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Dashboard' }).click();
+    await expect.poll(() => page.getByText('pending invites').locator('..').innerText()).toMatch(/^\d+/);
+    await check(page, 'dashboard-pending-light');
+    expect(errors).toEqual([]);
+  });
 });
