@@ -216,6 +216,8 @@ export interface AdminApi {
   serverInfo(serverId: string): Promise<ServerInfo>;
   /** Status of every server that has a session, for a UI that starts late. */
   connectionStatuses(): Promise<ConnectionStatus[]>;
+  /** Sign-ups seen since the backend started (the latest 10,000), oldest first, for a UI that starts late. */
+  recentRegistrations(): Promise<Registration[]>;
   /** Invites: with mod_invite_desk's options when the server has it, else the stock commands. */
   createInvites(request: CreateInvitesRequest): Promise<Invite[]>;
   /** The ledger (mod_invite_desk). */

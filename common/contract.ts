@@ -19,6 +19,7 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'disconnect',
   'serverInfo',
   'connectionStatuses',
+  'recentRegistrations',
   'createInvites',
   'listInvites',
   'revokeInvites',

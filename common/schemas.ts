@@ -65,6 +65,7 @@ export const callArgumentSchemas = {
   disconnect: z.tuple([serverId]),
   serverInfo: z.tuple([serverId]),
   connectionStatuses: z.tuple([]),
+  recentRegistrations: z.tuple([]),
   createInvites: z.tuple([createInvitesRequest]),
   listInvites: z.tuple([
     z.strictObject({

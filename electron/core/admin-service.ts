@@ -10,6 +10,7 @@ import type {
   InvitePage,
   ListInvitesRequest,
   RegistrationPolicy,
+  Registration,
   SavedProfile,
   ServerInfo,
   ServerProfile,
@@ -22,6 +23,8 @@ import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, r
 import { runUserAction, type UserAction } from './features/user-actions';
 import type { CredentialStore } from './settings/credential-store';
 import { JsonFileProfileStore, type ProfileStore } from './settings/profile-store';
+
+const RECENT_LIMIT = 10_000;
 
 export interface AdminServiceOptions {
   profiles: ProfileStore;
@@ -36,6 +39,8 @@ export interface AdminServiceOptions {
 export class AdminService implements AdminApi {
   private readonly sessions = new Map<string, AdminSession>();
   private readonly memories = new Map<string, SessionMemory>();
+  /** The latest sign-ups, so a window opened (or reloaded) later still shows them. */
+  private readonly recent: Registration[] = [];
   private readonly events = createEventHub<AdminEvents>();
   private readonly profiles: ProfileStore;
   private readonly credentials: CredentialStore;
@@ -82,7 +87,11 @@ export class AdminService implements AdminApi {
       secret,
       {
         status: (status) => this.events.emit('connection-status', status),
-        registration: (registration) => this.events.emit('registration', registration),
+        registration: (registration) => {
+          this.recent.push(registration);
+          if (this.recent.length > RECENT_LIMIT) this.recent.splice(0, this.recent.length - RECENT_LIMIT);
+          this.events.emit('registration', registration);
+        },
         policy: (change) => this.events.emit('policy', change),
         credentials: (credentials) => void this.credentials.set(profile.id, credentials),
       },
@@ -111,6 +120,10 @@ export class AdminService implements AdminApi {
     const info = this.sessions.get(serverId)?.info;
     if (!info) return Promise.reject(new AdminError('not-connected', 'This server is not connected. Connect to it to see what it offers.'));
     return Promise.resolve(info);
+  }
+
+  recentRegistrations(): Promise<Registration[]> {
+    return Promise.resolve([...this.recent]);
   }
 
   connectionStatuses(): Promise<ConnectionStatus[]> {

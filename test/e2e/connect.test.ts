@@ -121,4 +121,22 @@ describe('connecting from the browser preview', () => {
     await page.getByRole('heading', { name: server.domain, exact: true }).waitFor({ timeout: 60_000 });
     expect(errors).toEqual([]);
   });
+
+  it('shows the trust dialog in dark mode without accessibility problems, and cancelling it connects nothing', async () => {
+    const server = prosody();
+    const { page, errors } = await openApp('dark');
+    await page.getByRole('button', { name: '+ Add a server' }).click();
+    await page.getByLabel('Admin account').fill(`admin@${server.domain}`);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByLabel('Server address (optional)').fill(`127.0.0.1:${server.c2sPort}`);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Trust this certificate?' });
+    await dialog.waitFor();
+    await screenshot(page, 'trust-dialog-dark');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await page.getByRole('navigation', { name: 'Servers' }).getByRole('listitem').count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
 });

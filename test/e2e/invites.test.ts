@@ -130,6 +130,11 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     const { page, errors } = await open('dark');
     await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
     await check(page, 'dashboard-dark');
+    await page.getByText('Anyone can create an account').click();
+    const confirm = page.getByRole('dialog', { name: 'Open registration to everyone?' });
+    await confirm.waitFor();
+    await check(page, 'policy-confirm-dark');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
     for (const [tab, name] of [['Create invites', 'studio-dark'], ['Print kit', 'print-kit-dark'], ['Invites', 'ledger-dark'], ['Sign-ups', 'feed-dark'], ['Server', 'server-dark']] as const) {
       await page.getByRole('button', { name: tab, exact: tab !== 'Sign-ups' }).click();
       await page.getByRole('heading', { level: 2 }).first().waitFor();

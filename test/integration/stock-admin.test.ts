@@ -38,6 +38,8 @@ describe('invites and sign-ups on stock Prosody', () => {
       expect(await signUp(server, 'juliet', invite.token)).toEqual({ ok: true });
       const registration = await eventually(forUser(t.registrations, 'juliet'), 'the registration event');
       expect(registration).toMatchObject({ serverId: profile.id, jid: `juliet@${server.domain}`, ip: '127.0.0.1', source: 'watchregistrations', catchUp: false });
+      // A window opened later still gets it.
+      expect(await t.service.recentRegistrations()).toContainEqual(registration);
 
       expect(await signUp(server, 'juliet2', invite.token)).toMatchObject({ ok: false, stage: 'preauth', condition: 'forbidden' });
       expect(await signUp(server, 'nobody')).toMatchObject({ ok: false, condition: 'not-acceptable' });

@@ -43,7 +43,10 @@ export class Desk {
     this.api.on('registration', (registration) => this.addRegistration(registration));
     this.api.on('policy', (change) => this.policies.set(change.serverId, change.policy));
     try {
-      const [profiles, statuses] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses()]);
+      const [profiles, statuses, recent] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses(), this.api.recentRegistrations()]);
+      // Seen before this window opened: listed, but not counted as unread.
+      for (const registration of recent) this.known.add(`${registration.serverId}\n${registration.id}`);
+      this.registrations = [...recent].sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
       this.profiles = profiles;
       for (const status of statuses) this.applyStatus(status);
       // A session may already be up (a reloaded window, or the demo connected before the UI opened).
