@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runPreview } from '../electron/preview/run';
 import { launchChromium } from '../test/helpers/browser';
+import { connectThroughForm } from '../test/helpers/connect-ui';
 import { PROJECT_PLUGIN_PATH, STOCK_MODULES, startProsody } from '../test/helpers/prosody';
 import { median, ms, timed } from './lib';
 
@@ -52,12 +53,7 @@ export async function benchUi(): Promise<string[]> {
     const page = await context.newPage();
     await page.goto(preview.server.url);
     const emptyHeap = await heapBytes(page);
-    await page.getByLabel('Admin account').fill(`admin@${server.domain}`);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByLabel('Server address (optional)').fill(`127.0.0.1:${server.c2sPort}`);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Trust and connect' }).click();
-    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    await connectThroughForm(page, server, admin);
     await page.getByRole('button', { name: new RegExp(`^Sign-ups\\s*${FEED}`) }).waitFor({ timeout: 120_000 });
     const fullHeap = await heapBytes(page);
 

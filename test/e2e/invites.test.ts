@@ -8,6 +8,7 @@ import { PNG } from 'pngjs';
 import { prosodyFixture } from '../helpers/fixtures';
 import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
+import { connectThroughForm } from '../helpers/connect-ui';
 import { accessibilityViolations, collectPageErrors, launchChromium, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
 import { runPreview, type RunningPreview } from '../../electron/preview/run';
 
@@ -53,12 +54,7 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
   it('switches the policy, creates 3 invites whose QR codes carry their links, and follows one into the feed and the ledger', async () => {
     const server = prosody();
     const { page, errors } = await open('light');
-    await page.getByLabel('Admin account').fill(`admin@${server.domain}`);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByLabel('Server address (optional)').fill(`127.0.0.1:${server.c2sPort}`);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Trust and connect' }).click();
-    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    await connectThroughForm(page, server, admin);
 
     // Dashboard: opening asks first; then back to invite-only.
     const invitesOnly = page.getByRole('radio', { name: /Invite-only/ });
