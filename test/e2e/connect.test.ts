@@ -109,17 +109,19 @@ describe('connecting from the browser preview', () => {
 
   it('shows a dropped server as reconnecting, then comes back by itself', async () => {
     const server = prosody();
-    const { page, errors } = await openApp('light');
-    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    const light = await openApp('light');
+    const dark = await openApp('dark');
+    for (const { page } of [light, dark]) await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
     const restarted = server.restart(4000);
-    const notice = page.getByRole('status').filter({ hasText: 'Reconnecting' });
-    await notice.waitFor();
-    expect(await page.getByRole('navigation', { name: 'Servers' }).getByText('Reconnecting').count()).toBe(1);
-    await screenshot(page, 'reconnecting-light');
-    expect(await accessibilityViolations(page)).toEqual([]);
+    for (const [{ page }, name] of [[light, 'reconnecting-light'], [dark, 'reconnecting-dark']] as const) {
+      await page.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor();
+      expect(await page.getByRole('navigation', { name: 'Servers' }).getByText('Reconnecting').count()).toBe(1);
+      await screenshot(page, name);
+      expect(await accessibilityViolations(page)).toEqual([]);
+    }
     await restarted;
-    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor({ timeout: 60_000 });
-    expect(errors).toEqual([]);
+    await light.page.getByRole('heading', { name: server.domain, exact: true }).waitFor({ timeout: 60_000 });
+    expect([...light.errors, ...dark.errors]).toEqual([]);
   });
 
   it('shows the trust dialog in dark mode without accessibility problems, and cancelling it connects nothing', async () => {

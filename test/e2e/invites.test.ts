@@ -131,6 +131,14 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     await confirm.waitFor();
     await check(page, 'policy-confirm-dark');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Create invites', exact: true }).click();
+    await page.getByRole('button', { name: 'Create invite', exact: true }).click();
+    await page.getByRole('article').first().getByRole('button', { name: 'Show full screen invite 1' }).click();
+    const big = page.getByRole('dialog', { name: 'Invite 1, full screen' });
+    await big.waitFor();
+    await check(page, 'studio-fullscreen-dark');
+    await big.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Dashboard' }).click();
     for (const [tab, name] of [['Create invites', 'studio-dark'], ['Print kit', 'print-kit-dark'], ['Invites', 'ledger-dark'], ['Sign-ups', 'feed-dark'], ['Server', 'server-dark']] as const) {
       await page.getByRole('button', { name: tab, exact: tab !== 'Sign-ups' }).click();
       await page.getByRole('heading', { level: 2 }).first().waitFor();
