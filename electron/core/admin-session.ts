@@ -10,6 +10,7 @@ import { probeServer } from './features/probe';
 import { hasModule, readModuleMessage, subscribeEvents, type ModuleUpdate } from './features/invite-desk';
 import { DEFAULT_REGISTRATION_TEMPLATE, readRegistrationMessage, RecentIds, registrationMatcher } from './features/signups';
 import { createXmppClient, type XmppClient } from './xmpp/client';
+import { lookupServer } from './xmpp/srv';
 import type { SaltedCredentials, ScramSecret } from './xmpp/scram-client';
 
 export interface SessionTimeouts {
@@ -133,7 +134,8 @@ export class AdminSession {
   private async attempt(): Promise<ServerInfo> {
     const jid = parseAccountJid(this.profile.jid);
     if (!jid) throw new AdminError('invalid-input', `"${this.profile.jid}" is not an account address. Enter it as name@example.org.`);
-    const address = resolveServerAddress(jid, this.profile.address);
+    // A typed address wins; otherwise the domain's SRV records say where to go.
+    const address = this.profile.address?.trim() ? resolveServerAddress(jid, this.profile.address) : await lookupServer(jid.domain, this.profile.directTls === true);
     if (!address) throw new AdminError('invalid-input', `"${this.profile.address ?? ''}" is not a server address. Enter it as host or host:port.`);
     const context = { account: `${jid.local}@${jid.domain}`, domain: jid.domain, address: `${address.host}:${address.port}` };
 
