@@ -194,11 +194,44 @@ export interface AccountRequest {
   jid: string;
 }
 
+export type Theme = 'system' | 'light' | 'dark';
+
+/** The admin's own choices for the app, kept with the settings (not per server). */
+export interface Preferences {
+  theme: Theme;
+  /** A desktop notification for each sign-up (one for a whole catch-up). */
+  notifications: boolean;
+}
+
+/** What the app runs in, so the UI offers only what works there. */
+export interface HostInfo {
+  kind: 'desktop' | 'browser';
+  version: string;
+  /** Whether a sign-in can be saved for the next start. */
+  savedSignIns: { available: boolean; reason?: string };
+  /** The host shows sign-up notifications itself; otherwise the page does. */
+  nativeNotifications: boolean;
+  /** `printPage` and `savePageAsPdf` work; otherwise the page uses the browser's print dialog. */
+  nativePrinting: boolean;
+}
+
+export interface PdfRequest {
+  /** A file name to offer in the save dialog, e.g. `invite-cards.pdf`. */
+  suggestedName: string;
+}
+
+/** Which sign-up to show, when the admin clicks its notification. */
+export interface RevealRequest {
+  serverId: string;
+  registrationId: string;
+}
+
 /** Events pushed from the backend, keyed by name. */
 export interface AdminEvents {
   'connection-status': ConnectionStatus;
   registration: Registration;
   policy: PolicyChange;
+  'reveal-registration': RevealRequest;
 }
 
 export type AdminEventName = keyof AdminEvents;
@@ -234,9 +267,22 @@ export interface AdminApi {
   /** Disables an account where the server offers it (Prosody 13). */
   disableAccount(request: AccountRequest): Promise<void>;
   enableAccount(request: AccountRequest): Promise<void>;
+  getPreferences(): Promise<Preferences>;
+  /** Changes some preferences and returns them all. */
+  setPreferences(changes: Partial<Preferences>): Promise<Preferences>;
+  hostInfo(): Promise<HostInfo>;
+  /** Prints the current page with the system's print dialog (desktop). */
+  printPage(): Promise<void>;
+  /** Saves the current page as a PDF where the admin chooses; null when they cancel (desktop). */
+  savePageAsPdf(request: PdfRequest): Promise<{ path: string } | null>;
+  /** Shows how many sign-ups are unread on the app's badge or in its title. */
+  setUnreadCount(count: number): Promise<void>;
   on<E extends AdminEventName>(event: E, listener: (payload: AdminEvents[E]) => void): Unsubscribe;
 }
 
 /** The request/response part of the contract: what a host must forward. */
 export type AdminCalls = Omit<AdminApi, 'on'>;
 export type AdminMethod = keyof AdminCalls;
+
+/** The calls only the host can answer: they concern its window, not a server. */
+export type HostCalls = Pick<AdminCalls, 'hostInfo' | 'printPage' | 'savePageAsPdf' | 'setUnreadCount'>;

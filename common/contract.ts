@@ -30,9 +30,15 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'endSessions',
   'disableAccount',
   'enableAccount',
+  'getPreferences',
+  'setPreferences',
+  'hostInfo',
+  'printPage',
+  'savePageAsPdf',
+  'setUnreadCount',
 ]);
 
-export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy']);
+export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration']);
 
 export function isAdminMethod(value: unknown): value is AdminMethod {
   return typeof value === 'string' && (ADMIN_METHODS as readonly string[]).includes(value);

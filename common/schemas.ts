@@ -56,6 +56,18 @@ const accountRequest = z.strictObject({
   jid: z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org'),
 });
 
+export const preferencesSchema = z.strictObject({
+  theme: z.enum(['system', 'light', 'dark']),
+  notifications: z.boolean(),
+});
+
+/** A file name without folders or characters the common file systems refuse. */
+const fileName = z
+  .string()
+  .min(1)
+  .max(120)
+  .refine((name) => !Array.from(name).some((c) => '\\/:*?"<>|'.includes(c) || c.charCodeAt(0) < 0x20), 'a file name without folders or special characters');
+
 /** Argument tuples, one per method. */
 export const callArgumentSchemas = {
   listProfiles: z.tuple([]),
@@ -84,5 +96,11 @@ export const callArgumentSchemas = {
   endSessions: z.tuple([accountRequest]),
   disableAccount: z.tuple([accountRequest]),
   enableAccount: z.tuple([accountRequest]),
+  getPreferences: z.tuple([]),
+  setPreferences: z.tuple([preferencesSchema.partial()]),
+  hostInfo: z.tuple([]),
+  printPage: z.tuple([]),
+  savePageAsPdf: z.tuple([z.strictObject({ suggestedName: fileName })]),
+  setUnreadCount: z.tuple([z.number().int().min(0).max(1_000_000)]),
 } satisfies { [M in AdminMethod]: z.ZodType<Parameters<AdminCalls[M]>> };
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ServerProfile } from '../common/api';
 import { createAdminService } from '../electron/core/admin-service';
 import { MemoryCredentialStore } from '../electron/core/settings/credential-store';
-import { JsonFileProfileStore } from '../electron/core/settings/profile-store';
+import { openNodeSettings } from '../electron/core/settings/settings-store';
 import { runPreview } from '../electron/preview/run';
 import { isProsodyInstalled, startProsody, STOCK_MODULES, PROJECT_PLUGIN_PATH } from '../test/helpers/prosody';
 import { electronLaunchProblem } from './lib/electron';
@@ -36,7 +36,6 @@ const server = await startProsody({
 });
 const ownHome = process.env.INVITE_DESK_HOME === undefined;
 const home = process.env.INVITE_DESK_HOME ?? (await mkdtemp(join(tmpdir(), 'invite-desk-demo-')));
-const profiles = new JsonFileProfileStore(join(home, 'profiles.json'));
 // The demo made this certificate itself, so it can vouch for it.
 const profile: ServerProfile = {
   id: 'demo',
@@ -69,7 +68,9 @@ console.log(`Demo admin:  ${profile.jid}  password: ${admin.password}`);
 
 const problem = electronLaunchProblem();
 if (problem === null) {
-  await profiles.save(profile);
+  openNodeSettings(home).store.update((settings) => {
+    settings.profiles = [...settings.profiles.filter((p) => p.id !== profile.id), profile];
+  });
   console.log('Starting the Invite Desk app. Sign in to the demo server with the password above.');
   const app = spawn('npx', ['--no-install', 'electron-vite', 'preview'], { stdio: 'inherit', env: { ...process.env, INVITE_DESK_HOME: home } });
   app.on('exit', stop);

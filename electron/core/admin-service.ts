@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type {
   AccountRequest,
   AdminApi,
@@ -6,11 +5,15 @@ import type {
   ConnectionStatus,
   ConnectRequest,
   CreateInvitesRequest,
+  HostInfo,
   Invite,
   InvitePage,
   ListInvitesRequest,
+  PdfRequest,
+  Preferences,
   RegistrationPolicy,
   Registration,
+  RevealRequest,
   SavedProfile,
   ServerInfo,
   ServerProfile,
@@ -21,14 +24,17 @@ import { AdminSession, DEFAULT_TIMEOUTS, SessionMemory, type SessionTimeouts } f
 import { createStockInvites } from './features/invites';
 import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, requireModule, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
+import { sourceTreeVersion } from './app-version';
+import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
-import { JsonFileProfileStore, type ProfileStore } from './settings/profile-store';
+import { openNodeSettings, type SettingsStore } from './settings/settings-store';
 
 const RECENT_LIMIT = 10_000;
 
 export interface AdminServiceOptions {
-  profiles: ProfileStore;
+  settings: SettingsStore;
   credentials: CredentialStore;
+  shell: HostShell;
   timeouts?: Partial<SessionTimeouts>;
 }
 
@@ -42,20 +48,22 @@ export class AdminService implements AdminApi {
   /** The latest sign-ups, so a window opened (or reloaded) later still shows them. */
   private readonly recent: Registration[] = [];
   private readonly events = createEventHub<AdminEvents>();
-  private readonly profiles: ProfileStore;
+  private readonly settings: SettingsStore;
   private readonly credentials: CredentialStore;
+  private readonly shell: HostShell;
   private readonly timeouts: SessionTimeouts;
 
   constructor(options: AdminServiceOptions) {
-    this.profiles = options.profiles;
+    this.settings = options.settings;
     this.credentials = options.credentials;
+    this.shell = options.shell;
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   }
 
   on: AdminApi['on'] = (event, listener) => this.events.on(event, listener);
 
   async listProfiles(): Promise<SavedProfile[]> {
-    const profiles = await this.profiles.list();
+    const { profiles } = this.settings.read();
     return Promise.all(profiles.map(async (p) => ({ ...p, hasSavedCredentials: (await this.credentials.get(p.id)) !== undefined })));
   }
 
@@ -64,14 +72,17 @@ export class AdminService implements AdminApi {
     this.sessions.delete(serverId);
     this.memories.delete(serverId);
     await this.credentials.delete(serverId);
-    await this.profiles.remove(serverId);
+    this.settings.update((settings) => {
+      settings.profiles = settings.profiles.filter((p) => p.id !== serverId);
+    });
   }
 
-  async saveProfile(profile: ServerProfile): Promise<void> {
-    if (!(await this.profiles.list()).some((p) => p.id === profile.id)) {
-      throw new AdminError('invalid-input', 'This server is not saved yet: connect to it once first.');
+  saveProfile(profile: ServerProfile): Promise<void> {
+    if (!this.settings.read().profiles.some((p) => p.id === profile.id)) {
+      return Promise.reject(new AdminError('invalid-input', 'This server is not saved yet: connect to it once first.'));
     }
-    await this.profiles.save(profile);
+    this.storeProfile(profile);
+    return Promise.resolve();
   }
 
   async connect({ profile, password }: ConnectRequest): Promise<ServerInfo> {
@@ -102,7 +113,7 @@ export class AdminService implements AdminApi {
     try {
       const info = await session.open();
       // Saved only once the server accepted it, so a typo never becomes a profile.
-      await this.profiles.save(profile);
+      this.storeProfile(profile);
       return info;
     } catch (error) {
       // Saved keys the server no longer takes are useless: forget them so the UI asks for the password.
@@ -178,6 +189,40 @@ export class AdminService implements AdminApi {
     return this.userAction('enable', request);
   }
 
+  getPreferences(): Promise<Preferences> {
+    return Promise.resolve(this.settings.read().preferences);
+  }
+
+  setPreferences(changes: Partial<Preferences>): Promise<Preferences> {
+    const next = this.settings.update((settings) => {
+      settings.preferences = { ...settings.preferences, ...changes };
+    });
+    return Promise.resolve(next.preferences);
+  }
+
+  hostInfo(): Promise<HostInfo> {
+    const { kind, version, nativeNotifications, nativePrinting } = this.shell;
+    return Promise.resolve({ kind, version, nativeNotifications, nativePrinting, savedSignIns: { ...this.credentials.persistence } });
+  }
+
+  printPage(): Promise<void> {
+    return this.shell.printPage();
+  }
+
+  savePageAsPdf(request: PdfRequest): Promise<{ path: string } | null> {
+    return this.shell.savePageAsPdf(request);
+  }
+
+  setUnreadCount(count: number): Promise<void> {
+    this.shell.setUnreadCount(count);
+    return Promise.resolve();
+  }
+
+  /** Asks the UI to show one sign-up: the host calls this when its notification is clicked. */
+  revealRegistration(request: RevealRequest): void {
+    this.events.emit('reveal-registration', request);
+  }
+
   /** Ends every session, for when the host shuts down. */
   async shutdown(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.close('Invite Desk is closing.')));
@@ -185,6 +230,14 @@ export class AdminService implements AdminApi {
 
   private async userAction(action: UserAction, { serverId, jid }: AccountRequest): Promise<void> {
     await runUserAction(this.session(serverId).context(), action, jid.trim());
+  }
+
+  private storeProfile(profile: ServerProfile): void {
+    this.settings.update((settings) => {
+      const index = settings.profiles.findIndex((p) => p.id === profile.id);
+      if (index === -1) settings.profiles.push(profile);
+      else settings.profiles[index] = profile;
+    });
   }
 
   private memoryOf(serverId: string): SessionMemory {
@@ -200,9 +253,17 @@ export class AdminService implements AdminApi {
   }
 }
 
-/** The service over a settings folder: profiles in `profiles.json` there, secrets where the host keeps them. */
-export function createAdminService(home: string, credentials: CredentialStore, timeouts?: Partial<SessionTimeouts>): AdminService {
-  const options: AdminServiceOptions = { profiles: new JsonFileProfileStore(join(home, 'profiles.json')), credentials };
-  if (timeouts) options.timeouts = timeouts;
-  return new AdminService(options);
+/** The service over a settings folder, for plain Node: settings through conf, secrets where the caller keeps them. */
+export function createAdminService(
+  home: string,
+  credentials: CredentialStore,
+  options: { shell?: HostShell; timeouts?: Partial<SessionTimeouts> } = {},
+): AdminService {
+  const serviceOptions: AdminServiceOptions = {
+    settings: openNodeSettings(home).store,
+    credentials,
+    shell: options.shell ?? browserShell(sourceTreeVersion()),
+  };
+  if (options.timeouts) serviceOptions.timeouts = options.timeouts;
+  return new AdminService(serviceOptions);
 }

@@ -77,7 +77,7 @@ describe('connecting from the browser preview', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // The trusted fingerprint is stored with the profile; the password is not.
-    const stored = await readFile(join(home, 'profiles.json'), 'utf8');
+    const stored = await readFile(join(home, 'settings.json'), 'utf8');
     expect(stored).toContain(server.certificateFingerprint());
     expect(stored).not.toContain(admin.password);
     expect(errors).toEqual([]);

@@ -6,31 +6,32 @@ import { AdminError, type AdminErrorShape } from '../../common/errors';
 import { createAdminService, type AdminService } from '../../electron/core/admin-service';
 import type { SessionTimeouts } from '../../electron/core/admin-session';
 import { EncryptedFileCredentialStore, type SecretCipher } from '../../electron/core/settings/credential-store';
+import { SETTINGS_FILE } from '../../electron/core/settings/settings-store';
 import { testCipher } from './test-cipher';
 import xml from '@xmpp/xml';
 import { createXmppClient, type XmppClient } from '../../electron/core/xmpp/client';
 import type { Account, ProsodyServer } from './prosody';
 
-/** An AdminService over a real profile file in a temporary folder, recording every status event. */
+/** An AdminService over a real settings file in a temporary folder, recording every status event. */
 export interface TestService {
   service: AdminService;
   statuses: ConnectionStatus[];
   registrations: Registration[];
-  /** The settings folder, with profiles.json and the sealed credentials.json. */
+  /** The settings folder, with settings.json and the sealed credentials.json. */
   home: string;
-  profilesPath: string;
+  settingsPath: string;
   dispose(): Promise<void>;
 }
 
 /**
- * An AdminService over real files in a temporary folder (profiles, and
+ * An AdminService over real files in a temporary folder (settings, and
  * credentials sealed with a real cipher), recording every event.
  */
 export async function createTestService(timeouts: Partial<SessionTimeouts> = {}, home?: string): Promise<TestService> {
   const dir = home ?? (await mkdtemp(join(tmpdir(), 'invite-desk-home-')));
-  const profilesPath = join(dir, 'profiles.json');
+  const settingsPath = join(dir, SETTINGS_FILE);
   const credentials = new EncryptedFileCredentialStore(join(dir, 'credentials.json'), cipherFor(dir));
-  const service = createAdminService(dir, credentials, { connectMs: 30_000, requestMs: 15_000, ...timeouts });
+  const service = createAdminService(dir, credentials, { timeouts: { connectMs: 30_000, requestMs: 15_000, ...timeouts } });
   const statuses: ConnectionStatus[] = [];
   const registrations: Registration[] = [];
   service.on('connection-status', (s) => statuses.push(s));
@@ -40,7 +41,7 @@ export async function createTestService(timeouts: Partial<SessionTimeouts> = {},
     statuses,
     registrations,
     home: dir,
-    profilesPath,
+    settingsPath,
     async dispose() {
       await service.shutdown();
       await rm(dir, { recursive: true, force: true });

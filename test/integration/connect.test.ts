@@ -46,7 +46,7 @@ describe('connecting as an admin to a real Prosody', () => {
       const profile = profileFor(alpha, admin);
       await t.service.connect({ profile, password: admin.password });
       expect(await t.service.listProfiles()).toEqual([{ ...profile, hasSavedCredentials: true }]);
-      const onDisk = await readFile(t.profilesPath, 'utf8');
+      const onDisk = await readFile(t.settingsPath, 'utf8');
       expect(onDisk).toContain(profile.jid);
       expect(onDisk).not.toContain(admin.password);
     });

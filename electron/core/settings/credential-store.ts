@@ -8,6 +8,8 @@ import type { SaltedCredentials } from '../xmpp/scram-client';
  * password. The keys still sign in, so on disk they are always encrypted.
  */
 export interface CredentialStore {
+  /** Whether what is set here is still there after a restart, and if not, why (for the admin). */
+  readonly persistence: { available: boolean; reason?: string };
   get(serverId: string): Promise<SaltedCredentials | undefined>;
   set(serverId: string, credentials: SaltedCredentials): Promise<void>;
   delete(serverId: string): Promise<void>;
@@ -21,9 +23,17 @@ const saltedCredentialsSchema = z.strictObject({
   serverKey: z.string().max(200),
 });
 
-/** For the browser preview and tests: secrets live as long as the process. */
+/**
+ * Secrets that live as long as the process: the browser preview, tests, and a
+ * desktop whose system offers no real encryption.
+ */
 export class MemoryCredentialStore implements CredentialStore {
+  readonly persistence: { available: false; reason: string };
   private readonly entries = new Map<string, SaltedCredentials>();
+
+  constructor(reason = 'Sign-ins are kept only until Invite Desk stops.') {
+    this.persistence = { available: false, reason };
+  }
 
   get(serverId: string): Promise<SaltedCredentials | undefined> {
     return Promise.resolve(this.entries.get(serverId));
@@ -54,6 +64,7 @@ const fileSchema = z.object({ version: z.literal(1), entries: z.record(z.string(
  * password again instead of failing.
  */
 export class EncryptedFileCredentialStore implements CredentialStore {
+  readonly persistence = { available: true };
   private readonly path: string;
   private readonly cipher: SecretCipher;
   private queue: Promise<unknown> = Promise.resolve();

@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Conf, { type Options as ConfOptions } from 'conf';
+import { emptySettings, migrateSettings, settingsJsonSchema, settingsSchema, SETTINGS_VERSION, type Settings } from './settings-document';
+
+/** Where settings are read and changed. Synchronous: the file is small and conf writes it atomically. */
+export interface SettingsStore {
+  read(): Settings;
+  /** Applies a change to a copy, checks the result against the schema, then writes it. */
+  update(change: (draft: Settings) => void): Settings;
+}
+
+export const SETTINGS_FILE = 'settings.json';
+/** Where Invite Desk 0.1 kept its saved servers. */
+export const LEGACY_PROFILES_FILE = 'profiles.json';
+
+/** What preparing the folder did, for the host to log or tell the admin. */
+export interface SettingsPreparation {
+  migratedFrom?: number;
+  /** A file that could not be read, renamed rather than overwritten so nothing is lost. */
+  setAside?: { path: string; reason: string };
+}
+
+function readJson(path: string): { value: unknown } | { unreadable: string } | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { unreadable: (error as Error).message };
+  }
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { unreadable: 'the file is not valid JSON' };
+  }
+}
+
+function writeAtomically(path: string, settings: Settings): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  // The same layout conf writes, so the file reads the same whichever wrote it last.
+  writeFileSync(temporary, JSON.stringify(settings, undefined, '\t'), { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+/**
+ * Runs our own versioned migrations over the JSON file before electron-store
+ * (or conf) opens it, since those check it against the current schema. An
+ * unreadable or newer file is set aside, and a 0.1 `profiles.json` is taken in.
+ */
+export function prepareSettingsFolder(dir: string): SettingsPreparation {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, SETTINGS_FILE);
+  const legacyPath = join(dir, LEGACY_PROFILES_FILE);
+  let source = path;
+  let found = readJson(path);
+  if (found === null && existsSync(legacyPath)) {
+    source = legacyPath;
+    found = readJson(legacyPath);
+  }
+  if (found === null) return {};
+  const result = 'value' in found ? migrateSettings(found.value) : { error: found.unreadable };
+  if ('error' in result) {
+    const aside = `${source}.unreadable-${Date.now()}`;
+    renameSync(source, aside);
+    return { setAside: { path: aside, reason: result.error } };
+  }
+  if (source === legacyPath || result.from !== SETTINGS_VERSION) writeAtomically(path, result.settings);
+  if (source === legacyPath) renameSync(legacyPath, `${legacyPath}.migrated`);
+  return result.from === SETTINGS_VERSION ? {} : { migratedFrom: result.from };
+}
+
+/** The options electron-store and conf share: one file, checked against the settings schema on every write. */
+export function settingsStoreOptions(dir: string): ConfOptions<Settings> & { configName: string } {
+  const { properties, rootSchema } = settingsJsonSchema();
+  return {
+    cwd: dir,
+    configName: SETTINGS_FILE.replace(/\.json$/, ''),
+    // conf's own schema type is stricter than what JSON Schema from zod can be proven to meet.
+    schema: properties as ConfOptions<Settings>['schema'],
+    rootSchema,
+    defaults: emptySettings(),
+    clearInvalidConfig: false,
+    accessPropertiesByDotNotation: false,
+    watch: false,
+  };
+}
+
+/** The part of conf (and electron-store, which extends it) the store uses. */
+export interface WholeDocumentStore {
+  store: Settings;
+}
+
+export class ConfSettingsStore implements SettingsStore {
+  private readonly backing: WholeDocumentStore;
+
+  constructor(backing: WholeDocumentStore) {
+    this.backing = backing;
+  }
+
+  read(): Settings {
+    return settingsSchema.parse(this.backing.store);
+  }
+
+  update(change: (draft: Settings) => void): Settings {
+    const draft = structuredClone(this.read());
+    change(draft);
+    const next = settingsSchema.parse(draft);
+    this.backing.store = next;
+    return next;
+  }
+}
+
+/** Settings for plain Node (the browser preview and tests), through conf, the library electron-store is built on. */
+export function openNodeSettings(dir: string): { store: SettingsStore; preparation: SettingsPreparation } {
+  const preparation = prepareSettingsFolder(dir);
+  return { store: new ConfSettingsStore(new Conf<Settings>(settingsStoreOptions(dir))), preparation };
+}

@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Conf from 'conf';
+import type { ServerProfile } from '../../common/api';
+import { migrateSettings, SETTINGS_VERSION, type Settings } from '../../electron/core/settings/settings-document';
+import { openNodeSettings, prepareSettingsFolder, settingsStoreOptions } from '../../electron/core/settings/settings-store';
+import { createAdminService } from '../../electron/core/admin-service';
+import { EncryptedFileCredentialStore } from '../../electron/core/settings/credential-store';
+import { testCipher } from '../helpers/test-cipher';
+
+const profile: ServerProfile = {
+  id: 'example-org',
+  jid: 'admin@example.org',
+  address: 'xmpp.example.org:5222',
+  trustedFingerprint: Array.from({ length: 32 }, () => 'AB').join(':'),
+};
+
+/** The file Invite Desk 0.1 wrote: settings version 1. */
+const version1 = { version: 1, profiles: [profile] };
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'invite-desk-settings-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const readSettingsFile = async (): Promise<unknown> => JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'));
+
+describe('settings migrations', () => {
+  it('takes a version 1 document to the current version, keeping every profile and adding default preferences', () => {
+    expect(migrateSettings(version1)).toEqual({
+      from: 1,
+      settings: { version: SETTINGS_VERSION, profiles: [profile], preferences: { theme: 'system', notifications: false } },
+    });
+  });
+
+  it.each([
+    ['not an object', 'settings'],
+    [[1, 2], 'does not hold a settings object'],
+    [{ profiles: [] }, 'no settings version'],
+    [{ version: 99, profiles: [] }, 'newer Invite Desk'],
+    [{ version: 1, profiles: [{ id: 'x', jid: 'not a jid' }] }, 'profiles.0.jid'],
+    [{ version: 2, profiles: [], preferences: { theme: 'pink', notifications: true } }, 'preferences.theme'],
+  ])('refuses %j with a reason (%s)', (raw, reason) => {
+    const result = migrateSettings(raw);
+    expect('error' in result && result.error).toContain(reason);
+  });
+
+  it("imports 0.1's profiles.json into settings.json and keeps the old file under another name", async () => {
+    await writeFile(join(dir, 'profiles.json'), JSON.stringify(version1));
+    expect(prepareSettingsFolder(dir)).toEqual({ migratedFrom: 1 });
+    expect(await readSettingsFile()).toMatchObject({ version: 2, profiles: [profile] });
+    expect((await readdir(dir)).sort()).toEqual(['profiles.json.migrated', 'settings.json']);
+    // A second start finds nothing left to do.
+    expect(prepareSettingsFolder(dir)).toEqual({});
+  });
+
+  it('sets an unreadable file aside instead of overwriting it, and starts empty', async () => {
+    await writeFile(join(dir, 'settings.json'), '{ "version": 2, "profiles": [');
+    const { setAside } = prepareSettingsFolder(dir);
+    expect(setAside?.reason).toBe('the file is not valid JSON');
+    expect(await readFile(setAside?.path ?? '', 'utf8')).toBe('{ "version": 2, "profiles": [');
+    const { store } = openNodeSettings(dir);
+    expect(store.read().profiles).toEqual([]);
+  });
+
+  it('sets aside a file from a newer version rather than losing what it holds', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: 3, profiles: [profile], future: true }));
+    const { setAside } = prepareSettingsFolder(dir);
+    expect(setAside?.reason).toContain('newer Invite Desk');
+    expect(JSON.parse(await readFile(setAside?.path ?? '', 'utf8'))).toMatchObject({ version: 3, future: true });
+  });
+});
+
+describe('the settings store (conf, the library under electron-store)', () => {
+  it('opens a migrated file and keeps changes across reopening', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify(version1));
+    const first = openNodeSettings(dir);
+    expect(first.preparation).toEqual({ migratedFrom: 1 });
+    first.store.update((settings) => {
+      settings.preferences.theme = 'dark';
+      settings.window = { x: 10, y: 20, width: 1000, height: 700, maximized: false };
+    });
+    const again = openNodeSettings(dir).store.read();
+    expect(again).toMatchObject({ profiles: [profile], preferences: { theme: 'dark' }, window: { width: 1000 } });
+  });
+
+  it("checks writes against the JSON Schema electron-store is given, and leaves the file as it was when one fails", async () => {
+    const conf = new Conf<Settings>(settingsStoreOptions(dir));
+    expect(() => {
+      (conf as unknown as { store: unknown }).store = { version: 2, profiles: [], preferences: { theme: 'neon', notifications: false } };
+    }).toThrow(/theme/);
+    expect(() => {
+      (conf as unknown as { store: unknown }).store = { version: 2, profiles: [], preferences: { theme: 'dark', notifications: false }, secret: 'x' };
+    }).toThrow(/additional/i);
+    expect(await readSettingsFile()).toMatchObject({ version: 2, preferences: { theme: 'system' } });
+  });
+
+  it('refuses an update that would break the schema, and keeps the old settings', () => {
+    const { store } = openNodeSettings(dir);
+    expect(() =>
+      store.update((settings) => {
+        settings.profiles.push({ id: 'bad id!', jid: 'admin@example.org' });
+      }),
+    ).toThrow();
+    expect(store.read().profiles).toEqual([]);
+  });
+});
+
+describe('files on disk', () => {
+  // The password itself never reaches these stores; the sign-in tests against a real server check it stays out of every file.
+  it('hold no key material in clear after a sign-in is saved', async () => {
+    const credentials = { mechanism: 'SCRAM-SHA-1' as const, salt: 'QSXCR+Q6sek8bf92', iterations: 4096, clientKey: '4jTEe/bDZpbdbYUrmaqiuiZVVyg=', serverKey: 'D+CSWLOshSulAsxiupA+qs2/fTE=' };
+    const secrets = new EncryptedFileCredentialStore(join(dir, 'credentials.json'), testCipher());
+    const service = createAdminService(dir, secrets);
+    try {
+      openNodeSettings(dir).store.update((settings) => settings.profiles.push(profile));
+      await secrets.set(profile.id, credentials);
+      await service.setPreferences({ notifications: true });
+      expect((await service.listProfiles())[0]?.hasSavedCredentials).toBe(true);
+      for (const name of await readdir(dir)) {
+        const text = await readFile(join(dir, name), 'utf8');
+        for (const secret of [credentials.clientKey, credentials.serverKey, credentials.salt]) expect(text).not.toContain(secret);
+      }
+    } finally {
+      await service.shutdown();
+    }
+  });
+});
