@@ -26,6 +26,8 @@ const checks: [string, () => Promise<boolean>][] = [
   ['build', () => npx(['electron-vite', 'build'])],
   ['lint', () => npx(['eslint', '.', '--max-warnings', '0'])],
   ['typecheck', () => run('npm', ['run', '--silent', 'typecheck'])],
+  // After the build: it scans what was built.
+  ['electronegativity', () => npx(['tsx', 'scripts/electronegativity.ts'])],
 ];
 if (existsSync(resolve(root, 'prosody/mod_invite_desk'))) {
   checks.push(['luacheck', () => run('luacheck', ['--config', 'prosody/.luacheckrc', 'prosody/'])]);

@@ -1,16 +1,25 @@
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, session, shell } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createAdminService, type AdminService } from '../core/admin-service';
-import { osCredentialStore } from './secrets';
-import { registerAdminIpc } from './ipc';
+import { contentSecurityPolicy } from '../../common/csp';
+import { AdminService } from '../core/admin-service';
+import type { HostShell } from '../core/host-shell';
+import type { SettingsStore } from '../core/settings/settings-store';
 import { APP_ENTRY_URL, APP_SCHEME, isAppUrl } from './app-origin';
+import { registerAdminIpc } from './ipc';
+import { aboutPanelOptions, applicationMenuTemplate } from './menu';
+import { nativeSignupNotifier } from './notifications';
+import { printContents, savePdf } from './printing';
+import { osCredentialStore } from './secrets';
+import { openElectronSettings } from './settings';
+import { MIN_SIZE, restoreBounds, windowStateOf } from './window-state';
 
 /**
  * Electron host. Kept thin on purpose: everything it wires together is plain
  * Node code that is tested outside Electron.
  */
 const rendererDir = join(import.meta.dirname, '../renderer');
+const CSP = contentSecurityPolicy({ connect: ["'self'"], header: true });
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -18,20 +27,74 @@ if (process.env.INVITE_DESK_HOME) app.setPath('userData', process.env.INVITE_DES
 if (!app.requestSingleInstanceLock()) app.quit();
 
 function serveRenderer(): void {
-  protocol.handle(APP_SCHEME, (request) => {
+  protocol.handle(APP_SCHEME, async (request) => {
     const { pathname } = new URL(request.url);
     const file = normalize(join(rendererDir, decodeURIComponent(pathname) === '/' ? 'index.html' : decodeURIComponent(pathname)));
     if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
-    return net.fetch(pathToFileURL(file).toString());
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', CSP);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
   });
 }
 
-function createWindow(service: AdminService): BrowserWindow {
+/** The one main window, or null while none is open (macOS keeps the app running without one). */
+let mainWindow: BrowserWindow | null = null;
+
+function desktopShell(): HostShell {
+  const contents = () => {
+    if (!mainWindow || mainWindow.isDestroyed()) throw new Error('The Invite Desk window is closed.');
+    return mainWindow.webContents;
+  };
+  return {
+    kind: 'desktop',
+    version: app.getVersion(),
+    nativeNotifications: true,
+    nativePrinting: true,
+    printPage: () => printContents(contents()),
+    savePageAsPdf: ({ suggestedName }) =>
+      savePdf(contents(), (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options)), app.getPath('documents'), suggestedName),
+    setUnreadCount: (count) => {
+      // macOS and Unity launchers show it; elsewhere the page puts the count in the window title.
+      app.setBadgeCount(count);
+    },
+  };
+}
+
+function rememberWindowState(window: BrowserWindow, settings: SettingsStore): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const save = (): void => {
+    clearTimeout(timer);
+    if (window.isDestroyed() || window.isMinimized()) return;
+    const state = windowStateOf(window.getNormalBounds(), window.isMaximized());
+    settings.update((draft) => {
+      draft.window = state;
+    });
+  };
+  const saveSoon = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(save, 500);
+  };
+  window.on('resize', saveSoon);
+  window.on('move', saveSoon);
+  window.on('maximize', saveSoon);
+  window.on('unmaximize', saveSoon);
+  window.on('close', save);
+}
+
+function createWindow(service: AdminService, settings: SettingsStore): BrowserWindow {
+  const bounds = restoreBounds(
+    settings.read().window,
+    [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((display) => display.workArea),
+  );
   const window = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    minWidth: 720,
-    minHeight: 520,
+    x: bounds.x,
+    y: bounds.y,
+    width: bounds.width,
+    height: bounds.height,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
     title: 'Invite Desk',
     webPreferences: {
@@ -40,9 +103,15 @@ function createWindow(service: AdminService): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      // A middle click would otherwise ask for a new window; none is ever allowed.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (bounds.maximized) window.maximize();
+    window.show();
+  });
+  rememberWindowState(window, settings);
   window.webContents.setWindowOpenHandler(({ url }) => {
     openExternally(url);
     return { action: 'deny' };
@@ -65,7 +134,10 @@ function createWindow(service: AdminService): BrowserWindow {
     ready = true;
     ipc.flushEvents();
   });
-  window.on('closed', () => ipc.dispose());
+  window.on('closed', () => {
+    ipc.dispose();
+    if (mainWindow === window) mainWindow = null;
+  });
   void window.loadURL(APP_ENTRY_URL);
   return window;
 }
@@ -82,13 +154,34 @@ void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   serveRenderer();
   const userData = app.getPath('userData');
-  const service = createAdminService(userData, (await osCredentialStore(userData)).store);
-  let window = createWindow(service);
-  app.on('second-instance', () => {
-    if (window.isDestroyed()) window = createWindow(service);
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
+  const { store: settings, preparation } = openElectronSettings(userData);
+  if (preparation.setAside) console.warn(`Settings could not be read (${preparation.setAside.reason}); kept as ${preparation.setAside.path}.`);
+  const service = new AdminService({ settings, credentials: await osCredentialStore(userData), shell: desktopShell() });
+
+  app.setAboutPanelOptions(aboutPanelOptions(app.getVersion(), process.versions.electron));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(process.platform, () => app.showAboutPanel())));
+
+  const showWindow = (): BrowserWindow => {
+    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow(service, settings);
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+    return mainWindow;
+  };
+  service.on(
+    'registration',
+    nativeSignupNotifier({
+      enabled: async () => (await service.getPreferences()).notifications,
+      onclick: (registration) => {
+        showWindow();
+        service.revealRegistration({ serverId: registration.serverId, registrationId: registration.id });
+      },
+    }),
+  );
+
+  mainWindow = createWindow(service, settings);
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
   app.on('window-all-closed', () => {
     void service.shutdown().finally(() => app.quit());
   });

@@ -5,16 +5,20 @@ import { EncryptedFileCredentialStore, MemoryCredentialStore, type CredentialSto
 /**
  * Saved sign-ins are sealed with the operating system's keychain. Where it
  * offers no real encryption (Linux without a keyring falls back to
- * "basic_text"), nothing is written: the admin types the password each run.
+ * "basic_text"), nothing is written: the admin is told, and types the
+ * password each run.
  */
-export async function osCredentialStore(userData: string): Promise<{ store: CredentialStore; encrypted: boolean }> {
-  const encrypted = (await safeStorage.isAsyncEncryptionAvailable()) && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text');
-  if (!encrypted) return { store: new MemoryCredentialStore(), encrypted };
-  return {
-    store: new EncryptedFileCredentialStore(join(userData, 'credentials.json'), {
-      encrypt: (plain) => safeStorage.encryptStringAsync(plain),
-      decrypt: async (sealed) => (await safeStorage.decryptStringAsync(sealed)).result,
-    }),
-    encrypted,
-  };
+export async function osCredentialStore(userData: string): Promise<CredentialStore> {
+  if (!(await safeStorage.isAsyncEncryptionAvailable())) {
+    return new MemoryCredentialStore('This system offers Invite Desk no encrypted storage, so sign-ins are not saved.');
+  }
+  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
+    return new MemoryCredentialStore(
+      'No keyring is running (such as GNOME Keyring or KWallet), so sign-ins are not saved. Start one and restart Invite Desk to save them.',
+    );
+  }
+  return new EncryptedFileCredentialStore(join(userData, 'credentials.json'), {
+    encrypt: (plain) => safeStorage.encryptStringAsync(plain),
+    decrypt: async (sealed) => (await safeStorage.decryptStringAsync(sealed)).result,
+  });
 }

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AdminApi, AdminEventName } from '../../common/api';
 import { ADMIN_EVENTS } from '../../common/contract';
+import { contentSecurityPolicy } from '../../common/csp';
 import { createCallDispatcher } from '../core/call-dispatcher';
 import { PREVIEW_API_PATH, parseClientMessage, type ServerMessage } from '../../common/preview-protocol';
 
@@ -76,17 +77,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     sameSecret(cookieToken(request), token) || sameSecret(requestUrl(request).searchParams.get('token') ?? undefined, token);
 
   const securityHeaders = (): Record<string, string> => ({
-    'Content-Security-Policy': [
-      "default-src 'none'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data: blob:",
-      "font-src 'self'",
-      `connect-src ${allowedHosts().map((h) => `ws://${h}`).join(' ')}`,
-      "base-uri 'none'",
-      "form-action 'none'",
-      "frame-ancestors 'none'",
-    ].join('; '),
+    'Content-Security-Policy': contentSecurityPolicy({ connect: allowedHosts().map((h) => `ws://${h}`), header: true }),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',

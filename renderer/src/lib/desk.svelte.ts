@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { AdminApi, ConnectionStatus, Registration, RegistrationPolicy, SavedProfile, ServerInfo, ServerProfile } from '../../../common/api';
+import type { AdminApi, ConnectionStatus, Registration, RegistrationPolicy, RevealRequest, SavedProfile, ServerInfo, ServerProfile } from '../../../common/api';
 import { AdminError, toAdminErrorShape, type AdminErrorShape } from '../../../common/errors';
 
 /**
@@ -23,6 +23,8 @@ export class Desk {
   readonly unread = new SvelteMap<string, number>();
   /** The server whose feed is on screen: its new sign-ups are read as they arrive. */
   viewingFeedOf: string | null = null;
+  /** A sign-up to bring into view (its notification was clicked); the server's view takes it and clears it. */
+  revealed = $state<RevealRequest | null>(null);
   /** The server shown in the main pane; null shows the form for a new one. */
   selectedId = $state<string | null>(null);
   loading = $state(true);
@@ -51,7 +53,8 @@ export class Desk {
       for (const status of statuses) this.applyStatus(status);
       // A session may already be up (a reloaded window, or the demo connected before the UI opened).
       await Promise.all(statuses.filter((s) => s.state === 'online').map((s) => this.refreshInfo(s.serverId)));
-      this.selectedId = profiles[0]?.id ?? null;
+      // A notification clicked while the window was loading has already chosen the server.
+      this.selectedId ??= profiles[0]?.id ?? null;
       this.loadError = null;
     } catch (error) {
       this.loadError = toAdminErrorShape(error);
@@ -89,6 +92,18 @@ export class Desk {
   async setPolicy(serverId: string, policy: RegistrationPolicy): Promise<void> {
     await this.api.setPolicy({ serverId, policy });
     this.policies.set(serverId, policy);
+  }
+
+  /** Sign-ups not yet seen, over all servers: the number on the app's badge. */
+  get totalUnread(): number {
+    let total = 0;
+    for (const count of this.unread.values()) total += count;
+    return total;
+  }
+
+  reveal(request: RevealRequest): void {
+    this.selectedId = request.serverId;
+    this.revealed = request;
   }
 
   markFeedRead(serverId: string): void {

@@ -1,61 +1,49 @@
+import type { AdminApi, HostInfo, Theme } from '../../../common/api';
+
+export type { Theme };
+
 /**
- * The UI's own preferences (theme, notifications). They belong to this
- * window, not to a server, so they live in the page's storage.
+ * The admin's preferences (theme, notifications), kept in the app's settings
+ * through the AdminApi so the desktop host can act on them too.
  */
-export type Theme = 'system' | 'light' | 'dark';
-
-const KEY = 'invite-desk.preferences';
-
-interface Stored {
-  theme: Theme;
-  notifications: boolean;
-}
-
-function load(): Stored {
-  try {
-    const value = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Stored>;
-    return {
-      theme: value.theme === 'light' || value.theme === 'dark' ? value.theme : 'system',
-      notifications: value.notifications === true,
-    };
-  } catch {
-    return { theme: 'system', notifications: false };
-  }
-}
-
 export class Preferences {
   theme = $state<Theme>('system');
   notifications = $state(false);
+  private readonly api: AdminApi;
+  private readonly host: Promise<HostInfo>;
 
-  constructor() {
-    const stored = load();
-    this.theme = stored.theme;
-    this.notifications = stored.notifications;
+  constructor(api: AdminApi, host: Promise<HostInfo>) {
+    this.api = api;
+    this.host = host;
+  }
+
+  /** Reads the saved preferences; until then the system theme applies. */
+  async load(): Promise<void> {
+    const saved = await this.api.getPreferences();
+    this.theme = saved.theme;
+    this.notifications = saved.notifications;
     this.applyTheme();
   }
 
-  setTheme(theme: Theme): void {
+  async setTheme(theme: Theme): Promise<void> {
     this.theme = theme;
     this.applyTheme();
-    this.save();
+    await this.api.setPreferences({ theme });
   }
 
-  /** Turning notifications on asks the system for permission first. */
+  /** In the browser, turning notifications on asks for the page's permission first; the desktop shows its own. */
   async setNotifications(on: boolean): Promise<boolean> {
-    if (on && typeof Notification !== 'undefined' && Notification.permission !== 'granted') {
+    const { nativeNotifications } = await this.host;
+    if (on && !nativeNotifications && typeof Notification !== 'undefined' && Notification.permission !== 'granted') {
       on = (await Notification.requestPermission()) === 'granted';
     }
     this.notifications = on;
-    this.save();
+    await this.api.setPreferences({ notifications: on });
     return on;
   }
 
   private applyTheme(): void {
     if (this.theme === 'system') delete document.documentElement.dataset.theme;
     else document.documentElement.dataset.theme = this.theme;
-  }
-
-  private save(): void {
-    localStorage.setItem(KEY, JSON.stringify({ theme: this.theme, notifications: this.notifications }));
   }
 }
