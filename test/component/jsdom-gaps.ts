@@ -1,5 +1,5 @@
 /**
- * jsdom lacks two browser features the components use. These stand-ins do
+ * jsdom lacks a few browser features the components use. These stand-ins do
  * the least the components need; the real ones are exercised in Chromium by
  * the e2e suite.
  */
@@ -23,3 +23,7 @@ if (typeof dialog.close !== 'function') {
     this.open = false;
   };
 }
+
+// jsdom does no layout, so there is nothing to scroll; Chromium's real one runs in the e2e suite.
+const element = Element.prototype as unknown as Record<string, unknown>;
+if (typeof element.scrollIntoView !== 'function') element.scrollIntoView = function scrollIntoView(): void {};

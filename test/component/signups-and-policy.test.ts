@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import SignupList from '../../renderer/src/components/SignupList.svelte';
 import PolicySwitch from '../../renderer/src/components/PolicySwitch.svelte';
 import type { Registration, RegistrationPolicy } from '../../common/api';
@@ -23,6 +23,13 @@ describe('the sign-up list', () => {
     expect(items.length).toBeLessThan(50);
     expect(items[0]?.getAttribute('aria-setsize')).toBe('10000');
     expect(items[0]?.getAttribute('aria-posinset')).toBe('1');
+  });
+
+  it('scrolls a long feed to the sign-up whose notification was clicked, and focuses it', async () => {
+    render(SignupList, { registrations: signups(10_000), virtual: true, focusId: 'id5000' });
+    const row = await screen.findByText('user5000@example.org');
+    await waitFor(() => expect(document.activeElement).toBe(row.closest('li')));
+    expect(row.closest('li')?.getAttribute('aria-posinset')).toBe('5001');
   });
 
   it('marks catch-up entries, and offers disable only where the server can', () => {

@@ -39,6 +39,8 @@ describe('connecting from the browser preview', () => {
     const server = prosody();
     const { page, errors } = await openApp('light');
     await expect.poll(() => page.getByRole('heading', { name: 'Connect to a server' }).isVisible()).toBe(true);
+    // The preview keeps sign-ins in memory only, and says so before the admin types a password.
+    await expect.poll(() => page.getByRole('note').innerText()).toContain('Your sign-in will not be saved.');
     await screenshot(page, 'connect-empty-light');
     expect(await accessibilityViolations(page)).toEqual([]);
 

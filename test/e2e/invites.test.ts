@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -148,9 +148,17 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await check(page, 'settings-dark');
     // The theme choice overrides the system's.
+    expect(await page.getByRole('group', { name: 'Saved sign-ins' }).innerText()).toContain('The browser preview keeps sign-ins only until it stops.');
     await page.getByRole('radio', { name: 'Light' }).check();
     expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
     await check(page, 'settings-light-override');
+    // The choice is kept in the settings file, so it holds after a reload.
+    await expect.poll(async () => JSON.parse(await readFile(join(home, 'settings.json'), 'utf8')) as unknown).toMatchObject({ preferences: { theme: 'light' } });
+    await page.reload();
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('light');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('radio', { name: 'Same as the system' }).check();
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBeNull();
     expect(errors).toEqual([]);
   });
 
