@@ -93,6 +93,7 @@ export class AdminService implements AdminApi {
     const previous = this.sessions.get(profile.id);
     if (previous) await previous.close('Reconnecting with new settings.');
     const secret = password === undefined ? { salted: saved as NonNullable<typeof saved> } : { password };
+    let savingCredentials: Promise<void> = Promise.resolve();
     const session = new AdminSession(
       profile,
       secret,
@@ -104,7 +105,10 @@ export class AdminService implements AdminApi {
           this.events.emit('registration', registration);
         },
         policy: (change) => this.events.emit('policy', change),
-        credentials: (credentials) => void this.credentials.set(profile.id, credentials),
+        credentials: (credentials) => {
+          // A failed write only means the password is asked for next time.
+          savingCredentials = this.credentials.set(profile.id, credentials).catch(() => undefined);
+        },
       },
       this.timeouts,
       this.memoryOf(profile.id),
@@ -112,6 +116,8 @@ export class AdminService implements AdminApi {
     this.sessions.set(profile.id, session);
     try {
       const info = await session.open();
+      // Listed as saved from the moment connect() returns.
+      await savingCredentials;
       // Saved only once the server accepted it, so a typo never becomes a profile.
       this.storeProfile(profile);
       return info;

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol, screen, session, shell } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from '../../common/csp';
@@ -10,6 +10,7 @@ import { registerAdminIpc } from './ipc';
 import { aboutPanelOptions, applicationMenuTemplate } from './menu';
 import { nativeSignupNotifier } from './notifications';
 import { printContents, savePdf } from './printing';
+import { permissionAllowed } from './permissions';
 import { osCredentialStore } from './secrets';
 import { openElectronSettings } from './settings';
 import { MIN_SIZE, restoreBounds, windowStateOf } from './window-state';
@@ -50,7 +51,8 @@ function desktopShell(): HostShell {
   return {
     kind: 'desktop',
     version: app.getVersion(),
-    nativeNotifications: true,
+    // Where the system has no notification service, the page says so when they are turned on.
+    nativeNotifications: Notification.isSupported(),
     nativePrinting: true,
     printPage: () => printContents(contents()),
     savePageAsPdf: ({ suggestedName }) =>
@@ -151,7 +153,8 @@ function openExternally(url: string): void {
 }
 
 void app.whenReady().then(async () => {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin));
   serveRenderer();
   const userData = app.getPath('userData');
   const { store: settings, preparation } = openElectronSettings(userData);

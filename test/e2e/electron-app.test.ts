@@ -63,7 +63,7 @@ describe.skipIf(problem !== null)('the Electron app', () => {
     // The save dialog is the operating system's: answer it from the main process.
     const pdfPath = join(home, 'kit.pdf');
     await app?.evaluate(({ dialog }, path) => {
-      dialog.showSaveDialog = (() => Promise.resolve({ canceled: false, filePath: path })) as typeof dialog.showSaveDialog;
+      dialog.showSaveDialog = () => Promise.resolve({ canceled: false, filePath: path });
     }, pdfPath);
     await page.getByRole('button', { name: 'Print kit' }).click();
     await page.getByLabel('Cards').fill('4');

@@ -6,6 +6,7 @@ import type { Registration } from '../../common/api';
 import { AdminError } from '../../common/errors';
 import { createSignupNotifier, type SignupNotice } from '../../common/signup-notifier';
 import { applicationMenuTemplate } from '../../electron/main/menu';
+import { permissionAllowed } from '../../electron/main/permissions';
 import { printContents, savePdf, type PrintableContents } from '../../electron/main/printing';
 import { MIN_SIZE, restoreBounds, windowStateOf } from '../../electron/main/window-state';
 
@@ -144,5 +145,17 @@ describe('sign-up notifications', () => {
       ['New account on example.org', 'alice@example.org', 'alice'],
       ['3 sign-ups while you were away', 'On example.org', 'bob'],
     ]);
+  });
+});
+
+describe('web permissions', () => {
+  it('lets only our own page write to the clipboard, and refuses everything else', () => {
+    expect(permissionAllowed('clipboard-sanitized-write', 'app://invite-desk/index.html')).toBe(true);
+    expect(permissionAllowed('clipboard-sanitized-write', 'app://invite-desk')).toBe(true);
+    expect(permissionAllowed('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    expect(permissionAllowed('clipboard-read', 'app://invite-desk/index.html')).toBe(false);
+    for (const permission of ['media', 'notifications', 'geolocation', 'openExternal', 'fullscreen']) {
+      expect(permissionAllowed(permission, 'app://invite-desk/index.html'), permission).toBe(false);
+    }
   });
 });

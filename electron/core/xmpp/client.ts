@@ -6,6 +6,7 @@ import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import createMiddleware, { type Middleware } from '@xmpp/middleware';
 import createStreamFeatures from '@xmpp/stream-features';
 import createIqCaller, { type IqCaller } from '@xmpp/iq/caller.js';
+import { createIqRequester } from './iq-requester';
 import createIqCallee from '@xmpp/iq/callee.js';
 import resourceBinding from '@xmpp/resource-binding';
 import { AdminError } from '../../../common/errors';
@@ -61,7 +62,8 @@ export function createXmppClient(options: XmppClientOptions): XmppClient {
 
   const middleware = createMiddleware({ entity });
   const streamFeatures = createStreamFeatures({ middleware });
-  const iqCaller = createIqCaller({ entity, middleware });
+  // xmpp.js' caller only for resource binding, which needs its get/set helpers; every other iq goes through ours.
+  const bindingIqCaller = createIqCaller({ entity, middleware });
   const iqCallee = createIqCallee({ entity, middleware });
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
 
@@ -81,9 +83,9 @@ export function createXmppClient(options: XmppClientOptions): XmppClient {
   const signIn: Parameters<typeof saslFeature>[1] = { username: options.username, domain: options.domain, secret: options.secret };
   if (options.onSaltedCredentials) signIn.onSaltedCredentials = options.onSaltedCredentials;
   saslFeature(streamFeatures, signIn);
-  resourceBinding({ iqCaller, streamFeatures }, options.resource);
+  resourceBinding({ iqCaller: bindingIqCaller, streamFeatures }, options.resource);
 
-  return { entity, iqCaller, middleware };
+  return { entity, iqCaller: createIqRequester({ entity, middleware }), middleware };
 }
 
 /** The xmpps:// transport of xmpp.js, with its socket swapped for one bound to this profile's trust. */

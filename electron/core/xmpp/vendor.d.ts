@@ -25,6 +25,16 @@ declare module '@xmpp/events' {
   import { EventEmitter } from 'node:events';
   export { EventEmitter };
   export function promise<T = unknown>(target: EventEmitter, event: string, rejectEvent?: string | null, timeout?: number): Promise<T>;
+  export class TimeoutError extends Error {}
+}
+
+declare module '@xmpp/middleware/lib/StanzaError.js' {
+  import type { Element } from '@xmpp/xml';
+  export default class StanzaError extends Error {
+    condition: string;
+    text?: string;
+    static fromElement(element: Element | undefined): StanzaError;
+  }
 }
 
 declare module '@xmpp/jid' {

@@ -1,0 +1,59 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { ADMIN_METHODS } from '../../common/contract';
+
+/** Checks on what `npm run build` produces, the files Electron loads. */
+const root = resolve(import.meta.dirname, '../..');
+const out = resolve(root, 'out');
+
+beforeAll(() => {
+  if (!existsSync(resolve(out, 'preload/index.cjs'))) {
+    expect(spawnSync('npx', ['--no-install', 'electron-vite', 'build'], { cwd: root, stdio: 'inherit' }).status).toBe(0);
+  }
+}, 120_000);
+
+describe('the built preload', () => {
+  it('is one CommonJS file that requires nothing but electron', async () => {
+    expect(await readdir(resolve(out, 'preload'))).toEqual(['index.cjs']);
+    const code = await readFile(resolve(out, 'preload/index.cjs'), 'utf8');
+    expect([...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1])).toEqual(['electron']);
+    expect(code).not.toMatch(/^\s*import\s/m);
+  });
+
+  it('exposes exactly one object to the page: the AdminApi, and nothing of ipcRenderer', async () => {
+    const code = await readFile(resolve(out, 'preload/index.cjs'), 'utf8');
+    const exposed: [string, Record<string, unknown>][] = [];
+    // Electron's own modules, as far as the preload reaches them while it loads.
+    const electron = {
+      contextBridge: { exposeInMainWorld: (key: string, value: Record<string, unknown>) => exposed.push([key, value]) },
+      ipcRenderer: { invoke: () => Promise.resolve({ result: null }), on: () => undefined, off: () => undefined },
+    };
+    const module = { exports: {} };
+    runInNewContext(code, {
+      require: (name: string) => {
+        if (name !== 'electron') throw new Error(`the preload required ${name}`);
+        return electron;
+      },
+      module,
+      exports: module.exports,
+    });
+    expect(exposed.map(([key]) => key)).toEqual(['inviteDesk']);
+    const api = exposed[0]?.[1] ?? {};
+    expect(Object.keys(api).sort()).toEqual([...ADMIN_METHODS, 'on'].sort());
+    for (const value of Object.values(api)) expect(typeof value).toBe('function');
+  });
+});
+
+describe('the built page', () => {
+  it('carries the content security policy itself', async () => {
+    const html = await readFile(resolve(out, 'renderer/index.html'), 'utf8');
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1]?.replaceAll('&#39;', "'");
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).not.toContain('unsafe');
+  });
+});
