@@ -1,26 +1,25 @@
--- mod_invite_desk: what an invite-only community needs from Prosody and stock
--- Prosody lacks: a runtime registration policy, invite options (expiry, use
--- limits, notes, bound usernames, roles, batches), an invite ledger with
--- revocation, and structured sign-up events with a history to catch up from.
---
--- Companion of the Invite Desk app; usable by any XMPP client (see README.md).
+-- mod_invite_desk: what an invite-only community needs and stock Prosody
+-- lacks: a registration policy switched at runtime, invite options, a ledger
+-- of every invite with revocation, and structured sign-up events with a
+-- history to catch up from. The protocol is in README.md.
+-- luacheck: globals module
 
 local st = require "util.stanza";
 local jid_util = require "util.jid";
 local datetime = require "util.datetime";
-local hashes = require "util.hashes";
-local id = require "util.id";
-local url = require "socket.url";
-local usermanager = require "core.usermanager";
 local dataforms = require "util.dataforms";
-local adhoc_util = require "util.adhoc";
-
+local hashes = require "util.hashes";
+local new_id = require "util.id";
+local url = require "socket.url";
+local nodeprep = require "util.encodings".stringprep.nodeprep;
+local usermanager = require "core.usermanager";
 local adhoc_new = module:require "adhoc".new;
+
 module:depends "adhoc";
--- Registration must be possible in every policy we can switch to, whatever
--- allow_registration says: the policy below decides who gets in.
+module:depends "invites_register"; -- checks preauth tokens and consumes invites
+-- In-band registration must work under every policy, whatever
+-- allow_registration says: the policy decides who gets in.
 module:depends "register_ibr";
-local invites = module:depends "invites";
 
 local host = module.host;
 
@@ -28,57 +27,48 @@ local NS_POLICY = "urn:x-invite-desk:policy:0";
 local NS_INVITES = "urn:x-invite-desk:invites:0";
 local NS_EVENTS = "urn:x-invite-desk:events:0";
 
-local MODES = { ["open"] = true, ["invite-only"] = true, ["closed"] = true };
-local DEFAULT_MODE = module:get_option_string("invite_desk_default_policy", "invite-only");
-local DEFAULT_TTL = module:get_option_number("invite_expiry", 86400 * 7);
-local MAX_BATCH = module:get_option_number("invite_desk_max_batch", 500);
-local HISTORY_ITEMS = module:get_option_number("invite_desk_history_items", 10000);
-local HISTORY_SECONDS = module:get_option_number("invite_desk_history_days", 90) * 86400;
--- "Never expires" is stored as a far-future expiry, so stock code that
--- compares expiry times keeps working.
-local NEVER = 100 * 365 * 86400;
-local INVITE_ONLY_REFUSAL = "Registration on this server is through invitation only";
+local POLICIES = { ["open"] = true, ["invite-only"] = true, ["closed"] = true };
+local KINDS = { account = true, reset = true, contact = true };
+local STATES = { all = true, pending = true, used = true, expired = true, revoked = true };
+
+local default_policy = module:get_option_string("invite_desk_default_policy", "invite-only");
+if not POLICIES[default_policy] then
+	module:log("error", "invite_desk_default_policy must be open, invite-only or closed; using invite-only");
+	default_policy = "invite-only";
+end
+-- Prosody 13 reads periods such as "1 week"; 0.12 only numbers of seconds.
+local default_ttl = module.get_option_period and module:get_option_period("invite_expiry", "1 week")
+	or module:get_option_number("invite_expiry", 7 * 86400);
+local max_batch = module:get_option_number("invite_desk_max_batch", 500);
+local history_days = module:get_option_number("invite_desk_history_days", 90);
+
+-- Stock code compares expiry times, so "never" is stored as a far future.
+local FOREVER = 100 * 365 * 86400;
+local PAGE, MAX_PAGE = 100, 1000;
+local INVITE_ONLY = "Registration on this server is through invitation only";
 
 local policy_store = module:open_store("invite_desk_policy");
-local ledger = module:open_store("invite_desk_ledger", "map");
+local tokens = module:open_store("invite_token", "map"); -- mod_invites' store
+local tokens_all = module:open_store("invite_token"); -- the same, read whole
+-- A small record per invite that was used or revoked, kept by invite id:
+-- { invite = row, uses = { { username, at }... }, revoked_at, revoked_by }.
+-- Prosody deletes a single-use invite once used: the row keeps what the ledger shows of it.
+local entry_store = module:open_store("invite_desk_ledger");
 local history = module:open_store("invite_desk_events", "archive");
-local tokens = module:open_store("invite_token", "map"); -- shared with mod_invites
--- The same stores read whole, to list them (what mod_invites does too).
-local ledger_all = module:open_store("invite_desk_ledger");
--- Uses (and, for invites made elsewhere, what is known of them) live in a small
--- file per invite: a registration then rewrites a few lines, never the ledger.
-local usage = module:open_store("invite_desk_usage");
+-- Prosody's internal storage refuses appends past its per-store quota.
+local history_size = math.min(module:get_option_number("invite_desk_history_size", 10000),
+	history.caps and history.caps.quota or math.huge);
 
-local function usage_of(key)
-	return usage:get(key) or { uses = {} };
-end
-
--- This module is the ledger's only writer, so it is read once and kept in
--- memory: registrations look invites up without loading a file that grows.
-local ledger_cache;
-local function ledger_get(key)
-	if not ledger_cache then ledger_cache = ledger_all:get(nil) or {}; end
-	return ledger_cache[key];
-end
-local function ledger_put(records)
-	local ok, err = ledger:set_keys(nil, records);
-	if ok and ledger_cache then
-		for key, record in pairs(records) do ledger_cache[key] = record; end
-	end
-	return ok, err;
-end
-local tokens_all = module:open_store("invite_token");
-
--- Prosody 13 checks permissions per action; 0.12 knows only admins.
-local is_admin;
+-- Prosody 13 grants actions to roles (and warns on is_admin); 0.12 knows only admins.
+local may_follow;
 if module.may then
-	module:default_permission("prosody:admin", ":manage-invite-desk");
-	function is_admin(event) return module:may(":manage-invite-desk", event); end
+	module:default_permission("prosody:admin", ":follow-events");
+	function may_follow(event) return module:may(":follow-events", event); end
 else
-	function is_admin(event) return usermanager.is_admin(event.origin.full_jid, host); end
+	function may_follow(event) return usermanager.is_admin(event.stanza.attr.from, host); end
 end
 
--- Public invite ids: never the token itself, which grants an account.
+-- Public invite ids: a hash, never the token, which grants an account.
 local function invite_id(token)
 	return hashes.sha256(token, true):sub(1, 16);
 end
@@ -87,561 +77,315 @@ local function iso(t)
 	return t and datetime.datetime(t) or nil;
 end
 
----------------------------------------------------------------------------
--- Registration policy
----------------------------------------------------------------------------
-
-local function current_mode()
-	local saved = policy_store:get(nil);
-	local mode = saved and saved.mode;
-	return MODES[mode] and mode or DEFAULT_MODE;
-end
-
--- Sessions that asked for events and policy changes, by full JID.
-local subscribers = {};
-
-local function broadcast(payload)
-	for full_jid in pairs(subscribers) do
-		module:send(st.message({ from = host, to = full_jid, type = "headline", id = id.short() }):add_child(payload));
-	end
-end
-
-local function set_mode(mode, by)
-	local ok, err = policy_store:set(nil, { mode = mode, changed_at = os.time(), changed_by = by });
-	if not ok then return nil, err; end
-	module:log("info", "Registration policy set to %s by %s", mode, by or "?");
-	broadcast(st.stanza("policy", { xmlns = NS_POLICY, mode = mode, by = by }));
-	return true;
-end
-
-local function validated_invite_of(event)
+local function validated_invite(event)
 	return event.validated_invite or (event.session and event.session.validated_invite);
 end
 
--- Runs after mod_invites_register (priority 0), so it has the last word.
+---------------------------------------------------------------------------
+-- Subscribed sessions, by full JID: events go to these and never to a bare
+-- JID, which offline storage would fill with copies of the history.
+---------------------------------------------------------------------------
+
+local subscribers = {};
+
+local function notify(payload)
+	for full_jid in pairs(subscribers) do
+		local message = st.message({ from = host, to = full_jid, type = "headline", id = new_id.short() });
+		module:send(message:add_child(st.clone(payload)));
+	end
+end
+
+module:hook("resource-unbind", function (event)
+	subscribers[event.session.full_jid or ""] = nil;
+end);
+
+-- Subscriptions outlive a reload of this module.
+function module.save() return { subscribers = subscribers }; end
+function module.restore(saved) subscribers = saved.subscribers or {}; end
+
+---------------------------------------------------------------------------
+-- What the ledger knows of an invite
+---------------------------------------------------------------------------
+
+local function role_of(roles)
+	if type(roles) ~= "table" then return nil; end
+	return roles[1] or next(roles); -- 13 keeps a list, 0.12 a set of names
+end
+
+-- A ledger row from a stored invite or a validated one (mod_invites' get()
+-- result, which has no times). It never holds the token, so it may be stored.
+local function describe(invite)
+	local data = invite.additional_data or {};
+	local desk = data.invite_desk or {}; -- set on invites made here
+	local kind = data.allow_reset and "reset" or invite.type == "roster" and "contact" or "account";
+	local row = {
+		id = invite_id(invite.token);
+		kind = kind;
+		note = data.note;
+		role = role_of(data.roles);
+		created_at = invite.created_at or desk.created_at;
+		expires = not desk.never_expires and invite.expires or nil;
+		max_uses = desk.max_uses or (not invite.reusable and 1 or nil);
+	};
+	-- The URI names the account a register invite is for, or the user a contact invite befriends.
+	local named = invite.uri and invite.uri:match("^xmpp:([^@]+)@");
+	if kind == "contact" then
+		row.created_by = named and named.."@"..host;
+	else
+		row.username = named;
+	end
+	local source = data.source; -- who asked, on ad-hoc invites: a full JID
+	local node, source_host = jid_util.split(source);
+	if node and source_host then row.created_by = node.."@"..source_host; end
+	if data.invite_desk then
+		row.source = "invite-desk";
+	elseif node then
+		row.source = "adhoc";
+	else -- mod_invites_api says "api/token/…"; prosodyctl and the shell say nothing
+		row.source = source or "prosodyctl";
+	end
+	return row;
+end
+
+local entries; -- every record, once a listing has read them
+local function get_entry(id)
+	if entries then return entries[id]; end
+	return entry_store:get(id);
+end
+local function save_entry(id, entry)
+	local ok, err = entry_store:set(id, entry);
+	if ok and entries then entries[id] = entry; end
+	return ok, err;
+end
+local function all_entries()
+	if not entries then
+		local loaded = {};
+		for id in entry_store:users() do loaded[id] = entry_store:get(id); end
+		entries = loaded;
+	end
+	return entries;
+end
+
+local function state_of(row, entry, stored, now)
+	if entry and entry.revoked_at then return "revoked"; end
+	local uses = entry and #entry.uses or 0;
+	if row.max_uses and uses >= row.max_uses then return "used"; end
+	if row.expires and row.expires < now then return "expired"; end
+	if not stored then return "used"; end -- a record without its invite: deleted after a use
+	return "pending";
+end
+
+-- Every invite Prosody holds, made by any means, and every one used or
+-- revoked before: { row, entry, stored, state }, newest first.
+local function ledger()
+	local now, list, seen = os.time(), {}, {};
+	local records = all_entries();
+	for token, stored in pairs(tokens_all:get(nil) or {}) do
+		if type(stored) == "table" and stored.token == token then
+			local row = describe(stored);
+			seen[row.id] = true;
+			table.insert(list, { row = row, entry = records[row.id], stored = stored });
+		end
+	end
+	for id, entry in pairs(records) do
+		if not seen[id] then table.insert(list, { row = entry.invite, entry = entry }); end
+	end
+	for _, record in ipairs(list) do
+		record.state = state_of(record.row, record.entry, record.stored, now);
+		local first_use = record.entry and record.entry.uses[1];
+		record.sort_key = record.row.created_at or first_use and first_use.at or 0;
+	end
+	-- Ties (a batch shares its creation time) go by id, so pages stay stable.
+	table.sort(list, function (a, b)
+		if a.sort_key ~= b.sort_key then return a.sort_key > b.sort_key; end
+		return a.row.id < b.row.id;
+	end);
+	return list;
+end
+
+-- Deletes invites from mod_invites' store in one write, plus one per inviter
+-- for the copies contact invites keep under the inviter's name.
+local function delete_invites(list)
+	local host_keys, contact_keys = {}, {};
+	for _, invite in ipairs(list) do
+		host_keys[invite.token] = tokens.remove;
+		if invite.type == "roster" then
+			local inviter = jid_util.node(invite.jid);
+			contact_keys[inviter] = contact_keys[inviter] or {};
+			contact_keys[inviter][invite.token] = tokens.remove;
+		end
+	end
+	local ok, err = true, nil;
+	if next(host_keys) then ok, err = tokens:set_keys(nil, host_keys); end
+	for inviter, keys in pairs(contact_keys) do
+		if not ok then break; end
+		ok, err = tokens:set_keys(inviter, keys);
+	end
+	return ok, err;
+end
+
+---------------------------------------------------------------------------
+-- Registration: the policy, and what an invite allows
+---------------------------------------------------------------------------
+
+-- Kept in memory: this module is the store's only writer, and a registration
+-- should read no file for it.
+local policy;
+local function current_policy()
+	if not policy then
+		local saved = policy_store:get(nil);
+		policy = saved and POLICIES[saved.mode] and saved.mode or default_policy;
+	end
+	return policy;
+end
+
+local function refuse(event, text)
+	event.allowed = false;
+	event.error = { type = "cancel", condition = "not-allowed", text = text };
+	event.reason = text; -- for handlers that read the pre-util.error fields
+	return true; -- the last word: nothing after this changes it
+end
+
+-- mod_invites_register refuses token-less sign-ups at priority 0 when
+-- registration_invite_only is set; this runs after it and decides.
 module:hook("user-registering", function (event)
-	local mode = current_mode();
-	local invite = validated_invite_of(event);
+	local invite = validated_invite(event);
+	local mode = current_policy();
 	if mode == "closed" then
-		event.allowed = false;
-		event.reason = "Registration on this server is closed";
-		return true;
+		-- A password reset creates no account, so it still works.
+		if not (event.allow_reset == event.username and usermanager.user_exists(event.username, host)) then
+			return refuse(event, "Registration on this server is closed");
+		end
 	end
 	if not invite then
-		if mode == "invite-only" then
-			event.allowed = false;
-			event.reason = INVITE_ONLY_REFUSAL;
-			return true;
-		end
-		-- Open: lift only mod_invites_register's refusal, never another module's (IP limits, blocklists).
-		if event.allowed == false and event.reason == INVITE_ONLY_REFUSAL then
+		if mode == "invite-only" then return refuse(event, INVITE_ONLY); end
+		-- Open: lift mod_invites_register's refusal, but never another module's (IP limits, blocklists).
+		if event.allowed == false and event.reason == INVITE_ONLY and not event.error then
 			event.allowed, event.reason = true, nil;
 		end
 		return;
 	end
 	if event.allowed == false then return; end
-
-	local record = ledger_get(invite_id(invite.token));
-	if record and (record.revoked_at or usage_of(record.id).revoked_at) then
-		event.allowed, event.reason = false, "This invite has been revoked";
-		return true;
+	local row = describe(invite);
+	-- Prosody 0.12 and 13 never check the account an invite names.
+	if row.username and row.username ~= event.username then
+		return refuse(event, "This invite is for the account "..row.username.." only");
 	end
-	-- The validated invite carries its URI, and with it any bound account: no store read needed.
-	local bound = (record and record.username) or (invite.uri and invite.uri:match("^xmpp:([^@?]+)@"));
-	if bound and bound ~= event.username and not event.allow_reset then
-		event.allowed, event.reason = false, "This invite is for the account "..bound.." only";
-		return true;
+	local entry = get_entry(row.id);
+	if entry and entry.revoked_at then
+		-- The session checked its token before the invite was revoked.
+		return refuse(event, "This invite has been revoked");
 	end
-	if record and record.max_uses and not usermanager.user_exists(event.username, host) then
-		-- Prosody handles one stanza at a time, so check-and-count here cannot race.
-		local used = usage_of(record.id);
-		if #used.uses >= record.max_uses then
-			event.allowed, event.reason = false, "This invite has been used up";
-			return true;
-		end
-		table.insert(used.uses, { username = event.username, at = os.time() });
-		usage:set(record.id, used);
-		event.session.invite_desk_counted = record.id;
+	-- mod_register_ibr creates the account and fires user-registered straight
+	-- after this event without yielding, so no other registration can run
+	-- between this count and the use recorded there: the limit holds exactly.
+	if row.max_uses and entry and #entry.uses >= row.max_uses then
+		return refuse(event, "This invite has been used up");
 	end
 end, -10);
 
----------------------------------------------------------------------------
--- The ledger
----------------------------------------------------------------------------
-
--- A ledger record for an invite made elsewhere (prosodyctl, stock ad-hoc).
-local function adopt(token, stock)
-	local data = stock.additional_data or {};
-	return {
-		id = invite_id(token);
-		token = token;
-		kind = data.allow_reset and "reset" or (stock.type == "roster" and "contact" or "account");
-		created_at = stock.created_at;
-		expires = stock.expires;
-		created_by = data.source and jid_util.bare(data.source) or nil;
-		source = data.source and "adhoc" or "prosodyctl";
-		username = jid_util.node(stock.jid);
-		max_uses = (not stock.reusable) and 1 or nil;
-		uri = stock.uri;
-		landing_page = stock.landing_page;
-	};
+-- Records the use before mod_invites_register (priority 0) deletes a
+-- single-use invite, so a crash in between cannot lose it from the ledger.
+local function record_use(event)
+	local invite = validated_invite(event);
+	if not invite then return; end
+	local row = describe(invite);
+	local entry = get_entry(row.id) or { invite = row, uses = {} };
+	table.insert(entry.uses, { username = event.username, at = os.time() });
+	local ok, err = save_entry(row.id, entry);
+	if not ok then module:log("error", "Could not record a use of invite %s: %s", row.id, err); end
+	-- Stock Prosody keeps a reusable invite until it expires: take it out once
+	-- used up, so preauth refuses it too. (Only account invites are reusable.)
+	if invite.reusable and row.max_uses and #entry.uses >= row.max_uses then
+		delete_invites({ { token = invite.token } });
+	end
 end
-
--- Record the use before mod_invites_register's handler (priority 0) deletes a single-use invite.
-module:hook("user-registered", function (event)
-	local session = event.session;
-	local invite = validated_invite_of(event);
-	local record;
-	if invite and invite.token then
-		local key = invite_id(invite.token);
-		local used = usage_of(key);
-		record = ledger_get(key);
-		if not record then
-			local stock = tokens:get(nil, invite.token);
-			used.adopted = used.adopted or (stock and adopt(invite.token, stock))
-				or { id = key, token = invite.token, kind = "account", source = "unknown" };
-			record = used.adopted;
-		end
-		if not (session and session.invite_desk_counted == key) then
-			table.insert(used.uses, { username = event.username, at = os.time() });
-		end
-		usage:set(key, used);
-	end
-	event.invite_desk_record = record;
-end, 10);
-
-local function state_of(record, now, stock)
-	if record.revoked_at then return "revoked"; end
-	local used = #(record.uses or {});
-	if record.max_uses and used >= record.max_uses then return "used"; end
-	if record.expires and record.expires < now then return used > 0 and "used" or "expired"; end
-	if record.max_uses == 1 and not stock and used > 0 then return "used"; end
-	if not stock and used == 0 then return "revoked"; end
-	return "pending";
-end
-
--- Every invite Prosody knows of: the ledger's, those used or revoked here, and the rest of the stock store.
-local function all_invites()
-	local now = os.time();
-	local list, seen = {}, {};
-	local stock_all = tokens_all:get(nil) or {};
-	local function add(record)
-		local used = usage_of(record.id);
-		record.uses = used.uses;
-		record.revoked_at = record.revoked_at or used.revoked_at;
-		record.state = state_of(record, now, record.token and stock_all[record.token]);
-		seen[record.token or record.id] = true;
-		table.insert(list, record);
-	end
-	if not ledger_cache then ledger_cache = ledger_all:get(nil) or {}; end
-	for _, record in pairs(ledger_cache) do add(setmetatable({}, { __index = record })); end
-	for key in usage:users() do
-		local adopted = usage_of(key).adopted;
-		if adopted and not seen[adopted.token] then add(adopted); end
-	end
-	for token, stock in pairs(stock_all) do
-		if type(stock) == "table" and not seen[token] then add(adopt(token, stock)); end
-	end
-	table.sort(list, function (a, b) return (a.created_at or 0) > (b.created_at or 0); end);
-	return list;
-end
-
----------------------------------------------------------------------------
--- Creating invites
----------------------------------------------------------------------------
-
-local function uri_for(action, jid, token, params)
-	return url.build({ scheme = "xmpp", path = jid, query = action..";preauth="..token..(params and (";"..params) or "") });
-end
-
-local function roles_for(role)
-	if not role then return nil; end
-	-- 0.12 stores roles as a set, 13 as a list.
-	if module.may then return { role }; end
-	return { [role] = true };
-end
-
--- Builds invites the way mod_invites does and stores them all in one write.
-local function create_account_invites(options, creator)
-	local now = os.time();
-	local ttl = options.ttl == 0 and NEVER or options.ttl;
-	local batch, records = {}, {};
-	for _ = 1, options.count do
-		local token = id.medium();
-		local jid = options.username and (options.username.."@"..host) or host;
-		local data = { source = creator, roles = roles_for(options.role), groups = {} };
-		if options.kind == "reset" then data.allow_reset = options.username; end
-		local invite = {
-			type = "register"; jid = jid; token = token; allow_registration = true;
-			additional_data = data; uri = uri_for("register", jid, token);
-			created_at = now; expires = now + ttl;
-			reusable = options.max_uses ~= 1 or nil;
-		};
-		module:fire_event("invite-created", invite); -- lets mod_invites_page add its landing page
-		batch[token] = invite;
-		local record = {
-			id = invite_id(token); token = token; kind = options.kind; created_at = now;
-			expires = options.ttl ~= 0 and invite.expires or nil;
-			created_by = jid_util.bare(creator); source = "invite_desk"; note = options.note;
-			username = options.username; max_uses = options.max_uses; role = options.role;
-			uri = invite.uri; landing_page = invite.landing_page;
-		};
-		records[record.id] = record;
-	end
-	local ok, err = tokens:set_keys(nil, batch);
-	if not ok then return nil, err; end
-	ok, err = ledger_put(records);
-	if not ok then return nil, err; end
-	local out = {};
-	for _, record in pairs(records) do table.insert(out, record); end
-	return out;
-end
-
-local function create_contact_invites(options, creator)
-	local out = {};
-	local username = options.username or jid_util.node(creator);
-	for _ = 1, options.count do
-		local ttl = options.ttl == 0 and NEVER or options.ttl;
-		local invite, err = invites.create_contact(username, true, { source = creator }, ttl);
-		if not invite then return nil, err; end
-		local record = adopt(invite.token, invite);
-		record.kind, record.source, record.note = "contact", "invite_desk", options.note;
-		record.created_by = jid_util.bare(creator);
-		record.expires = options.ttl ~= 0 and invite.expires or nil;
-		ledger_put({ [record.id] = record });
-		table.insert(out, record);
-	end
-	return out;
-end
-
-local create_layout = dataforms.new {
-	title = "Create invites";
-	instructions = "Expiry is in seconds; 0 means the invites never expire.";
-	{ name = "FORM_TYPE", type = "hidden", value = NS_INVITES };
-	{ name = "kind", type = "list-single", label = "Kind", value = "account",
-		options = { { label = "Account", value = "account" }, { label = "Contact", value = "contact" }, { label = "Password reset", value = "reset" } } };
-	{ name = "count", type = "text-single", label = "How many", value = "1" };
-	{ name = "expires", type = "text-single", label = "Valid for (seconds, 0 = never)", value = tostring(DEFAULT_TTL) };
-	{ name = "max-uses", type = "text-single", label = "Uses per invite (0 = unlimited until expiry)", value = "1" };
-	{ name = "note", type = "text-single", label = "Note" };
-	{ name = "username", type = "text-single", label = "Account name (bound; required for a reset)" };
-	{ name = "role", type = "text-single", label = "Role (e.g. prosody:admin)" };
-};
-
-local function int(value, min, max)
-	local n = tonumber(value);
-	if not n or n ~= math.floor(n) or n < min or n > max then return nil; end
-	return n;
-end
-
-local function parse_create(fields)
-	local kind = fields.kind or "account";
-	if kind ~= "account" and kind ~= "contact" and kind ~= "reset" then return nil, "Kind must be account, contact or reset."; end
-	local count = int(fields.count or "1", 1, MAX_BATCH);
-	if not count then return nil, "How many must be a whole number from 1 to "..MAX_BATCH.."."; end
-	local ttl = int(fields.expires or tostring(DEFAULT_TTL), 0, NEVER);
-	if not ttl then return nil, "Valid for must be a whole number of seconds (0 for never)."; end
-	local max_uses = int(fields["max-uses"] or "1", 0, 1000000);
-	if not max_uses then return nil, "Uses must be a whole number (0 for unlimited)."; end
-	local note = fields.note;
-	if note and #note > 500 then return nil, "The note is longer than 500 characters."; end
-	local username;
-	if fields.username and fields.username ~= "" then
-		local prepped = jid_util.prep(fields.username.."@"..host);
-		username = prepped and jid_util.node(prepped);
-		if not username or username ~= fields.username:lower() then return nil, "The account name is not valid."; end
-	end
-	if kind == "reset" then
-		if not username then return nil, "A password reset needs the account name."; end
-		if not usermanager.user_exists(username, host) then return nil, "There is no account "..username.." on "..host.."."; end
-		max_uses = 1;
-	elseif username and kind == "account" and usermanager.user_exists(username, host) then
-		return nil, "The account "..username.." already exists.";
-	end
-	local role = fields.role and fields.role ~= "" and fields.role or nil;
-	if role and not role:match("^prosody:[%w_-]+$") then return nil, "The role must look like prosody:member."; end
-	return { kind = kind, count = count, ttl = ttl, max_uses = max_uses ~= 0 and max_uses or nil,
-		note = note ~= "" and note or nil, username = username, role = role };
-end
-
-local function invite_table(records)
-	local x = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
-		:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_INVITES):up()
-		:tag("reported")
-			:tag("field", { var = "id", label = "Id" }):up()
-			:tag("field", { var = "kind", label = "Kind" }):up()
-			:tag("field", { var = "state", label = "State" }):up()
-			:tag("field", { var = "uri", label = "Invite URI" }):up()
-			:tag("field", { var = "landing-url", label = "Invite web page" }):up()
-			:tag("field", { var = "created", label = "Created" }):up()
-			:tag("field", { var = "expires", label = "Valid until" }):up()
-			:tag("field", { var = "uses", label = "Uses" }):up()
-			:tag("field", { var = "max-uses", label = "Use limit" }):up()
-			:tag("field", { var = "used-by", label = "Used by", type = "text-multi" }):up()
-			:tag("field", { var = "note", label = "Note" }):up()
-			:tag("field", { var = "username", label = "For account" }):up()
-			:tag("field", { var = "created-by", label = "Created by" }):up()
-			:tag("field", { var = "source", label = "Made with" }):up()
-		:up();
-	local function field(name, value)
-		x:tag("field", { var = name });
-		if value ~= nil then x:text_tag("value", tostring(value)); end
-		x:up();
-	end
-	for _, r in ipairs(records) do
-		x:tag("item");
-		field("id", r.id); field("kind", r.kind); field("state", r.state);
-		-- Only pending invites still open a door; the others show no link.
-		if r.state == nil or r.state == "pending" then
-			field("uri", r.uri); field("landing-url", r.landing_page);
-		else
-			field("uri"); field("landing-url");
-		end
-		field("created", iso(r.created_at)); field("expires", iso(r.expires));
-		field("uses", #(r.uses or {})); field("max-uses", r.max_uses);
-		x:tag("field", { var = "used-by" });
-		for _, use in ipairs(r.uses or {}) do x:text_tag("value", use.username.."@"..host.." "..iso(use.at)); end
-		x:up();
-		field("note", r.note); field("username", r.username); field("created-by", r.created_by); field("source", r.source);
-		x:up();
-	end
-	return x;
-end
-
-module:provides("adhoc", adhoc_new("Create invites", NS_INVITES.."#create", adhoc_util.new_simple_form(create_layout, function (fields, errors, data)
-	if errors then return { status = "completed", error = { message = "Some fields are not valid." } }; end
-	local options, problem = parse_create(fields);
-	if not options then return { status = "completed", error = { message = problem } }; end
-	local records, err;
-	if options.kind == "contact" then
-		records, err = create_contact_invites(options, data.from);
-	else
-		records, err = create_account_invites(options, data.from);
-	end
-	if not records then
-		module:log("error", "Creating invites failed: %s", err);
-		return { status = "completed", error = { message = "The server could not store the invites." } };
-	end
-	for _, r in ipairs(records) do r.state = "pending"; end
-	module:log("info", "%s created %d %s invite(s)", jid_util.bare(data.from), #records, options.kind);
-	return { status = "completed", other = invite_table(records) };
-end), "admin"));
-
----------------------------------------------------------------------------
--- Listing, revoking, purging
----------------------------------------------------------------------------
-
-local list_layout = dataforms.new {
-	title = "List invites";
-	{ name = "FORM_TYPE", type = "hidden", value = NS_INVITES };
-	{ name = "state", type = "list-single", label = "State", value = "all",
-		options = { "all", "pending", "used", "expired", "revoked" } };
-	{ name = "query", type = "text-single", label = "Search (note, account, id)" };
-	{ name = "offset", type = "text-single", label = "Skip", value = "0" };
-	{ name = "limit", type = "text-single", label = "At most", value = "100" };
-};
-
-local function matches(record, query)
-	if not query or query == "" then return true; end
-	query = query:lower();
-	local haystack = { record.id, record.note, record.username, record.created_by };
-	for _, use in ipairs(record.uses or {}) do table.insert(haystack, use.username); end
-	for _, text in ipairs(haystack) do
-		if text and text:lower():find(query, 1, true) then return true; end
-	end
-	return false;
-end
-
-module:provides("adhoc", adhoc_new("List invites", NS_INVITES.."#list", adhoc_util.new_simple_form(list_layout, function (fields, errors)
-	if errors then return { status = "completed", error = { message = "Some fields are not valid." } }; end
-	local state = fields.state or "all";
-	local offset, limit = int(fields.offset or "0", 0, 10000000), int(fields.limit or "100", 1, 1000);
-	if not offset or not limit then
-		return { status = "completed", error = { message = "Skip and At most must be whole numbers (At most up to 1000)." } };
-	end
-	local found = {};
-	for _, record in ipairs(all_invites()) do
-		if (state == "all" or record.state == state) and matches(record, fields.query) then table.insert(found, record); end
-	end
-	local page = {};
-	for i = offset + 1, math.min(#found, offset + limit) do table.insert(page, found[i]); end
-	local x = invite_table(page);
-	x:tag("field", { var = "total", type = "text-single" }):text_tag("value", tostring(#found)):up();
-	return { status = "completed", other = x };
-end), "admin"));
-
-local revoke_layout = dataforms.new {
-	title = "Revoke invites";
-	{ name = "FORM_TYPE", type = "hidden", value = NS_INVITES };
-	{ name = "ids", type = "text-multi", label = "Invite ids, one per line", required = true };
-};
-
-local function revoke(ids, by)
-	local by_id = {};
-	for _, record in ipairs(all_invites()) do by_id[record.id] = record; end
-	local done, unknown = 0, {};
-	for _, key in ipairs(ids) do
-		local record = by_id[key];
-		if not record then
-			table.insert(unknown, key);
-		elseif not record.revoked_at then
-			invites.delete_account_invite(record.token);
-			if record.kind == "contact" and record.username then tokens:set(record.username, record.token, nil); end
-			-- Kept with the uses, so invites made elsewhere can be revoked too.
-			local used = usage_of(record.id);
-			used.revoked_at, used.revoked_by = os.time(), by;
-			if not used.adopted and not ledger_get(record.id) then
-				record.uses, record.state = nil, nil;
-				used.adopted = record;
-			end
-			usage:set(record.id, used);
-			done = done + 1;
-		end
-	end
-	return done, unknown;
-end
-
-module:provides("adhoc", adhoc_new("Revoke invites", NS_INVITES.."#revoke", adhoc_util.new_simple_form(revoke_layout, function (fields, errors, data)
-	if errors or not fields.ids then return { status = "completed", error = { message = "Give the ids of the invites to revoke." } }; end
-	local ids = {};
-	for line in fields.ids:gmatch("[^\r\n]+") do
-		local key = line:match("^%s*([0-9a-f]+)%s*$");
-		if not key then return { status = "completed", error = { message = "Not an invite id: "..line:sub(1, 40) } }; end
-		table.insert(ids, key);
-	end
-	local done, unknown = revoke(ids, jid_util.bare(data.from));
-	if #unknown > 0 then
-		return { status = "completed", error = { message = "Unknown invite ids: "..table.concat(unknown, ", ") } };
-	end
-	module:log("info", "%s revoked %d invite(s)", jid_util.bare(data.from), done);
-	return { status = "completed", info = "Revoked "..done.." invite(s)." };
-end), "admin"));
-
-module:provides("adhoc", adhoc_new("Purge expired invites", NS_INVITES.."#purge-expired", function (_, data)
-	local now, removed = os.time(), 0;
-	for token, stock in pairs(tokens_all:get(nil) or {}) do
-		if type(stock) == "table" and stock.expires and stock.expires < now then
-			tokens:set(nil, token, nil);
-			removed = removed + 1;
-		end
-	end
-	module:log("info", "%s purged %d expired invite(s)", jid_util.bare(data.from), removed);
-	return { status = "completed", info = "Purged "..removed.." expired invite(s)." };
-end, "admin"));
-
----------------------------------------------------------------------------
--- Policy switch
----------------------------------------------------------------------------
-
-local policy_layout = dataforms.new {
-	title = "Registration policy";
-	{ name = "FORM_TYPE", type = "hidden", value = NS_POLICY };
-	{ name = "mode", type = "list-single", label = "Who may create an account", required = true, options = {
-		{ label = "Anyone (open)", value = "open" },
-		{ label = "Only people with an invite", value = "invite-only" },
-		{ label = "Nobody (closed)", value = "closed" },
-	} };
-};
-
-module:provides("adhoc", adhoc_new("Set registration policy", NS_POLICY, adhoc_util.new_initial_data_form(policy_layout,
-	function () return { mode = current_mode() }; end,
-	function (fields, errors, data)
-		if errors or not MODES[fields.mode] then
-			return { status = "completed", error = { message = "Choose open, invite-only or closed." } };
-		end
-		local ok, err = set_mode(fields.mode, jid_util.bare(data.from));
-		if not ok then
-			module:log("error", "Storing the policy failed: %s", err);
-			return { status = "completed", error = { message = "The server could not store the policy." } };
-		end
-		return { status = "completed", info = "Registration is now "..fields.mode.."." };
-	end), "admin"));
+module:hook("user-registered", record_use, 10);
+module:hook("user-password-reset", record_use, 10);
 
 ---------------------------------------------------------------------------
 -- Sign-up events and their history
 ---------------------------------------------------------------------------
 
-local function signup_element(event, record, when)
+local history_count = 0;
+
+local function prune_history(keep)
+	history:delete(nil, { ["end"] = os.time() - history_days * 86400 });
+	if keep then history:delete(nil, { truncate = keep }); end
+	local _, total = history:find(nil, { total = true, limit = 0 });
+	history_count = total or 0;
+end
+module:daily("Prune the sign-up history", function () prune_history(); end);
+
+-- After the stock handlers: the account is complete, roles included.
+module:hook("user-registered", function (event)
+	local invite = validated_invite(event);
+	local row = invite and describe(invite);
+	local when = os.time();
 	local session = event.session;
-	local invite = validated_invite_of(event);
-	local inviter = invite and invite.inviter and (invite.inviter.."@"..host) or (record and record.created_by);
-	local el = st.stanza("signup", {
+	local signup = st.stanza("signup", {
 		xmlns = NS_EVENTS;
 		username = event.username;
 		jid = event.username.."@"..host;
 		time = iso(when);
-		ip = event.ip or (session and session.ip) or nil;
-		invite = record and record.id or nil;
-		inviter = inviter;
-		source = (not inviter) and (record and record.source) or nil;
+		ip = event.ip or session and session.ip or nil;
+		invite = row and row.id or nil;
+		inviter = row and row.created_by or nil;
+		source = row and not row.created_by and row.source or nil;
 	});
-	if record and record.note then el:text_tag("note", record.note); end
-	return el;
-end
-
-local history_count;
-
-local function prune_history()
-	history:delete(nil, { ["end"] = os.time() - HISTORY_SECONDS });
-	history:delete(nil, { truncate = math.floor(HISTORY_ITEMS * 0.9) });
-	local _, total = history:find(nil, { total = true, limit = 0 });
-	history_count = total or 0;
-end
-
--- After the ledger hook (priority 10) and stock handlers: the account exists now.
-module:hook("user-registered", function (event)
-	local when = os.time();
-	local el = signup_element(event, event.invite_desk_record, when);
-	if (history_count or 0) >= HISTORY_ITEMS then prune_history(); end
-	local key, err = history:append(nil, nil, el, when, nil);
-	if not key then
-		module:log("error", "Could not store the sign-up event: %s", err);
+	if row and row.note then signup:text_tag("note", row.note); end
+	-- Trim a full history by a tenth at once: one rewrite per many sign-ups, not one each.
+	if history_count >= history_size then prune_history(math.floor(history_size * 0.9)); end
+	local key, err = history:append(nil, nil, signup, when, nil);
+	if key then
+		history_count = history_count + 1;
+		signup.attr.id = key;
 	else
-		history_count = (history_count or 0) + 1;
-		el.attr.id = key;
+		module:log("error", "Could not store the sign-up of %s: %s", event.username, err);
 	end
-	broadcast(el);
+	notify(signup);
 end, -10);
 
-local function load_after(cursor, max)
-	local query = { limit = max };
-	if cursor and cursor ~= "" then query.after = cursor; end
-	local iter, err = history:find(nil, query);
-	if not iter then return nil, err; end
-	local items = {};
-	for key, item in iter do
-		local el = st.clone(item);
-		el.attr.id = key;
-		table.insert(items, el);
-	end
-	return items;
-end
-
--- One request both subscribes this session and returns everything after its
--- cursor, so no event can fall between catching up and going live.
+-- Subscribes the session and returns the events after its cursor in one
+-- step, so none can fall between catching up and going live. A session is
+-- subscribed only once it has caught up (complete='true'), so a live event
+-- never arrives before, or again with, the history it belongs after.
 module:hook("iq-set/host/"..NS_EVENTS..":subscribe", function (event)
 	local origin, stanza = event.origin, event.stanza;
-	if not is_admin(event) then
+	if origin.type ~= "c2s" or not may_follow(event) then
 		origin.send(st.error_reply(stanza, "auth", "forbidden", "Only admins of "..host.." may follow sign-ups"));
 		return true;
 	end
-	local cursor = stanza.tags[1].attr.after;
-	local items, err = load_after(cursor, 1000);
-	if not items and err == "item-not-found" and cursor then
-		-- The cursor fell out of the history: send what there is, and say so.
-		items = load_after(nil, 1000);
-		items.gap = true;
+	local request = stanza.tags[1];
+	local max = tonumber(request.attr.max or PAGE);
+	if not max or max % 1 ~= 0 or max < 1 or max > MAX_PAGE then
+		origin.send(st.error_reply(stanza, "modify", "bad-request", "max must be a whole number from 1 to "..MAX_PAGE));
+		return true;
 	end
-	if not items then
+	local after = request.attr.after ~= "" and request.attr.after or nil;
+	local iter, err = history:find(nil, { after = after, limit = max + 1 });
+	local gap = false;
+	if not iter and err == "item-not-found" and after then
+		-- The cursor left the history (or never was in it): start from its oldest event, and say so.
+		gap = true;
+		iter, err = history:find(nil, { limit = max + 1 });
+	end
+	if not iter then
+		module:log("error", "Could not read the sign-up history: %s", err);
 		origin.send(st.error_reply(stanza, "wait", "internal-server-error", "The sign-up history could not be read"));
 		return true;
 	end
-	subscribers[origin.full_jid] = true;
-	local reply = st.reply(stanza):tag("events", {
-		xmlns = NS_EVENTS; gap = items.gap and "true" or nil; complete = #items < 1000 and "true" or "false";
-	});
-	reply:tag("policy", { xmlns = NS_POLICY, mode = current_mode() }):up();
-	for _, el in ipairs(items) do reply:add_child(el); end
+	local items = {};
+	for key, item in iter do
+		item.attr.id = key;
+		table.insert(items, item);
+	end
+	local complete = #items <= max;
+	subscribers[origin.full_jid] = complete or nil;
+	local reply = st.reply(stanza)
+		:tag("events", { xmlns = NS_EVENTS; complete = tostring(complete); gap = gap and "true" or nil })
+		:tag("policy", { xmlns = NS_POLICY; mode = current_policy() }):up();
+	for i = 1, math.min(#items, max) do reply:add_child(items[i]); end
 	origin.send(reply);
 	return true;
 end);
@@ -652,19 +396,351 @@ module:hook("iq-set/host/"..NS_EVENTS..":unsubscribe", function (event)
 	return true;
 end);
 
-module:hook("resource-unbind", function (event)
-	local session = event.session;
-	if session and session.full_jid then subscribers[session.full_jid] = nil; end
-end);
+---------------------------------------------------------------------------
+-- Ad-hoc commands
+---------------------------------------------------------------------------
 
--- Lets clients find the module.
+local function fail(message)
+	return { status = "completed", error = { message = message } };
+end
+
+-- An admin-only command with one form. Without a submitted form it shows the
+-- form (with `initial()` values); a form sent with the first request runs it
+-- at once. Fields that fail the form's own checks are named in the note.
+local function form_command(name, node, layout, handler, initial)
+	return adhoc_new(name, node, function (_, data)
+		if data.action == "cancel" then return { status = "canceled" }; end
+		if not data.form then
+			return { status = "executing", actions = { "complete", default = "complete" },
+				form = { layout = layout, values = initial and initial() } }, "executing";
+		end
+		local fields, errors = layout:data(data.form);
+		if errors then
+			local problems = {};
+			for _, field in ipairs(layout) do
+				if errors[field.name] then table.insert(problems, (field.label or field.name)..": "..errors[field.name]); end
+			end
+			return fail("Check these fields. "..table.concat(problems, "; ")..".");
+		end
+		return handler(fields, data);
+	end, "admin");
+end
+
+-- A whole number from a form field, its default when left empty, or nil when out of range.
+local function whole(fields, name, default, min, max)
+	local text = fields[name];
+	if text == nil or text:match("^%s*$") then return default; end
+	local n = tonumber(text:match("^%s*(%d+)%s*$"));
+	if not n or n < min or n > max then return nil; end
+	return n;
+end
+
+-- A result table (XEP-0004 reported/item) of ledger records, after `fields`.
+local COLUMNS = {
+	{ "id", "Id" }, { "kind", "Kind" }, { "state", "State" }, { "uri", "Invite URI" },
+	{ "landing-url", "Invite web page" }, { "created", "Created" }, { "expires", "Valid until" },
+	{ "uses", "Uses" }, { "max-uses", "Use limit" }, { "used-by", "Used by", "text-multi" }, { "note", "Note" },
+	{ "username", "For account" }, { "role", "Role" }, { "created-by", "Created by" }, { "source", "Made with" },
+};
+
+local function invite_table(records, fields)
+	local x = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
+		:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_INVITES):up();
+	for name, value in pairs(fields or {}) do
+		x:tag("field", { var = name }):text_tag("value", tostring(value)):up();
+	end
+	x:tag("reported");
+	for _, column in ipairs(COLUMNS) do x:tag("field", { var = column[1], label = column[2], type = column[3] }):up(); end
+	x:up();
+	for _, record in ipairs(records) do
+		local row, uses = record.row, record.entry and record.entry.uses or {};
+		-- Only a pending invite still opens a door: the others show no link.
+		local stored = record.state == "pending" and record.stored or {};
+		local used_by = {};
+		for _, use in ipairs(uses) do table.insert(used_by, use.username.."@"..host.." "..iso(use.at)); end
+		local values = {
+			id = row.id, kind = row.kind, state = record.state, uri = stored.uri, ["landing-url"] = stored.landing_page,
+			created = iso(row.created_at), expires = iso(row.expires), uses = tostring(#uses),
+			["max-uses"] = row.max_uses and tostring(row.max_uses), note = row.note, username = row.username,
+			role = row.role, ["created-by"] = row.created_by, source = row.source,
+		};
+		x:tag("item");
+		for _, column in ipairs(COLUMNS) do
+			x:tag("field", { var = column[1] });
+			if column[1] == "used-by" then
+				for _, line in ipairs(used_by) do x:text_tag("value", line); end
+			elseif values[column[1]] then
+				x:text_tag("value", values[column[1]]);
+			end
+			x:up();
+		end
+		x:up();
+	end
+	return x;
+end
+
+-- Creating invites --------------------------------------------------------
+
+local create_layout = dataforms.new {
+	title = "Create invites";
+	instructions = "Leave a field empty for its default.";
+	{ name = "FORM_TYPE", type = "hidden", value = NS_INVITES };
+	{ name = "kind", type = "list-single", label = "Kind", value = "account", options = {
+		{ label = "A new account", value = "account" },
+		{ label = "A new password for an existing account", value = "reset" },
+		{ label = "A new account that becomes a contact", value = "contact" },
+	} };
+	{ name = "count", type = "text-single", label = "How many (at most "..max_batch..")", value = 1 };
+	{ name = "expires", type = "text-single", label = "Valid for, in seconds (0 = never expires)", value = default_ttl };
+	{ name = "max-uses", type = "text-single", label = "Accounts per invite (0 = no limit)", value = 1 };
+	{ name = "note", type = "text-single", label = "Note" };
+	{ name = "username", type = "text-single", label = "Account name",
+		desc = "The only account the invite may create; for a reset, the account; for a contact invite, whose contact." };
+	{ name = "role", type = "text-single", label = "Role of the new account (e.g. prosody:admin)" };
+};
+
+local function check_role(name, requester)
+	if usermanager.get_role_by_name then -- Prosody 13: a real role, no higher than the requester's own
+		local role = usermanager.get_role_by_name(name, host);
+		if not role then return nil, "There is no role "..name.." on "..host.."."; end
+		local own = usermanager.get_jid_role(requester, host);
+		if not own or (role.priority or 0) > (own.priority or 0) then
+			return nil, "You may not grant a role above your own.";
+		end
+		return { name };
+	end
+	-- Prosody 0.12 stores a set of role names; only prosody:admin means something to Prosody itself.
+	if #name > 100 or not name:match("^[%w_.:-]+$") then return nil, "A role is a name such as prosody:admin."; end
+	return { [name] = true };
+end
+
+-- The options of a create request, or nil and what is wrong with it.
+local function parse_create(fields, requester)
+	local kind = fields.kind or "account";
+	if not KINDS[kind] then return nil, "Kind must be account, reset or contact."; end
+	local count = whole(fields, "count", 1, 1, max_batch);
+	if not count then return nil, "How many must be a whole number from 1 to "..max_batch.."."; end
+	local max_uses = whole(fields, "max-uses", 1, 0, 1000000);
+	if not max_uses then return nil, "Accounts per invite must be a whole number (0 for no limit)."; end
+	local ttl = whole(fields, "expires", kind == "reset" and 86400 or default_ttl, 0, FOREVER);
+	if not ttl then return nil, "Valid for must be a whole number of seconds (0 for never)."; end
+	local note = fields.note ~= "" and fields.note or nil;
+	if note and #note > 500 then return nil, "The note is longer than 500 characters."; end
+
+	local username;
+	if fields.username and fields.username ~= "" then
+		username = nodeprep(fields.username);
+		if not username or username == "" or #username > 1023 then
+			return nil, ("%q is not a valid account name."):format(fields.username:sub(1, 50));
+		end
+	elseif kind == "contact" then -- a contact of the requester, when the requester has an account here
+		local node, requester_host = jid_util.split(requester);
+		username = requester_host == host and node or nil;
+	end
+	local exists = username and usermanager.user_exists(username, host);
+	if kind == "account" then
+		if exists then return nil, "The account "..username.." already exists."; end
+		if username and (count ~= 1 or max_uses ~= 1) then
+			return nil, "Only one account can be named "..username..": make one single-use invite.";
+		end
+	else
+		if not username then return nil, "A "..kind.." invite needs the account name."; end
+		if not exists then return nil, "There is no account "..username.." on "..host.."."; end
+		if max_uses ~= 1 then return nil, "A "..kind.." invite works once: leave the use limit at 1."; end
+		if kind == "reset" and count ~= 1 then return nil, "Make one password reset invite at a time."; end
+	end
+
+	local roles, problem;
+	if fields.role and fields.role ~= "" then
+		if kind == "reset" then return nil, "A password reset grants no role."; end
+		roles, problem = check_role(fields.role, requester);
+		if not roles then return nil, problem; end
+	end
+	return { kind = kind, count = count, ttl = ttl, max_uses = max_uses ~= 0 and max_uses or nil,
+		note = note, username = username, roles = roles };
+end
+
+-- Builds invites as mod_invites does, and stores a whole batch in one write.
+local function create_invites(options, requester)
+	local now = os.time();
+	local action = options.kind == "contact" and "roster" or "register";
+	local jid = options.username and options.username.."@"..host or host;
+	local batch, contact_copies, list = {}, {}, {};
+	for _ = 1, options.count do
+		local token = new_id.medium();
+		local invite = {
+			type = action; jid = jid; token = token; allow_registration = true;
+			uri = url.build({ scheme = "xmpp", path = jid,
+				query = action..";preauth="..token..(action == "roster" and ";ibr=y" or "") });
+			created_at = now; expires = now + (options.ttl == 0 and FOREVER or options.ttl);
+			-- Stock code deletes a non-reusable invite on its first use; this module enforces any other limit.
+			reusable = options.max_uses ~= 1 or nil;
+			additional_data = {
+				source = requester; note = options.note; roles = options.roles;
+				allow_reset = options.kind == "reset" and options.username or nil;
+				-- 13's shell shows `note`; the rest is ours.
+				invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now };
+			};
+		};
+		-- As mod_invites does, before storing: mod_invites_page (and 13's mod_invites) add the landing page here.
+		module:fire_event("invite-created", invite);
+		batch[token] = invite;
+		if action == "roster" then contact_copies[token] = invite.expires; end
+		table.insert(list, { row = describe(invite), stored = invite, state = "pending" });
+	end
+	local ok, err = tokens:set_keys(nil, batch);
+	if ok and next(contact_copies) then ok, err = tokens:set_keys(options.username, contact_copies); end
+	if not ok then return nil, err; end
+	return list;
+end
+
+module:provides("adhoc", form_command("Create invites", NS_INVITES.."#create", create_layout, function (fields, data)
+	local options, problem = parse_create(fields, data.from);
+	if not options then return fail(problem); end
+	local list, err = create_invites(options, data.from);
+	if not list then
+		module:log("error", "Could not store %d new invite(s): %s", options.count, err);
+		return fail("The server could not store the invites. Its log says why.");
+	end
+	module:log("info", "%s created %d %s invite(s), the first %s",
+		jid_util.bare(data.from), #list, options.kind, list[1].row.id);
+	return { status = "completed", other = invite_table(list) };
+end));
+
+-- The ledger -------------------------------------------------------------
+
+local list_layout = dataforms.new {
+	title = "List invites";
+	{ name = "FORM_TYPE", type = "hidden", value = NS_INVITES };
+	{ name = "state", type = "list-single", label = "State", value = "all",
+		options = { "all", "pending", "used", "expired", "revoked" } };
+	{ name = "query", type = "text-single", label = "Search (id, note, account, creator, users)" };
+	{ name = "offset", type = "text-single", label = "Skip", value = 0 };
+	{ name = "limit", type = "text-single", label = "Show at most ("..MAX_PAGE..")", value = PAGE };
+};
+
+local function matches(record, query)
+	if not query or query == "" then return true; end
+	query = query:lower();
+	local function has(text) return text ~= nil and text:lower():find(query, 1, true) ~= nil; end
+	local row = record.row;
+	if has(row.id) or has(row.note) or has(row.username) or has(row.created_by) or has(row.source) then return true; end
+	for _, use in ipairs(record.entry and record.entry.uses or {}) do
+		if has(use.username) then return true; end
+	end
+	return false;
+end
+
+module:provides("adhoc", form_command("List invites", NS_INVITES.."#list", list_layout, function (fields)
+	local state = fields.state or "all";
+	if not STATES[state] then return fail("State must be all, pending, used, expired or revoked."); end
+	local offset, limit = whole(fields, "offset", 0, 0, math.huge), whole(fields, "limit", PAGE, 1, MAX_PAGE);
+	if not (offset and limit) then
+		return fail("Skip must be a whole number, and Show at most one from 1 to "..MAX_PAGE..".");
+	end
+	local found = {};
+	for _, record in ipairs(ledger()) do
+		if (state == "all" or record.state == state) and matches(record, fields.query) then table.insert(found, record); end
+	end
+	local page = {};
+	for i = offset + 1, math.min(#found, offset + limit) do table.insert(page, found[i]); end
+	return { status = "completed", other = invite_table(page, { total = #found }) };
+end));
+
+local revoke_layout = dataforms.new {
+	title = "Revoke invites";
+	{ name = "FORM_TYPE", type = "hidden", value = NS_INVITES };
+	{ name = "ids", type = "text-multi", label = "Invite ids, one per line", required = true };
+};
+
+module:provides("adhoc", form_command("Revoke invites", NS_INVITES.."#revoke", revoke_layout, function (fields, data)
+	local by_id = {};
+	for _, record in ipairs(ledger()) do by_id[record.row.id] = record; end
+	local wanted, unknown = {}, {};
+	for line in fields.ids:gmatch("[^\r\n]+") do
+		local id = line:match("^%s*(%x+)%s*$");
+		local record = id and by_id[id:lower()];
+		if record then table.insert(wanted, record); else table.insert(unknown, line:sub(1, 40)); end
+	end
+	if #unknown > 0 then return fail("No invite has the id "..table.concat(unknown, ", ")..". Nothing was revoked."); end
+	if #wanted > MAX_PAGE then return fail("Revoke at most "..MAX_PAGE.." invites at once."); end
+	local by, now, doomed, skipped = jid_util.bare(data.from), os.time(), {}, 0;
+	for _, record in ipairs(wanted) do
+		if record.state == "pending" or record.state == "expired" then
+			local entry = record.entry or { invite = record.row, uses = {} };
+			entry.revoked_at, entry.revoked_by = now, by;
+			-- Marked first: the registration check refuses it even if the deletion below fails.
+			local ok, err = save_entry(record.row.id, entry);
+			if not ok then
+				module:log("error", "Could not revoke invite %s: %s", record.row.id, err);
+				return fail("The server could not store the revocation. Its log says why.");
+			end
+			record.state = "revoked";
+			table.insert(doomed, record.stored);
+		elseif record.state ~= "revoked" then
+			skipped = skipped + 1;
+		end
+	end
+	local ok, err = delete_invites(doomed);
+	if not ok then module:log("error", "Could not delete revoked invites: %s", err); end
+	module:log("info", "%s revoked %d invite(s)", by, #doomed);
+	return { status = "completed", info = ("Revoked %d invite(s).%s"):format(#doomed,
+		skipped > 0 and (" %d had been used up already."):format(skipped) or "") };
+end));
+
+module:provides("adhoc", adhoc_new("Purge expired invites", NS_INVITES.."#purge-expired", function (_, data)
+	local now, expired = os.time(), {};
+	for _, stored in pairs(tokens_all:get(nil) or {}) do
+		local row = type(stored) == "table" and stored.token and describe(stored);
+		if row and row.expires and row.expires < now then
+			table.insert(expired, stored);
+			-- An invite used before it expired stays in the ledger, which must now know its expiry.
+			local entry = get_entry(row.id);
+			if entry then
+				entry.invite.expires = row.expires;
+				save_entry(row.id, entry);
+			end
+		end
+	end
+	local ok, err = delete_invites(expired);
+	if not ok then
+		module:log("error", "Could not purge expired invites: %s", err);
+		return fail("The server could not delete the expired invites. Its log says why.");
+	end
+	module:log("info", "%s purged %d expired invite(s)", jid_util.bare(data.from), #expired);
+	return { status = "completed", info = ("Purged %d expired invite(s)."):format(#expired) };
+end, "admin"));
+
+-- The policy switch ----------------------------------------------------------
+
+local policy_layout = dataforms.new {
+	title = "Registration policy";
+	{ name = "FORM_TYPE", type = "hidden", value = NS_POLICY };
+	{ name = "mode", type = "list-single", label = "Who may create an account", required = true, options = {
+		{ label = "Anyone (open)", value = "open" },
+		{ label = "Only people with an invite (invite-only)", value = "invite-only" },
+		{ label = "Nobody (closed)", value = "closed" },
+	} };
+};
+
+module:provides("adhoc", form_command("Registration policy", NS_POLICY, policy_layout, function (fields, data)
+	local mode, by = fields.mode, jid_util.bare(data.from);
+	if not POLICIES[mode] then return fail("The policy must be open, invite-only or closed."); end
+	local ok, err = policy_store:set(nil, { mode = mode, changed_at = os.time(), changed_by = by });
+	if not ok then
+		module:log("error", "Could not store the registration policy: %s", err);
+		return fail("The server could not store the policy. Its log says why.");
+	end
+	policy = mode;
+	module:log("info", "%s set the registration policy to %s", by, mode);
+	notify(st.stanza("policy", { xmlns = NS_POLICY, mode = mode, by = by, time = iso(os.time()) }));
+	return { status = "completed", info = "Registration is now "..mode.."." };
+end, function () return { mode = current_policy() }; end));
+
 module:add_feature(NS_POLICY);
 module:add_feature(NS_INVITES);
 module:add_feature(NS_EVENTS);
 
 function module.load()
 	prune_history();
-	if not MODES[DEFAULT_MODE] then
-		module:log("error", "invite_desk_default_policy must be open, invite-only or closed, not %q", DEFAULT_MODE);
-	end
 end

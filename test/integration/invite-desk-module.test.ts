@@ -1,266 +1,572 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import xml from '@xmpp/xml';
-import type { PolicyChange } from '../../common/api';
-import { MODULE_NODES, NS } from '../../electron/core/features/invite-desk';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES, type ProsodyServer } from '../helpers/prosody';
-import { registerAccount } from '../helpers/raw-register';
-import { createTestService, eventually, expectAdminError, otherClient, profileFor, withTestService } from '../helpers/session';
+import { PROJECT_PLUGIN_PATH, STOCK_MODULES, type Account, type ProsodyServer } from '../helpers/prosody';
+import { registerAccount, type RegisterOutcome } from '../helpers/raw-register';
+import {
+  NODES,
+  NS,
+  command,
+  createInvites,
+  errorNote,
+  fieldValues,
+  listInvites,
+  livePolicy,
+  liveSignup,
+  preauthorize,
+  purgeExpired,
+  readPolicy,
+  refusal,
+  request,
+  revokeInvites,
+  run,
+  setPolicy,
+  signIn,
+  subscribe,
+  tokenOf,
+  tryCreate,
+  unsubscribe,
+  type CreateOptions,
+  type CreatedInvite,
+  type Fields,
+  type LedgerRow,
+  type Session,
+  type Signup,
+} from '../helpers/invite-desk-protocol';
 
-const run = promisify(execFile);
-const admin = { username: 'admin', password: 'admin-password' };
-const member = { username: 'member', password: 'member-password' };
-const withModule = { admins: [admin], users: [member], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] };
+/**
+ * mod_invite_desk on a real Prosody, driven over XMPP as any client would:
+ * ad-hoc commands for the policy and invites, the subscription iq and
+ * headlines for events, and real in-band registrations.
+ */
 
-const signUp = (server: ProsodyServer, username: string, token?: string) =>
-  registerAccount({ port: server.c2sPort, domain: server.domain, username, password: `${username}-pw`, ...(token === undefined ? {} : { token }) });
+const exec = promisify(execFile);
+const admin: Account = { username: 'admin', password: 'admin-password' };
+const member: Account = { username: 'member', password: 'member-password' };
+const forgetful: Account = { username: 'forgetful', password: 'old-password' };
+const withModule = { admins: [admin], users: [member, forgetful], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] };
+
+const INVITE_ONLY = 'Registration on this server is through invitation only';
+const CLOSED = 'Registration on this server is closed';
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+function signUp(server: ProsodyServer, username: string, token?: string, password = `${username}-pw`): Promise<RegisterOutcome> {
+  return registerAccount({ port: server.c2sPort, domain: server.domain, username, password, ...(token === undefined ? {} : { token }) });
+}
+
+/** Runs `work` in a fresh session (the admin's unless said), signed out afterwards whatever happens. */
+async function signedIn<T>(server: ProsodyServer, work: (session: Session) => Promise<T>, account = admin, resource = 'test'): Promise<T> {
+  const session = await signIn(server, account, resource);
+  try {
+    return await work(session);
+  } finally {
+    await session.stop();
+  }
+}
+
+/** An invite made outside the module, as an admin does on the server's shell. */
+async function prosodyctlInvite(server: ProsodyServer): Promise<string> {
+  const { stdout } = await exec('prosodyctl', ['--config', server.configPath, 'mod_invites', 'generate', server.domain]);
+  const token = tokenOf(stdout);
+  if (token === undefined) throw new Error(`prosodyctl printed no invite: ${stdout}`);
+  return token;
+}
+
+/** Asks the server again and again until `check` finds what it waits for; never one fixed sleep. */
+async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((wake) => setTimeout(wake, 200));
+  }
+}
+
+/** The sign-up headlines this session has received so far. */
+function headlineSignups(session: Session): Signup[] {
+  const pick = liveSignup(session.domain);
+  return session.received.flatMap((stanza) => pick(stanza) ?? []);
+}
+
+/** A server round trip: whatever the server sent this session before has arrived once it resolves. */
+async function roundTrip(session: Session): Promise<void> {
+  await request(session, 'get', xml('ping', { xmlns: 'urn:xmpp:ping' }));
+}
 
 describe('mod_invite_desk: the registration policy', () => {
-  const module = prosodyFixture({ domain: 'policy.test', ...withModule });
+  const fixture = prosodyFixture({ domain: 'policy.test', ...withModule });
 
-  it('lets anyone in when open, only invitees when invite-only, nobody when closed, and survives a restart', async () => {
-    const server = module();
-    await withTestService(async (t) => {
-      const profile = profileFor(server, admin);
-      const info = await t.service.connect({ profile, password: admin.password });
-      expect(info.capabilities.find((c) => c.id === 'invite-desk')?.state).toBe('available');
-      expect(await t.service.getPolicy(profile.id)).toBe('invite-only');
-
-      const [invite] = await t.service.createInvites({ serverId: profile.id, kind: 'account', count: 1 });
-      expect(await signUp(server, 'walkin1')).toMatchObject({ ok: false, text: 'Registration on this server is through invitation only' });
+  it('is invite-only until set, and its command shows the current policy as the default', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      expect(await readPolicy(session)).toBe('invite-only');
+      const [invite] = await createInvites(session);
+      expect(await signUp(server, 'walkin1')).toMatchObject({ ok: false, stage: 'register', text: INVITE_ONLY });
       expect(await signUp(server, 'invited1', invite?.token)).toEqual({ ok: true });
-
-      await t.service.setPolicy({ serverId: profile.id, policy: 'open' });
-      expect(await signUp(server, 'walkin2')).toEqual({ ok: true });
-
-      await t.service.setPolicy({ serverId: profile.id, policy: 'closed' });
-      const [another] = await t.service.createInvites({ serverId: profile.id, kind: 'account' });
-      const refused = await signUp(server, 'invited2', another?.token);
-      expect(refused).toMatchObject({ ok: false, stage: 'register', text: 'Registration on this server is closed' });
-      expect(await signUp(server, 'walkin3')).toMatchObject({ ok: false, text: 'Registration on this server is closed' });
-
-      await server.restart();
-      await eventually(() => (t.statuses.at(-1)?.state === 'online' && t.statuses.some((s) => s.state === 'reconnecting') ? true : undefined), 'the reconnect');
-      expect(await t.service.getPolicy(profile.id)).toBe('closed');
-      await t.service.setPolicy({ serverId: profile.id, policy: 'invite-only' });
+      await setPolicy(session, 'open');
+      expect(await readPolicy(session)).toBe('open');
     });
   });
 
-  it('tells every connected admin session of a change at once', async () => {
-    const server = module();
-    const first = await createTestService();
-    const second = await createTestService();
+  it('lets anyone in when open, and nobody when closed, not even with an invite', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      await setPolicy(session, 'open');
+      expect(await signUp(server, 'walkin2')).toEqual({ ok: true });
+
+      await setPolicy(session, 'closed');
+      const [invite] = await createInvites(session);
+      expect(await signUp(server, 'invited2', invite?.token)).toMatchObject({ ok: false, stage: 'register', condition: 'not-allowed', text: CLOSED });
+      expect(await signUp(server, 'walkin3')).toMatchObject({ ok: false, stage: 'register', text: CLOSED });
+      // A password reset makes no new account, so it still works.
+      const [reset] = await createInvites(session, { kind: 'reset', username: forgetful.username });
+      expect(await signUp(server, forgetful.username, reset?.token, 'new-password')).toEqual({ ok: true });
+      await signedIn(server, () => Promise.resolve(), { username: forgetful.username, password: 'new-password' });
+
+      await setPolicy(session, 'invite-only');
+      expect(await signUp(server, 'invited2', invite?.token)).toEqual({ ok: true });
+    });
+  });
+
+  it('keeps the policy across a restart', async () => {
+    const server = fixture();
+    await signedIn(server, (session) => setPolicy(session, 'closed'));
+    await server.restart();
+    await signedIn(server, async (session) => {
+      expect(await readPolicy(session)).toBe('closed');
+      expect(await signUp(server, 'afterrestart')).toMatchObject({ ok: false, text: CLOSED });
+      await setPolicy(session, 'open');
+    });
+    await server.restart();
+    expect(await signUp(server, 'afterrestart')).toEqual({ ok: true });
+  });
+
+  it('tells every subscribed admin session of a change at once', async () => {
+    const server = fixture();
+    const first = await signIn(server, admin, 'desk');
+    const second = await signIn(server, admin, 'laptop');
     try {
-      const profile = profileFor(server, admin);
-      await first.service.connect({ profile, password: admin.password });
-      await second.service.connect({ profile, password: admin.password });
-      const seen: PolicyChange[] = [];
-      second.service.on('policy', (change) => seen.push(change));
-      await first.service.setPolicy({ serverId: profile.id, policy: 'open' });
-      expect(await eventually(() => seen.find((c) => c.policy === 'open'), 'the change in the other session')).toMatchObject({ by: `admin@${server.domain}` });
-      expect(await second.service.getPolicy(profile.id)).toBe('open');
-      await first.service.setPolicy({ serverId: profile.id, policy: 'invite-only' });
+      expect((await subscribe(first)).complete).toBe(true);
+      expect((await subscribe(second)).complete).toBe(true);
+      await setPolicy(first, 'closed');
+      for (const session of [first, second]) {
+        const change = await session.waitFor(livePolicy(server.domain, 'closed'), `the change in ${session.jid}`);
+        expect(change).toMatchObject({ mode: 'closed', by: `admin@${server.domain}` });
+        expect(change.time).toMatch(ISO_TIME);
+      }
+      expect((await subscribe(second)).policy).toBe('closed');
+      await setPolicy(second, 'invite-only');
+      await first.waitFor(livePolicy(server.domain, 'invite-only'), 'the change back');
     } finally {
-      await first.dispose();
-      await second.dispose();
+      await first.stop();
+      await second.stop();
     }
   });
 });
 
 describe('mod_invite_desk: the policy overrides the config', () => {
-  const openConfig = prosodyFixture({ domain: 'override.test', ...withModule, extraConfig: 'allow_registration = true\nregistration_invite_only = false' });
+  const fixture = prosodyFixture({ domain: 'override.test', ...withModule, extraConfig: 'allow_registration = true\nregistration_invite_only = false' });
 
-  it('keeps walk-ins out under invite-only although the config opens registration, and grants a role from an invite', async () => {
-    const server = openConfig();
-    await withTestService(async (t) => {
-      const profile = profileFor(server, admin);
-      await t.service.connect({ profile, password: admin.password });
-      expect(await t.service.getPolicy(profile.id)).toBe('invite-only');
-      expect(await signUp(server, 'walkin')).toMatchObject({ ok: false, text: 'Registration on this server is through invitation only' });
-      const [invite] = await t.service.createInvites({ serverId: profile.id, kind: 'account', role: 'prosody:admin' });
-      expect(await signUp(server, 'newadmin', invite?.token)).toEqual({ ok: true });
-      // The role made the new account an admin: it may connect as one.
-      const info = await (async () => {
-        const other = await createTestService();
-        try {
-          return await other.service.connect({ profile: profileFor(server, { username: 'newadmin', password: 'newadmin-pw' }), password: 'newadmin-pw' });
-        } finally {
-          await other.dispose();
-        }
-      })();
-      expect(info.domain).toBe(server.domain);
-    });
+  it('keeps walk-ins out under invite-only although the config lets them in', async () => {
+    const server = fixture();
+    expect(await signUp(server, 'walkin')).toMatchObject({ ok: false, text: INVITE_ONLY });
+    await signedIn(server, (session) => setPolicy(session, 'open'));
+    expect(await signUp(server, 'walkin')).toEqual({ ok: true });
   });
 });
 
-describe('mod_invite_desk: invites and the ledger', () => {
-  const module = prosodyFixture({ domain: 'ledger.test', ...withModule });
+describe('mod_invite_desk: invites', () => {
+  const fixture = prosodyFixture({ domain: 'invites.test', ...withModule });
 
   it('enforces a use limit of 3 exactly, with 10 sign-ups at once', async () => {
-    const server = module();
-    await withTestService(async (t) => {
-      const profile = profileFor(server, admin);
-      await t.service.connect({ profile, password: admin.password });
-      const [invite] = await t.service.createInvites({ serverId: profile.id, kind: 'account', maxUses: 3, note: 'meetup table' });
-      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => signUp(server, `crowd${i}`, invite?.token)));
-      expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
-      for (const outcome of outcomes) if (!outcome.ok) expect(outcome.text).toBe('This invite has been used up');
-      const page = await t.service.listInvites({ serverId: profile.id, query: 'meetup' });
-      expect(page.invites[0]).toMatchObject({ id: invite?.id, state: 'used', maxUses: 3, note: 'meetup table' });
-      expect(page.invites[0]?.uses).toHaveLength(3);
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const [invite] = await createInvites(session, { maxUses: 3, note: 'meetup table' });
+      expect(invite).toMatchObject({ maxUses: 3, state: 'pending', uses: 0 });
+      // All ten show the token before any registers, so every one of them gets past preauth.
+      const crowd = await Promise.all(Array.from({ length: 10 }, () => preauthorize(server, invite?.token ?? '')));
+      try {
+        const outcomes = await Promise.all(crowd.map((member, i) => member.register(`crowd${i}`, 'crowd-pw')));
+        expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
+        expect(outcomes.filter((o) => !o.ok)).toEqual(Array(7).fill({ ok: false, stage: 'register', condition: 'not-allowed', text: 'This invite has been used up' }));
+      } finally {
+        for (const member of crowd) member.close();
+      }
+      const [row] = (await listInvites(session, { query: 'meetup table' })).rows;
+      expect(row).toMatchObject({ id: invite?.id, state: 'used', uses: 3, maxUses: 3 });
+      expect(row?.usedBy).toHaveLength(3);
+      // Once used up, it is gone from Prosody's store: preauth refuses it.
+      expect(await signUp(server, 'latecomer', invite?.token)).toMatchObject({ ok: false, stage: 'preauth', condition: 'forbidden' });
+
+      // Stock Prosody lets two sessions that both showed a single-use token register; the module does not.
+      const token = await prosodyctlInvite(server);
+      const pair = await Promise.all([preauthorize(server, token), preauthorize(server, token)]);
+      try {
+        const outcomes = await Promise.all(pair.map((member, i) => member.register(`pair${i}`, 'pair-pw')));
+        expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      } finally {
+        for (const member of pair) member.close();
+      }
     });
   });
 
-  it('enforces a bound username', async () => {
-    const server = module();
-    await withTestService(async (t) => {
-      const profile = profileFor(server, admin);
-      await t.service.connect({ profile, password: admin.password });
-      const [invite] = await t.service.createInvites({ serverId: profile.id, kind: 'account', username: 'alice' });
+  it('refuses a revoked invite to a session that showed it before the revocation', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const [invite] = await createInvites(session);
+      const early = await preauthorize(server, invite?.token ?? '');
+      try {
+        expect(await revokeInvites(session, [invite?.id ?? ''])).toBe('Revoked 1 invite(s).');
+        expect(await early.register('early', 'early-pw')).toEqual({ ok: false, stage: 'register', condition: 'not-allowed', text: 'This invite has been revoked' });
+      } finally {
+        early.close();
+      }
+    });
+  });
+
+  it('holds a bound username to its name', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const [invite] = await createInvites(session, { username: 'alice' });
       expect(invite?.uri).toBe(`xmpp:alice@${server.domain}?register;preauth=${invite?.token}`);
-      expect(await signUp(server, 'mallory', invite?.token)).toMatchObject({ ok: false, text: 'This invite is for the account alice only' });
+      expect(invite?.username).toBe('alice');
+      expect(await signUp(server, 'mallory', invite?.token)).toMatchObject({ ok: false, stage: 'register', text: 'This invite is for the account alice only' });
       expect(await signUp(server, 'alice', invite?.token)).toEqual({ ok: true });
     });
   });
 
-  it('creates a batch of working invites, invites that never expire, and shows every state in the ledger', async () => {
-    const server = module();
-    await withTestService(async (t) => {
-      const profile = profileFor(server, admin);
-      await t.service.connect({ profile, password: admin.password });
-      const batch = await t.service.createInvites({ serverId: profile.id, kind: 'account', count: 25, note: 'batch' });
-      expect(new Set(batch.map((i) => i.token)).size).toBe(25);
-      expect(await signUp(server, 'batch24', batch[24]?.token)).toEqual({ ok: true });
-      const [forever] = await t.service.createInvites({ serverId: profile.id, kind: 'account', expiresInSeconds: 0, note: 'printed' });
-      expect(forever?.expires).toBeUndefined();
-      const [soon] = await t.service.createInvites({ serverId: profile.id, kind: 'account', expiresInSeconds: 1, note: 'short' });
-      const [revoked] = await t.service.createInvites({ serverId: profile.id, kind: 'account', note: 'to revoke' });
-      expect(await t.service.revokeInvites({ serverId: profile.id, ids: [revoked?.id ?? ''] })).toEqual({ revoked: 1 });
-      expect(await signUp(server, 'late', revoked?.token)).toMatchObject({ ok: false, stage: 'preauth' });
-
-      // Made with prosodyctl, outside the module, then used.
-      const { stdout } = await run('prosodyctl', ['--config', server.configPath, 'mod_invites', 'generate', server.domain]);
-      const token = /preauth=([A-Za-z0-9_-]+)/.exec(stdout)?.[1];
-      expect(await signUp(server, 'fromcli', token)).toEqual({ ok: true });
-      // Wait, generously, for the one-second invite to expire.
-      let all = await t.service.listInvites({ serverId: profile.id, limit: 1000 });
-      for (let tries = 0; all.invites.find((i) => i.note === 'short')?.state !== 'expired' && tries < 40; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        all = await t.service.listInvites({ serverId: profile.id, limit: 1000 });
+  it('creates a batch of distinct invites that all work', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const batch = await createInvites(session, { count: 20, note: 'print kit', expires: 3600 });
+      expect(batch).toHaveLength(20);
+      expect(new Set(batch.map((i) => i.id)).size).toBe(20);
+      expect(new Set(batch.map((i) => i.token)).size).toBe(20);
+      for (const invite of batch) {
+        expect(invite.id).toMatch(/^[0-9a-f]{16}$/);
+        expect(invite.uri).toBe(`xmpp:${server.domain}?register;preauth=${invite.token}`);
+        expect(invite.expires).toMatch(ISO_TIME);
+        expect(Date.parse(invite.expires ?? '') - Date.parse(invite.created ?? '')).toBe(3_600_000);
       }
-      const byNote = (note: string) => all.invites.find((i) => i.note === note);
-      expect(byNote('printed')).toMatchObject({ state: 'pending' });
-      expect(byNote('printed')?.expires).toBeUndefined();
-      expect(byNote('short')).toMatchObject({ state: 'expired' });
-      expect(byNote('to revoke')).toMatchObject({ state: 'revoked' });
-      expect(byNote('to revoke')?.uri).toBeUndefined();
-      expect(all.invites.find((i) => i.uses.some((u) => u.jid === `fromcli@${server.domain}`))).toMatchObject({ state: 'used', source: 'prosodyctl' });
-      expect(all.invites.find((i) => i.id === batch[24]?.id)).toMatchObject({ state: 'used', uses: [{ jid: `batch24@${server.domain}` }] });
-
-      const used = await t.service.listInvites({ serverId: profile.id, state: 'used' });
-      expect(used.invites.every((i) => i.state === 'used')).toBe(true);
-      const paged = await t.service.listInvites({ serverId: profile.id, state: 'pending', offset: 2, limit: 5 });
-      expect(paged.invites).toHaveLength(5);
-      expect(paged.total).toBeGreaterThanOrEqual(24);
-
-      expect((await t.service.purgeExpiredInvites(profile.id)).purged).toBeGreaterThanOrEqual(1);
-      expect(soon?.id).toBeDefined();
+      const outcomes = await Promise.all(batch.map((invite, i) => signUp(server, `kit${i}`, invite.token)));
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      expect((await listInvites(session, { query: 'print kit', state: 'used' })).total).toBe(20);
     });
   });
 
-  it('creates password-reset and contact invites, and checks its input', async () => {
-    const server = module();
-    await withTestService(async (t) => {
-      const profile = profileFor(server, admin);
-      await t.service.connect({ profile, password: admin.password });
-      const [reset] = await t.service.createInvites({ serverId: profile.id, kind: 'reset', username: 'member' });
-      expect(reset?.uri).toContain(`xmpp:member@${server.domain}?register;preauth=`);
-      const [contact] = await t.service.createInvites({ serverId: profile.id, kind: 'contact' });
-      expect(contact?.uri).toMatch(/\?roster;preauth=.*;ibr=y$/);
-      expect((await expectAdminError(t.service.createInvites({ serverId: profile.id, kind: 'reset', username: 'nobody' }))).message).toContain('There is no account nobody');
-      expect((await expectAdminError(t.service.createInvites({ serverId: profile.id, kind: 'account', username: 'member' }))).message).toContain('already exists');
+  it('makes invites that never expire, grant a role, reset a password or make a contact', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const [forever] = await createInvites(session, { expires: 0 });
+      expect(forever?.expires).toBeUndefined();
+
+      const [boss] = await createInvites(session, { role: 'prosody:admin' });
+      expect(boss?.role).toBe('prosody:admin');
+      expect(await signUp(server, 'boss', boss?.token)).toEqual({ ok: true });
+      // The role made the new account an admin: the module's commands work for it.
+      await signedIn(server, async (bossSession) => expect((await listInvites(bossSession)).total).toBeGreaterThan(0), { username: 'boss', password: 'boss-pw' });
+
+      const [reset] = await createInvites(session, { kind: 'reset', username: member.username });
+      expect(reset).toMatchObject({ kind: 'reset', username: member.username, maxUses: 1 });
+      expect(reset?.uri).toBe(`xmpp:member@${server.domain}?register;preauth=${reset?.token}`);
+      expect(await signUp(server, member.username, reset?.token, 'member-new-password')).toEqual({ ok: true });
+      await signedIn(server, () => Promise.resolve(), { username: member.username, password: 'member-new-password' });
+      expect((await listInvites(session, { query: reset?.id ?? '-' })).rows[0]).toMatchObject({ state: 'used', usedBy: [{ jid: `member@${server.domain}` }] });
+
+      const [contact] = await createInvites(session, { kind: 'contact' });
+      expect(contact?.uri).toBe(`xmpp:admin@${server.domain}?roster;preauth=${contact?.token};ibr=y`);
+      expect(contact).toMatchObject({ kind: 'contact', createdBy: `admin@${server.domain}` });
+      expect(await signUp(server, 'friend', contact?.token)).toEqual({ ok: true });
+    });
+  });
+
+  it('answers bad input with an error note that says what is wrong', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const cases: [CreateOptions, RegExp][] = [
+        [{ kind: 'party' }, /Kind must be account, reset or contact/],
+        [{ count: 0 }, /How many must be a whole number from 1 to 500/],
+        [{ count: 501 }, /How many must be a whole number from 1 to 500/],
+        [{ expires: -5 }, /Valid for must be a whole number of seconds/],
+        [{ maxUses: 1.5 }, /Accounts per invite must be a whole number/],
+        [{ username: 'no spaces@here' }, /is not a valid account name/],
+        [{ username: member.username }, /The account member already exists/],
+        [{ username: 'carol', count: 2 }, /Only one account can be named carol/],
+        [{ kind: 'reset' }, /A reset invite needs the account name/],
+        [{ kind: 'reset', username: 'nobody' }, /There is no account nobody on invites\.test/],
+        [{ kind: 'reset', username: member.username, role: 'prosody:admin' }, /A password reset grants no role/],
+        [{ kind: 'contact', maxUses: 5 }, /A contact invite works once/],
+        [{ note: 'x'.repeat(501) }, /The note is longer than 500 characters/],
+        [{ role: 'not a role!' }, /A role is a name such as prosody:admin/],
+      ];
+      for (const [options, message] of cases) expect(errorNote(await tryCreate(session, options)), JSON.stringify(options)).toMatch(message);
+      expect(errorNote(await run(session, NODES.policy, NS.policy, { mode: 'sometimes' }))).toMatch(/must be open, invite-only or closed/);
+      expect(errorNote(await run(session, NODES.policy, NS.policy, {}))).toMatch(/Who may create an account: Required value missing/);
+      expect(errorNote(await run(session, NODES.revoke, NS.invites, { ids: ['0123456789abcdef'] }))).toMatch(/No invite has the id 0123456789abcdef\. Nothing was revoked/);
+      expect(errorNote(await run(session, NODES.list, NS.invites, { state: 'lost' }))).toMatch(/State must be all, pending/);
+      expect(errorNote(await run(session, NODES.list, NS.invites, { limit: '5000' }))).toMatch(/Show at most one from 1 to 1000/);
+    });
+  });
+});
+
+describe('mod_invite_desk: the ledger', () => {
+  const fixture = prosodyFixture({ domain: 'ledger.test', ...withModule });
+
+  it('shows every invite, made by any means, as pending, used, expired or revoked', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const [pending] = await createInvites(session, { note: 'still pending' });
+      const [forever] = await createInvites(session, { note: 'for the poster', expires: 0 });
+      const [short] = await createInvites(session, { note: 'short lived', expires: 1 });
+      const [used] = await createInvites(session, { note: 'used once' });
+      const [door] = await createInvites(session, { note: 'open door', maxUses: 0 });
+      const [gone, alsoGone] = await createInvites(session, { note: 'to revoke', count: 2 });
+      expect(await signUp(server, 'usedonce', used?.token)).toEqual({ ok: true });
+      expect(await signUp(server, 'door1', door?.token)).toEqual({ ok: true });
+      expect(await signUp(server, 'door2', door?.token)).toEqual({ ok: true });
+
+      // Made outside the module: with prosodyctl (then used), and with Prosody's own ad-hoc command.
+      expect(await signUp(server, 'fromcli', await prosodyctlInvite(server))).toEqual({ ok: true });
+      const pendingCli = await prosodyctlInvite(server);
+      const stockToken = tokenOf(fieldValues((await command(session, 'urn:xmpp:invite#create-account')).form, 'uri')[0]);
+      expect(stockToken).toBeDefined();
+
+      expect(await revokeInvites(session, [gone?.id ?? '', alsoGone?.id ?? ''])).toBe('Revoked 2 invite(s).');
+      expect(await signUp(server, 'toolate', gone?.token)).toMatchObject({ ok: false, stage: 'preauth', condition: 'forbidden' });
+      expect(await revokeInvites(session, [used?.id ?? ''])).toBe('Revoked 0 invite(s). 1 had been used up already.');
+
+      const all = await eventually(async () => {
+        const page = await listInvites(session);
+        return page.rows.find((r) => r.id === short?.id)?.state === 'expired' ? page : undefined;
+      }, 'the one-second invite to expire');
+      const byId = (invite: CreatedInvite | undefined): LedgerRow | undefined => all.rows.find((r) => r.id === invite?.id);
+      expect(byId(pending)).toMatchObject({ state: 'pending', uri: pending?.uri, note: 'still pending', source: 'invite-desk', createdBy: `admin@${server.domain}`, uses: 0 });
+      expect(byId(forever)).toMatchObject({ state: 'pending' });
+      expect(byId(forever)?.expires).toBeUndefined();
+      expect(byId(short)).toMatchObject({ state: 'expired' });
+      expect(byId(short)?.uri).toBeUndefined();
+      expect(byId(used)).toMatchObject({ state: 'used', uses: 1, usedBy: [{ jid: `usedonce@${server.domain}` }] });
+      expect(byId(used)?.usedBy[0]?.at).toMatch(ISO_TIME);
+      expect(byId(door)).toMatchObject({ state: 'pending', uses: 2 });
+      expect(byId(door)?.maxUses).toBeUndefined();
+      expect(byId(gone)).toMatchObject({ state: 'revoked', note: 'to revoke' });
+      expect(byId(gone)?.uri).toBeUndefined();
+      const fromCli = all.rows.find((r) => r.usedBy.some((u) => u.jid === `fromcli@${server.domain}`));
+      expect(fromCli).toMatchObject({ state: 'used', source: 'prosodyctl', kind: 'account', maxUses: 1 });
+      expect(all.rows.find((r) => r.uri?.includes(pendingCli))).toMatchObject({ state: 'pending', source: 'prosodyctl' });
+      expect(all.rows.find((r) => r.uri?.includes(stockToken ?? '-'))).toMatchObject({ state: 'pending', source: 'adhoc', createdBy: `admin@${server.domain}` });
+      // Public ids are short hashes, never tokens.
+      for (const row of all.rows) expect(row.id).toMatch(/^[0-9a-f]{16}$/);
+
+      expect((await listInvites(session, { state: 'used' })).rows.map((r) => r.id).sort()).toEqual([used?.id, fromCli?.id].sort());
+      expect((await listInvites(session, { query: 'DOOR2' })).rows.map((r) => r.id)).toEqual([door?.id]);
+      expect((await listInvites(session, { state: 'revoked', query: 'revoke' })).total).toBe(2);
+
+      expect(await purgeExpired(session)).toBe('Purged 1 expired invite(s).');
+      expect((await listInvites(session)).rows.find((r) => r.id === short?.id)).toBeUndefined();
+    });
+  });
+
+  it('pages through the ledger, newest first', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const made = await createInvites(session, { count: 12, note: 'paged' });
+      const pages = await Promise.all([0, 5, 10].map((offset) => listInvites(session, { query: 'paged', offset, limit: 5 })));
+      expect(pages.map((p) => p.rows.length)).toEqual([5, 5, 2]);
+      expect(pages.every((p) => p.total === 12)).toBe(true);
+      expect(new Set(pages.flatMap((p) => p.rows.map((r) => r.id)))).toEqual(new Set(made.map((i) => i.id)));
+      // Invites made elsewhere and already used have no known creation time: their first use stands in.
+      const times = (await listInvites(session)).rows.map((r) => Date.parse(r.created ?? r.usedBy[0]?.at ?? ''));
+      expect(times.every(Number.isFinite)).toBe(true);
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+    });
+  });
+});
+
+describe('mod_invite_desk: landing pages', () => {
+  const fixture = prosodyFixture({
+    domain: 'pages.test',
+    ...withModule,
+    modules: [...withModule.modules, 'invites_page'],
+    extraConfig: 'http_external_url = "https://pages.test/"',
+  });
+
+  it('fires invite-created, so mod_invites_page gives each invite its landing page', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const batch = await createInvites(session, { count: 3 });
+      for (const invite of batch) expect(invite.landingUrl).toBe(`https://pages.test/invites_page?${invite.token}`);
+      expect((await listInvites(session)).rows.map((r) => r.landingUrl).sort()).toEqual(batch.map((i) => i.landingUrl).sort());
     });
   });
 });
 
 describe('mod_invite_desk: sign-up events', () => {
-  const module = prosodyFixture({ domain: 'events.test', ...withModule });
+  const fixture = prosodyFixture({ domain: 'events.test', ...withModule });
 
-  it('delivers live events, then the ones missed while offline once each and in order, and no plain-text duplicates', async () => {
-    const server = module();
-    await withTestService(async (t) => {
-      const profile = profileFor(server, admin);
-      await t.service.connect({ profile, password: admin.password });
-      const invites = await t.service.createInvites({ serverId: profile.id, kind: 'account', count: 4, note: 'events' });
-      expect(await signUp(server, 'live1', invites[0]?.token)).toEqual({ ok: true });
-      const live = await eventually(() => t.registrations.find((r) => r.username === 'live1'), 'the live event');
-      expect(live).toMatchObject({ source: 'invite-desk', catchUp: false, invite: invites[0]?.id, inviter: `admin@${server.domain}`, note: 'events', ip: '127.0.0.1' });
+  it('delivers live events, then those missed while away once each and in order', async () => {
+    const server = fixture();
+    const { invites, cursor } = await signedIn(
+      server,
+      async (first) => {
+        expect(await subscribe(first)).toEqual({ complete: true, gap: false, policy: 'invite-only', signups: [] });
+        const made = await createInvites(first, { count: 4, note: 'spring' });
+        expect(await signUp(server, 'live1', made[0]?.token)).toEqual({ ok: true });
+        const live = await first.waitFor(liveSignup(server.domain, 'live1'), 'the live event');
+        expect(live).toMatchObject({ jid: `live1@${server.domain}`, ip: '127.0.0.1', invite: made[0]?.id, inviter: `admin@${server.domain}`, note: 'spring' });
+        expect(live.source).toBeUndefined();
+        expect(live.time).toMatch(ISO_TIME);
+        expect(live.id).toBeDefined();
+        return { invites: made, cursor: live.id };
+      },
+      admin,
+      'app',
+    );
 
-      // The server drops; sign-ups happen while the app is away.
-      await server.restart(0);
-      await eventually(() => (t.statuses.at(-1)?.state === 'reconnecting' ? true : undefined), 'the drop');
-      await t.service.disconnect(profile.id);
-      for (const [i, name] of ['missed1', 'missed2', 'missed3'].entries()) expect(await signUp(server, name, invites[i + 1]?.token)).toEqual({ ok: true });
-      await t.service.connect({ profile });
-      await eventually(() => t.registrations.find((r) => r.username === 'missed3'), 'the missed events');
-      const names = t.registrations.map((r) => r.username);
-      expect(names).toEqual(['live1', 'missed1', 'missed2', 'missed3']);
-      expect(t.registrations.slice(1).every((r) => r.catchUp && r.source === 'invite-desk')).toBe(true);
+    // Missed while the app is away, and after it is back (same resource) but before it subscribes.
+    expect(await signUp(server, 'missed1', invites[1]?.token)).toEqual({ ok: true });
+    expect(await signUp(server, 'missed2', await prosodyctlInvite(server))).toEqual({ ok: true });
+    const back = await signIn(server, admin, 'app');
+    try {
+      expect(await signUp(server, 'missed3', invites[2]?.token)).toEqual({ ok: true });
+      const caughtUp = await subscribe(back, cursor);
+      expect(caughtUp.complete).toBe(true);
+      expect(caughtUp.signups.map((s) => s.username)).toEqual(['missed1', 'missed2', 'missed3']);
+      expect(caughtUp.signups[1]).toMatchObject({ source: 'prosodyctl', inviter: undefined, note: null });
+      expect(new Set(caughtUp.signups.map((s) => s.id)).size).toBe(3);
+      // The old session's subscription ended with it: nothing came live before the catch-up.
+      expect(headlineSignups(back)).toEqual([]);
+
+      expect(await signUp(server, 'live2', invites[3]?.token)).toEqual({ ok: true });
+      await back.waitFor(liveSignup(server.domain, 'live2'), 'the next live event');
+      // Nothing waits in offline storage either: events go to full JIDs only.
+      await back.client.entity.send(xml('presence'));
+      await roundTrip(back);
+      expect(back.received.filter((s) => s.is('message') && s.getChild('signup', NS.events) && s.getChild('delay', 'urn:xmpp:delay'))).toEqual([]);
+      const liveOnes = headlineSignups(back);
+      expect(liveOnes.map((s) => s.username)).toEqual(['live2']);
+      expect(await subscribe(back, liveOnes[0]?.id)).toMatchObject({ complete: true, signups: [] });
+    } finally {
+      await back.stop();
+    }
+  });
+
+  it('pages a long catch-up, and goes live only once caught up', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      await setPolicy(session, 'open');
+      const earlier = (await subscribe(session, undefined, 1000)).signups.map((s) => s.username);
+      for (const name of ['page1', 'page2', 'page3']) expect(await signUp(server, name)).toEqual({ ok: true });
+      await session.waitFor(liveSignup(server.domain, 'page3'), 'the live events');
+      const liveBefore = headlineSignups(session).length;
+
+      const collected: string[] = [];
+      let page = await subscribe(session, undefined, 2);
+      expect(page.complete).toBe(false);
+      // Not subscribed while catching up: this sign-up comes with the history, not live.
+      expect(await signUp(server, 'during')).toEqual({ ok: true });
+      for (;;) {
+        collected.push(...page.signups.map((s) => s.username));
+        if (page.complete) break;
+        page = await subscribe(session, page.signups.at(-1)?.id, 2);
+      }
+      expect(collected).toEqual([...earlier, 'page1', 'page2', 'page3', 'during']);
+      expect(headlineSignups(session)).toHaveLength(liveBefore);
+      expect(await signUp(server, 'after')).toEqual({ ok: true });
+      await session.waitFor(liveSignup(server.domain, 'after'), 'the live event once caught up');
+
+      const gap = await subscribe(session, 'not-an-event-id', 1000);
+      expect(gap.gap).toBe(true);
+      expect(gap.signups.map((s) => s.username)).toEqual([...collected, 'after']);
+      expect(await refusal(request(session, 'set', xml('subscribe', { xmlns: NS.events, max: '0' })))).toBe('bad-request');
+      await setPolicy(session, 'invite-only');
+    });
+  });
+
+  it('stops live events on unsubscribe', async () => {
+    const server = fixture();
+    const quitter = await signIn(server, admin, 'quitter');
+    const witness = await signIn(server, admin, 'witness');
+    try {
+      await subscribe(quitter);
+      await subscribe(witness);
+      await unsubscribe(quitter);
+      const [invite] = await createInvites(witness);
+      expect(await signUp(server, 'unseen', invite?.token)).toEqual({ ok: true });
+      await witness.waitFor(liveSignup(server.domain, 'unseen'), 'the event in the subscribed session');
+      await roundTrip(quitter);
+      expect(headlineSignups(quitter)).toEqual([]);
+    } finally {
+      await quitter.stop();
+      await witness.stop();
+    }
+  });
+});
+
+describe('mod_invite_desk: a bounded history', () => {
+  const fixture = prosodyFixture({ domain: 'history.test', ...withModule, extraConfig: 'invite_desk_history_size = 5' });
+
+  it('keeps only the newest events, and says so to a cursor that fell out', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      await setPolicy(session, 'open');
+      expect(await signUp(server, 'first')).toEqual({ ok: true });
+      const [first] = (await subscribe(session)).signups;
+      for (let i = 1; i <= 6; i++) expect(await signUp(server, `next${i}`)).toEqual({ ok: true });
+      const kept = await subscribe(session);
+      // Trimmed by a tenth of its size at once when full: between 4 and 5 events.
+      expect(kept.signups.map((s) => s.username)).toEqual(['next2', 'next3', 'next4', 'next5', 'next6']);
+      const fallen = await subscribe(session, first?.id);
+      expect(fallen).toMatchObject({ gap: true, complete: true });
+      expect(fallen.signups).toEqual(kept.signups);
     });
   });
 });
 
 describe('mod_invite_desk: security', () => {
-  const module = prosodyFixture({ domain: 'secure.test', ...withModule });
+  const fixture = prosodyFixture({ domain: 'secure.test', ...withModule });
 
   it('refuses every command and the event subscription to a normal user', async () => {
-    const server = module();
-    const user = await otherClient(server, member, 'probe');
-    try {
-      for (const node of Object.values(MODULE_NODES)) {
-        const reply = await user.iqCaller
-          .request(xml('iq', { type: 'set', to: server.domain }, xml('command', { xmlns: 'http://jabber.org/protocol/commands', node, action: 'execute' })))
-          .catch((error: unknown) => error);
-        expect((reply as { condition?: string }).condition, node).toBe('forbidden');
-      }
-      const subscribe = await user.iqCaller.request(xml('iq', { type: 'set', to: server.domain }, xml('subscribe', { xmlns: NS.events }))).catch((error: unknown) => error);
-      expect((subscribe as { condition?: string }).condition).toBe('forbidden');
-    } finally {
-      await user.entity.stop();
-    }
-    const log = await server.log();
-    expect(log).not.toMatch(/preauth=[A-Za-z0-9_-]{24}/);
+    const server = fixture();
+    await signedIn(
+      server,
+      async (user) => {
+        for (const node of Object.values(NODES)) {
+          expect(await refusal(command(user, node)), node).toBe('forbidden');
+          const form: Fields = node === NODES.policy ? { mode: 'open' } : { ids: ['0123456789abcdef'], count: '1' };
+          expect(await refusal(run(user, node, node === NODES.policy ? NS.policy : NS.invites, form)), node).toBe('forbidden');
+        }
+        expect(await refusal(subscribe(user))).toBe('forbidden');
+      },
+      member,
+    );
+    await signedIn(server, async (session) => expect(await readPolicy(session)).toBe('invite-only'));
   });
 
-  it('answers a non-admin app with not-admin, and stock-only options with feature-missing on a server without the module', async () => {
-    const server = module();
-    await withTestService(async (t) => {
-      expect((await expectAdminError(t.service.connect({ profile: profileFor(server, member), password: member.password }))).code).toBe('not-admin');
+  it('never writes a token to the log', async () => {
+    const server = fixture();
+    const tokens = await signedIn(server, async (session) => {
+      const made = await createInvites(session, { count: 3, maxUses: 2 });
+      expect(await signUp(server, 'logged', made[0]?.token)).toEqual({ ok: true });
+      await revokeInvites(session, [made[1]?.id ?? '']);
+      return made.map((i) => i.token);
     });
+    const log = await server.log();
+    expect(log).toContain('created 3 account invite(s)');
+    for (const token of tokens) expect(log).not.toContain(token);
   });
 });
 
-describe('a server without mod_invite_desk', () => {
-  const stock = prosodyFixture({ domain: 'nomodule.test', admins: [admin] });
-
-  it('explains what the module would add', async () => {
-    const server = stock();
-    await withTestService(async (t) => {
-      const profile = profileFor(server, admin);
-      await t.service.connect({ profile, password: admin.password });
-      for (const work of [
-        t.service.getPolicy(profile.id),
-        t.service.setPolicy({ serverId: profile.id, policy: 'open' }),
-        t.service.listInvites({ serverId: profile.id }),
-        t.service.createInvites({ serverId: profile.id, kind: 'account', maxUses: 5 }),
-        t.service.createInvites({ serverId: profile.id, kind: 'reset', username: 'admin' }),
-      ]) {
-        const error = await expectAdminError(work);
-        expect(error.code).toBe('feature-missing');
-        expect(error.message).toContain('plugin_paths');
-      }
-    });
+describe('mod_invite_desk: the Lua source', () => {
+  it('passes luacheck, run plainly from the repository root', async () => {
+    // luacheck exits non-zero on any warning; its report is what a failure should show.
+    const report = await exec('luacheck', ['--no-color', 'prosody/'], { cwd: resolve(import.meta.dirname, '../..') }).catch(
+      (error: unknown) => ({ stdout: String((error as { stdout?: unknown }).stdout ?? error) }),
+    );
+    expect(report.stdout).toContain('Total: 0 warnings / 0 errors');
   });
 });
