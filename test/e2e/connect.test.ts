@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { prosodyFixture } from '../helpers/fixtures';
 import { accessibilityViolations, collectPageErrors, launchChromium, screenshot } from '../helpers/browser';
+import { submitConnectForm } from '../helpers/connect-ui';
 import { runPreview, type RunningPreview } from '../../electron/preview/run';
 
 const admin = { username: 'admin', password: 'admin-password' };
@@ -50,10 +51,7 @@ describe('connecting from the browser preview', () => {
     await screenshot(page, 'connect-invalid-light');
     expect(await accessibilityViolations(page)).toEqual([]);
 
-    await page.getByLabel('Admin account').fill(`admin@${server.domain}`);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByLabel('Server address (optional)').fill(`127.0.0.1:${server.c2sPort}`);
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await submitConnectForm(page, server, admin);
 
     const dialog = page.getByRole('dialog', { name: 'Trust this certificate?' });
     await dialog.waitFor();
@@ -130,10 +128,7 @@ describe('connecting from the browser preview', () => {
     const server = prosody();
     const { page, errors } = await openApp('dark');
     await page.getByRole('button', { name: '+ Add a server' }).click();
-    await page.getByLabel('Admin account').fill(`admin@${server.domain}`);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByLabel('Server address (optional)').fill(`127.0.0.1:${server.c2sPort}`);
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await submitConnectForm(page, server, admin);
     const dialog = page.getByRole('dialog', { name: 'Trust this certificate?' });
     await dialog.waitFor();
     await screenshot(page, 'trust-dialog-dark');

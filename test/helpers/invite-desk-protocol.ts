@@ -2,7 +2,8 @@ import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import xml, { type Element } from '@xmpp/xml';
 import Parser from '@xmpp/xml/lib/Parser.js';
-import { createXmppClient, type XmppClient } from '../../electron/core/xmpp/client';
+import type { XmppClient } from '../../electron/core/xmpp/client';
+import { testClient } from './session';
 import type { Account, ProsodyServer } from './prosody';
 import type { RegisterOutcome } from './raw-register';
 
@@ -44,17 +45,7 @@ export interface Session {
 }
 
 export async function signIn(server: ProsodyServer, account: Account, resource: string): Promise<Session> {
-  const client = createXmppClient({
-    host: server.host,
-    port: server.c2sPort,
-    directTls: false,
-    domain: server.domain,
-    username: account.username,
-    secret: { password: account.password },
-    resource,
-    trustedFingerprint: server.certificateFingerprint(),
-    streamTimeoutMs: 10_000,
-  });
+  const client = testClient(server, account, resource);
   const received: Element[] = [];
   const waiters = new Set<() => void>();
   client.entity.on('error', () => undefined);

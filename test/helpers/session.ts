@@ -89,9 +89,9 @@ export async function expectAdminError(work: Promise<unknown>): Promise<AdminErr
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-/** Another client of an account, signed in and available, e.g. the admin's phone. Stop it with `entity.stop()`. */
-export async function otherClient(server: ProsodyServer, account: Account, resource: string, priority = 0): Promise<XmppClient> {
-  const client = createXmppClient({
+/** A plain XMPP client of `account` on a test server (not started), trusting its certificate. */
+export function testClient(server: ProsodyServer, account: Account, resource: string): XmppClient {
+  return createXmppClient({
     host: server.host,
     port: server.c2sPort,
     directTls: false,
@@ -102,6 +102,11 @@ export async function otherClient(server: ProsodyServer, account: Account, resou
     trustedFingerprint: server.certificateFingerprint(),
     streamTimeoutMs: 10_000,
   });
+}
+
+/** Another client of an account, signed in and available, e.g. the admin's phone. Stop it with `entity.stop()`. */
+export async function otherClient(server: ProsodyServer, account: Account, resource: string, priority = 0): Promise<XmppClient> {
+  const client = testClient(server, account, resource);
   client.entity.on('error', () => undefined);
   await client.entity.start();
   await client.entity.send(xml('presence', {}, xml('priority', {}, String(priority))));
