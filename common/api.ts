@@ -215,6 +215,14 @@ export interface HostInfo {
   nativePrinting: boolean;
 }
 
+/** The words printed on a server's invite cards, kept between runs. */
+export interface PrintKitText {
+  serverId: string;
+  welcome: string;
+  /** Suggested apps, one per line. */
+  apps: string;
+}
+
 export interface PdfRequest {
   /** A file name to offer in the save dialog, e.g. `invite-cards.pdf`. */
   suggestedName: string;
@@ -270,6 +278,9 @@ export interface AdminApi {
   getPreferences(): Promise<Preferences>;
   /** Changes some preferences and returns them all. */
   setPreferences(changes: Partial<Preferences>): Promise<Preferences>;
+  /** The print kit's text saved for a server, or null when it still has the defaults. */
+  getPrintKitText(serverId: string): Promise<PrintKitText | null>;
+  savePrintKitText(text: PrintKitText): Promise<void>;
   hostInfo(): Promise<HostInfo>;
   /** Prints the current page with the system's print dialog (desktop). */
   printPage(): Promise<void>;

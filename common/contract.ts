@@ -32,6 +32,8 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'enableAccount',
   'getPreferences',
   'setPreferences',
+  'getPrintKitText',
+  'savePrintKitText',
   'hostInfo',
   'printPage',
   'savePageAsPdf',

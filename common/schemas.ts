@@ -61,6 +61,12 @@ export const preferencesSchema = z.strictObject({
   notifications: z.boolean(),
 });
 
+export const printKitTextSchema = z.strictObject({
+  serverId,
+  welcome: z.string().max(300),
+  apps: z.string().max(1000),
+});
+
 /** A file name without folders or characters the common file systems refuse. */
 const fileName = z
   .string()
@@ -98,6 +104,8 @@ export const callArgumentSchemas = {
   enableAccount: z.tuple([accountRequest]),
   getPreferences: z.tuple([]),
   setPreferences: z.tuple([preferencesSchema.partial()]),
+  getPrintKitText: z.tuple([serverId]),
+  savePrintKitText: z.tuple([printKitTextSchema]),
   hostInfo: z.tuple([]),
   printPage: z.tuple([]),
   savePageAsPdf: z.tuple([z.strictObject({ suggestedName: fileName })]),

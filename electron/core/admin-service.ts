@@ -11,6 +11,7 @@ import type {
   ListInvitesRequest,
   PdfRequest,
   Preferences,
+  PrintKitText,
   RegistrationPolicy,
   Registration,
   RevealRequest,
@@ -74,6 +75,7 @@ export class AdminService implements AdminApi {
     await this.credentials.delete(serverId);
     this.settings.update((settings) => {
       settings.profiles = settings.profiles.filter((p) => p.id !== serverId);
+      settings.printKits = Object.fromEntries(Object.entries(settings.printKits).filter(([id]) => id !== serverId));
     });
   }
 
@@ -204,6 +206,21 @@ export class AdminService implements AdminApi {
       settings.preferences = { ...settings.preferences, ...changes };
     });
     return Promise.resolve(next.preferences);
+  }
+
+  getPrintKitText(serverId: string): Promise<PrintKitText | null> {
+    const saved = Object.entries(this.settings.read().printKits).find(([id]) => id === serverId)?.[1];
+    return Promise.resolve(saved ? { serverId, ...saved } : null);
+  }
+
+  savePrintKitText({ serverId, welcome, apps }: PrintKitText): Promise<void> {
+    if (!this.settings.read().profiles.some((p) => p.id === serverId)) {
+      return Promise.reject(new AdminError('invalid-input', 'This server is not saved: connect to it first.'));
+    }
+    this.settings.update((settings) => {
+      settings.printKits = { ...settings.printKits, [serverId]: { welcome, apps } };
+    });
+    return Promise.resolve();
   }
 
   hostInfo(): Promise<HostInfo> {

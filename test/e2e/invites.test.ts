@@ -168,14 +168,22 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
     await page.getByRole('button', { name: 'Print kit' }).click();
     await page.getByLabel('Cards').fill('10');
+    await page.getByLabel('Welcome text').fill('Welcome to the studio.test garden club! Scan to join.');
     await page.getByRole('button', { name: 'Create 10 cards' }).click();
     const cards = page.getByLabel('Printable cards').locator('.card');
     await expect.poll(() => cards.count()).toBe(10);
+    expect(await cards.first().innerText()).toContain('garden club');
     await check(page, 'print-kit-light');
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     await mkdir(SCREENSHOT_DIR, { recursive: true });
     await writeFile(join(SCREENSHOT_DIR, 'print-kit.pdf'), pdf);
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(2);
+
+    // The kit's words are kept for this server: they are there again after a reload.
+    await expect.poll(async () => await readFile(join(home, 'settings.json'), 'utf8')).toContain('garden club');
+    await page.reload();
+    await page.getByRole('button', { name: 'Print kit' }).click();
+    await expect.poll(() => page.getByLabel('Welcome text').inputValue()).toBe('Welcome to the studio.test garden club! Scan to join.');
     expect(errors).toEqual([]);
   });
 

@@ -34,8 +34,14 @@ describe('settings migrations', () => {
   it('takes a version 1 document to the current version, keeping every profile and adding default preferences', () => {
     expect(migrateSettings(version1)).toEqual({
       from: 1,
-      settings: { version: SETTINGS_VERSION, profiles: [profile], preferences: { theme: 'system', notifications: false } },
+      settings: { version: SETTINGS_VERSION, profiles: [profile], preferences: { theme: 'system', notifications: false }, printKits: {} },
     });
+  });
+
+  it('takes a version 2 document to the current version, keeping the preferences and the window', () => {
+    const window = { x: 0, y: 0, width: 1000, height: 700, maximized: true };
+    const version2 = { version: 2, profiles: [profile], preferences: { theme: 'dark', notifications: true }, window };
+    expect(migrateSettings(version2)).toEqual({ from: 2, settings: { ...version2, version: SETTINGS_VERSION, printKits: {} } });
   });
 
   it.each([
@@ -53,7 +59,7 @@ describe('settings migrations', () => {
   it("imports 0.1's profiles.json into settings.json and keeps the old file under another name", async () => {
     await writeFile(join(dir, 'profiles.json'), JSON.stringify(version1));
     expect(prepareSettingsFolder(dir)).toEqual({ migratedFrom: 1 });
-    expect(await readSettingsFile()).toMatchObject({ version: 2, profiles: [profile] });
+    expect(await readSettingsFile()).toMatchObject({ version: SETTINGS_VERSION, profiles: [profile] });
     expect((await readdir(dir)).sort()).toEqual(['profiles.json.migrated', 'settings.json']);
     // A second start finds nothing left to do.
     expect(prepareSettingsFolder(dir)).toEqual({});
@@ -69,10 +75,10 @@ describe('settings migrations', () => {
   });
 
   it('sets aside a file from a newer version rather than losing what it holds', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: 3, profiles: [profile], future: true }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: 4, profiles: [profile], future: true }));
     const { setAside } = prepareSettingsFolder(dir);
     expect(setAside?.reason).toContain('newer Invite Desk');
-    expect(JSON.parse(await readFile(setAside?.path ?? '', 'utf8'))).toMatchObject({ version: 3, future: true });
+    expect(JSON.parse(await readFile(setAside?.path ?? '', 'utf8'))).toMatchObject({ version: 4, future: true });
   });
 });
 
@@ -92,12 +98,12 @@ describe('the settings store (conf, the library under electron-store)', () => {
   it("checks writes against the JSON Schema electron-store is given, and leaves the file as it was when one fails", async () => {
     const conf = new Conf<Settings>(settingsStoreOptions(dir));
     expect(() => {
-      (conf as unknown as { store: unknown }).store = { version: 2, profiles: [], preferences: { theme: 'neon', notifications: false } };
+      (conf as unknown as { store: unknown }).store = { version: 3, profiles: [], preferences: { theme: 'neon', notifications: false }, printKits: {} };
     }).toThrow(/theme/);
     expect(() => {
-      (conf as unknown as { store: unknown }).store = { version: 2, profiles: [], preferences: { theme: 'dark', notifications: false }, secret: 'x' };
+      (conf as unknown as { store: unknown }).store = { version: 3, profiles: [], preferences: { theme: 'dark', notifications: false }, printKits: {}, secret: 'x' };
     }).toThrow(/additional/i);
-    expect(await readSettingsFile()).toMatchObject({ version: 2, preferences: { theme: 'system' } });
+    expect(await readSettingsFile()).toMatchObject({ version: 3, preferences: { theme: 'system' } });
   });
 
   it('refuses an update that would break the schema, and keeps the old settings', () => {
@@ -108,6 +114,24 @@ describe('the settings store (conf, the library under electron-store)', () => {
       }),
     ).toThrow();
     expect(store.read().profiles).toEqual([]);
+  });
+});
+
+describe("the print kit's text", () => {
+  it('is kept per saved server, refused for an unknown one, and forgotten with its server', async () => {
+    const service = createAdminService(dir, new EncryptedFileCredentialStore(join(dir, 'credentials.json'), testCipher()));
+    try {
+      openNodeSettings(dir).store.update((settings) => settings.profiles.push(profile));
+      expect(await service.getPrintKitText(profile.id)).toBeNull();
+      const text = { serverId: profile.id, welcome: 'Welcome to the garden club!', apps: 'Conversations\nMonal' };
+      await service.savePrintKitText(text);
+      expect(await createAdminService(dir, new EncryptedFileCredentialStore(join(dir, 'c.json'), testCipher())).getPrintKitText(profile.id)).toEqual(text);
+      await expect(service.savePrintKitText({ ...text, serverId: 'elsewhere' })).rejects.toMatchObject({ code: 'invalid-input' });
+      await service.removeProfile(profile.id);
+      expect(openNodeSettings(dir).store.read().printKits).toEqual({});
+    } finally {
+      await service.shutdown();
+    }
   });
 });
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Preferences } from '../../../common/api';
-import { preferencesSchema, serverProfileSchema } from '../../../common/schemas';
+import { preferencesSchema, printKitTextSchema, serverProfileSchema } from '../../../common/schemas';
 
 /**
  * The settings file: saved servers, the admin's preferences and the window's
  * place on screen. Never a password or a key: those live in the credential store.
  */
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', notifications: false };
 
@@ -25,22 +25,26 @@ export const settingsSchema = z.strictObject({
   profiles: z.array(serverProfileSchema),
   preferences: preferencesSchema,
   window: windowStateSchema.optional(),
+  /** The print kit's words, by server id. */
+  printKits: z.record(z.string(), printKitTextSchema.omit({ serverId: true })),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 
 export function emptySettings(): Settings {
-  return { version: SETTINGS_VERSION, profiles: [], preferences: { ...DEFAULT_PREFERENCES } };
+  return { version: SETTINGS_VERSION, profiles: [], preferences: { ...DEFAULT_PREFERENCES }, printKits: {} };
 }
 
 type Document = Record<string, unknown>;
 
 /**
  * One step per older version, each taking the document of version N to N+1.
- * Version 1 is the `profiles.json` of Invite Desk 0.1 (`{version, profiles}`).
+ * Version 1 is the `profiles.json` of Invite Desk 0.1 (`{version, profiles}`);
+ * 2 added preferences and the window's place; 3 the print kits' text.
  */
 const MIGRATIONS: Record<number, (document: Document) => Document> = {
   1: (document) => ({ ...document, version: 2, preferences: { ...DEFAULT_PREFERENCES } }),
+  2: (document) => ({ ...document, version: 3, printKits: {} }),
 };
 
 export type MigrationResult = { settings: Settings; from: number } | { error: string };
