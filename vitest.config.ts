@@ -28,6 +28,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          // electron-store imports `electron`; processed here, it gets the main-process test's stand-in.
+          server: { deps: { inline: ['electron-store'] } },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

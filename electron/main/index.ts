@@ -32,7 +32,12 @@ function serveRenderer(): void {
     const { pathname } = new URL(request.url);
     const file = normalize(join(rendererDir, decodeURIComponent(pathname) === '/' ? 'index.html' : decodeURIComponent(pathname)));
     if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
-    const response = await net.fetch(pathToFileURL(file).toString());
+    let response: Response;
+    try {
+      response = await net.fetch(pathToFileURL(file).toString());
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', CSP);
     headers.set('X-Content-Type-Options', 'nosniff');
