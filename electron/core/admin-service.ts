@@ -28,6 +28,7 @@ import { runUserAction, type UserAction } from './features/user-actions';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
+import type { Settings } from './settings/settings-document';
 import { openNodeSettings, type SettingsStore } from './settings/settings-store';
 
 const RECENT_LIMIT = 10_000;
@@ -80,11 +81,9 @@ export class AdminService implements AdminApi {
   }
 
   saveProfile(profile: ServerProfile): Promise<void> {
-    if (!this.settings.read().profiles.some((p) => p.id === profile.id)) {
-      return Promise.reject(new AdminError('invalid-input', 'This server is not saved yet: connect to it once first.'));
-    }
-    this.storeProfile(profile);
-    return Promise.resolve();
+    return this.changeSavedServer(profile.id, (settings, index) => {
+      settings.profiles[index] = profile;
+    });
   }
 
   async connect({ profile, password }: ConnectRequest): Promise<ServerInfo> {
@@ -209,18 +208,15 @@ export class AdminService implements AdminApi {
   }
 
   getPrintKitText(serverId: string): Promise<PrintKitText | null> {
-    const saved = Object.entries(this.settings.read().printKits).find(([id]) => id === serverId)?.[1];
+    const { printKits } = this.settings.read();
+    const saved = Object.hasOwn(printKits, serverId) ? printKits[serverId] : undefined;
     return Promise.resolve(saved ? { serverId, ...saved } : null);
   }
 
   savePrintKitText({ serverId, welcome, apps }: PrintKitText): Promise<void> {
-    if (!this.settings.read().profiles.some((p) => p.id === serverId)) {
-      return Promise.reject(new AdminError('invalid-input', 'This server is not saved: connect to it first.'));
-    }
-    this.settings.update((settings) => {
+    return this.changeSavedServer(serverId, (settings) => {
       settings.printKits = { ...settings.printKits, [serverId]: { welcome, apps } };
     });
-    return Promise.resolve();
   }
 
   hostInfo(): Promise<HostInfo> {
@@ -253,6 +249,17 @@ export class AdminService implements AdminApi {
 
   private async userAction(action: UserAction, { serverId, jid }: AccountRequest): Promise<void> {
     await runUserAction(this.session(serverId).context(), action, jid.trim());
+  }
+
+  /** Changes settings that belong to a saved server, in one read and write; an unknown server changes nothing. */
+  private changeSavedServer(serverId: string, change: (settings: Settings, index: number) => void): Promise<void> {
+    return Promise.resolve().then(() => {
+      this.settings.update((settings) => {
+        const index = settings.profiles.findIndex((p) => p.id === serverId);
+        if (index === -1) throw new AdminError('invalid-input', 'This server is not saved yet: connect to it once first.');
+        change(settings, index);
+      });
+    });
   }
 
   private storeProfile(profile: ServerProfile): void {
