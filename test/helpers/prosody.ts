@@ -1,6 +1,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, readFile, rm } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +36,39 @@ const BASE_MODULES = ['roster', 'saslauth', 'tls', 'disco', 'ping', 'adhoc', 've
 /** Where mod_invite_desk lives, for a `plugin_paths` entry. */
 export const PROJECT_PLUGIN_PATH = resolve(import.meta.dirname, '../../prosody');
 
+export type ProsodyVersion = '0.12' | '13';
+
+/** Which Prosody the helpers start, and where its programs and community modules are. */
+export interface ProsodyFlavour {
+  version: ProsodyVersion;
+  prosody: string;
+  prosodyctl: string;
+  /** Debian's prosody-modules for this version (mod_invites_page and friends). */
+  moduleDir: string;
+}
+
+/** Where scripts/install-prosody-13.sh unpacks Prosody 13 beside the system's 0.12. */
+const PROSODY_13_ROOT = resolve(import.meta.dirname, '../../.prosody/13');
+
+/**
+ * The server under test, chosen by INVITE_DESK_PROSODY: `0.12` (the default,
+ * Debian 12's prosody on PATH) or `13` (bookworm-backports, unpacked privately).
+ */
+export function prosodyFlavour(env: NodeJS.ProcessEnv = process.env): ProsodyFlavour {
+  const asked = env.INVITE_DESK_PROSODY ?? '0.12';
+  if (asked === '0.12') {
+    return { version: '0.12', prosody: 'prosody', prosodyctl: 'prosodyctl', moduleDir: '/usr/lib/prosody/modules' };
+  }
+  if (asked === '13') {
+    const bin = join(PROSODY_13_ROOT, 'usr/bin');
+    if (!existsSync(join(bin, 'prosody'))) {
+      throw new Error('INVITE_DESK_PROSODY=13 asks for Prosody 13, which is not installed here: run scripts/install-prosody-13.sh');
+    }
+    return { version: '13', prosody: join(bin, 'prosody'), prosodyctl: join(bin, 'prosodyctl'), moduleDir: join(PROSODY_13_ROOT, 'usr/lib/prosody/modules') };
+  }
+  throw new Error(`INVITE_DESK_PROSODY is "${asked}"; it must be 0.12 or 13`);
+}
+
 export interface ProsodyOptions {
   domain?: string;
   admins?: Account[];
@@ -47,6 +81,7 @@ export interface ProsodyOptions {
 }
 
 export interface ProsodyServer {
+  readonly version: ProsodyVersion;
   readonly domain: string;
   readonly host: '127.0.0.1';
   /** STARTTLS port. */
@@ -62,6 +97,8 @@ export interface ProsodyServer {
   users: Account[];
   adminJid(index?: number): string;
   register(account: Account): Promise<void>;
+  /** Mints an account invite as an admin does on the server's shell, and returns its token. */
+  createInviteWithCli(): Promise<string>;
   /** Issues a new self-signed certificate and restarts, as after a renewal. */
   replaceCertificate(): Promise<void>;
   /** Replaces the host's invite store with `count` pending invites (0 empties it), restarting around the write. */
@@ -94,7 +131,7 @@ export async function freePort(): Promise<number> {
 
 export async function isProsodyInstalled(): Promise<boolean> {
   try {
-    await run('prosodyctl', ['about'], { timeout: 20_000 });
+    await run(prosodyFlavour().prosodyctl, ['about'], { timeout: 20_000 });
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ENOENT';
@@ -159,6 +196,9 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const admins = options.admins ?? [{ username: 'admin', password: 'admin-password' }];
   const users = options.users ?? [];
   const modules = options.modules ?? STOCK_MODULES;
+  const flavour = prosodyFlavour();
+  // Prosody 13's invite shell commands talk to the running server through mod_admin_shell.
+  const versionModules = flavour.version === '13' ? ['admin_shell'] : [];
 
   const dir = await mkdtemp(join(tmpdir(), 'invite-desk-prosody-'));
   const certs = join(dir, 'certs');
@@ -187,15 +227,15 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     'storage = "internal"',
     `admins = ${luaList(admins.map((a) => `${a.username}@${domain}`))}`,
     `plugin_paths = ${luaList(options.pluginPaths ?? [])}`,
-    `modules_enabled = ${luaList([...BASE_MODULES, ...modules])}`,
+    `modules_enabled = ${luaList([...BASE_MODULES, ...versionModules, ...modules])}`,
     options.extraConfig ?? '',
     `VirtualHost ${luaString(domain)}`,
     '',
   ].join('\n');
   await writeFile(configPath, config);
 
-  const prosodyctl = (...args: string[]): Promise<unknown> =>
-    run('prosodyctl', ['--config', configPath, ...args], { timeout: 30_000 });
+  const prosodyctl = async (...args: string[]): Promise<string> =>
+    (await run(flavour.prosodyctl, ['--config', configPath, ...args], { timeout: 30_000 })).stdout;
 
   const register = async (account: Account): Promise<void> => {
     await prosodyctl('register', account.username, domain, account.password);
@@ -204,7 +244,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
 
   let child: ChildProcess | null = null;
   const launch = async (): Promise<void> => {
-    const proc = spawn('prosody', ['--config', configPath, '-F'], { stdio: 'ignore' });
+    const proc = spawn(flavour.prosody, ['--config', configPath, '-F'], { stdio: 'ignore' });
     child = proc;
     running.add(proc);
     proc.once('exit', () => running.delete(proc));
@@ -242,6 +282,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   };
 
   return {
+    version: flavour.version,
     domain,
     host: '127.0.0.1',
     c2sPort,
@@ -254,6 +295,16 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     certificateFingerprint: () => fingerprint,
     adminJid: (index = 0) => `${admins[index]?.username}@${domain}`,
     register,
+    async createInviteWithCli() {
+      // 0.12's command is deprecated on 13 and exits 1 there.
+      const printed = flavour.version === '13'
+        ? await prosodyctl('shell', 'invite', 'create_account', domain)
+        : await prosodyctl('mod_invites', 'generate', domain);
+      // An xmpp: URI (`…;preauth=TOKEN`), or on 13 with mod_invites_page its landing page (`…/invites_page?TOKEN`).
+      const token = /(?:preauth=|invites_page\?)([A-Za-z0-9_-]+)/.exec(printed)?.[1];
+      if (token === undefined) throw new Error(`prosodyctl printed no invite: ${printed}`);
+      return token;
+    },
     async replaceCertificate() {
       fingerprint = await makeCertificate(certs, domain);
       await halt();

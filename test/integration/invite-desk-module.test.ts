@@ -67,14 +67,6 @@ async function signedIn<T>(server: ProsodyServer, work: (session: Session) => Pr
   }
 }
 
-/** An invite made outside the module, as an admin does on the server's shell. */
-async function prosodyctlInvite(server: ProsodyServer): Promise<string> {
-  const { stdout } = await exec('prosodyctl', ['--config', server.configPath, 'mod_invites', 'generate', server.domain]);
-  const token = tokenOf(stdout);
-  if (token === undefined) throw new Error(`prosodyctl printed no invite: ${stdout}`);
-  return token;
-}
-
 /** Asks the server again and again until `check` finds what it waits for; never one fixed sleep. */
 async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -203,7 +195,7 @@ describe('mod_invite_desk: invites', () => {
       expect(await signUp(server, 'latecomer', invite?.token)).toMatchObject({ ok: false, stage: 'preauth', condition: 'forbidden' });
 
       // Stock Prosody lets two sessions that both showed a single-use token register; the module does not.
-      const token = await prosodyctlInvite(server);
+      const token = await server.createInviteWithCli();
       const pair = await Promise.all([preauthorize(server, token), preauthorize(server, token)]);
       try {
         const outcomes = await Promise.all(pair.map((member, i) => member.register(`pair${i}`, 'pair-pw')));
@@ -330,8 +322,8 @@ describe('mod_invite_desk: the ledger', () => {
       expect(await signUp(server, 'door2', door?.token)).toEqual({ ok: true });
 
       // Made outside the module: with prosodyctl (then used), and with Prosody's own ad-hoc command.
-      expect(await signUp(server, 'fromcli', await prosodyctlInvite(server))).toEqual({ ok: true });
-      const pendingCli = await prosodyctlInvite(server);
+      expect(await signUp(server, 'fromcli', await server.createInviteWithCli())).toEqual({ ok: true });
+      const pendingCli = await server.createInviteWithCli();
       const stockToken = tokenOf(fieldValues((await command(session, 'urn:xmpp:invite#create-account')).form, 'uri')[0]);
       expect(stockToken).toBeDefined();
 
@@ -429,7 +421,7 @@ describe('mod_invite_desk: sign-up events', () => {
 
     // Missed while the app is away, and after it is back (same resource) but before it subscribes.
     expect(await signUp(server, 'missed1', invites[1]?.token)).toEqual({ ok: true });
-    expect(await signUp(server, 'missed2', await prosodyctlInvite(server))).toEqual({ ok: true });
+    expect(await signUp(server, 'missed2', await server.createInviteWithCli())).toEqual({ ok: true });
     const back = await signIn(server, admin, 'app');
     try {
       expect(await signUp(server, 'missed3', invites[2]?.token)).toEqual({ ok: true });
