@@ -6,10 +6,12 @@ import { AdminError } from '../../common/errors';
 import { retryDelay } from './backoff';
 import { describeConnectError } from './error-messages';
 import type { SessionContext } from './features/context';
+import { explainNotAdmin } from './features/admin-rights';
 import { probeServer } from './features/probe';
 import { hasModule, readModuleMessage, subscribeEvents, type ModuleUpdate } from './features/invite-desk';
 import { DEFAULT_REGISTRATION_TEMPLATE, readRegistrationMessage, RecentIds, registrationMatcher } from './features/signups';
-import { createXmppClient, type XmppClient } from './xmpp/client';
+import { createXmppClient, destroyConnection, startClient, type XmppClient } from './xmpp/client';
+import { signInMethodOf } from './xmpp/sasl';
 import { lookupServer } from './xmpp/srv';
 import type { SaltedCredentials, ScramSecret } from './xmpp/scram-client';
 
@@ -137,7 +139,7 @@ export class AdminSession {
     // A typed address wins; otherwise the domain's SRV records say where to go.
     const address = this.profile.address?.trim() ? resolveServerAddress(jid, this.profile.address) : await lookupServer(jid.domain, this.profile.directTls === true);
     if (!address) throw new AdminError('invalid-input', `"${this.profile.address ?? ''}" is not a server address. Enter it as host or host:port.`);
-    const context = { account: `${jid.local}@${jid.domain}`, domain: jid.domain, address: `${address.host}:${address.port}` };
+    const context = { account: `${jid.local}@${jid.domain}`, domain: jid.domain, address: `${address.host}:${address.port}`, directTls: this.profile.directTls === true };
 
     const client = createXmppClient({
       host: address.host,
@@ -170,18 +172,14 @@ export class AdminSession {
     });
 
     try {
-      await withDeadline(client.entity.start(), this.timeouts.connectMs, () => new AdminError('timeout', `${context.address} did not finish signing in within ${Math.round(this.timeouts.connectMs / 1000)} s. Check the address, and that Prosody is running.`));
-      const info = await probeServer(client.iqCaller, this.profile.id, client.entity.jid?.toString() ?? context.account, jid.domain, this.timeouts.requestMs);
-      this.moduleEvents = hasModule(new Set(info.commands.map((c) => c.node)));
-      if (this.moduleEvents) {
-        // Subscribing returns what was missed since the cursor; repeat while the server says there is more.
-        let update = await subscribeEvents(client.iqCaller, this.profile.id, jid.domain, this.memory.cursor, this.timeouts.requestMs);
-        this.apply(update);
-        while (!update.complete && update.registrations.length > 0) {
-          update = await subscribeEvents(client.iqCaller, this.profile.id, jid.domain, this.memory.cursor, this.timeouts.requestMs);
-          this.apply(update);
-        }
-      }
+      await withDeadline(startClient(client), this.timeouts.connectMs, () => new AdminError('timeout', `${context.address} did not finish signing in within ${Math.round(this.timeouts.connectMs / 1000)} s. Check the address, and that Prosody is running.`));
+      const account = client.entity.jid?.toString() ?? context.account;
+      const info = await probeServer(client.iqCaller, this.profile.id, account, jid.domain, this.timeouts.requestMs).catch((error: unknown) =>
+        explainNotAdmin(error, client.iqCaller, account, jid.domain, this.timeouts.requestMs),
+      );
+      const signIn = signInMethodOf(client.entity);
+      if (signIn) info.signIn = signIn;
+      await this.followModule(client, jid.domain, info, false);
       // Presence last: it makes the server deliver what was stored while the app was away.
       await client.entity.send(xml('presence', {}, xml('priority', {}, String(PRESENCE_PRIORITY))));
       if (this.client !== client) throw new AdminError('not-connected', 'The connection was closed while signing in.');
@@ -193,8 +191,39 @@ export class AdminSession {
       this.setStatus({ state: 'online' });
       return info;
     } catch (error) {
-      await this.dropClient();
+      await this.dropClient(false);
       throw describeConnectError(error, context);
+    }
+  }
+
+  /**
+   * Probes the server again over the open session, so a module the admin has
+   * just loaded shows up without a reconnect. With mod_invite_desk newly there,
+   * its events take over from the sign-up notices from here on.
+   */
+  async recheck(): Promise<ServerInfo> {
+    const { domain } = this.context();
+    const client = this.client as XmppClient;
+    const previous = this.info as ServerInfo;
+    const probed = await probeServer(client.iqCaller, this.profile.id, previous.account, domain, this.timeouts.requestMs);
+    if (this.client !== client) throw new AdminError('not-connected', 'The connection was lost while checking the server again. Invite Desk reconnects by itself.');
+    // What the session learnt at sign-in (how it signed in) still holds.
+    const info: ServerInfo = { ...previous, ...probed };
+    await this.followModule(client, domain, info, this.moduleEvents);
+    this.info = info;
+    return info;
+  }
+
+  /** With mod_invite_desk, subscribe to its events (unless this connection already is), catching up on what was missed. */
+  private async followModule(client: XmppClient, domain: string, info: ServerInfo, subscribed: boolean): Promise<void> {
+    this.moduleEvents = hasModule(new Set(info.commands.map((c) => c.node)));
+    if (!this.moduleEvents || subscribed) return;
+    // Subscribing returns what was missed since the cursor; repeat while the server says there is more.
+    let update = await subscribeEvents(client.iqCaller, this.profile.id, domain, this.memory.cursor, this.timeouts.requestMs);
+    this.apply(update);
+    while (!update.complete && update.registrations.length > 0) {
+      update = await subscribeEvents(client.iqCaller, this.profile.id, domain, this.memory.cursor, this.timeouts.requestMs);
+      this.apply(update);
     }
   }
 
@@ -259,15 +288,20 @@ export class AdminSession {
     this.keepAliveTimer = null;
   }
 
-  private async dropClient(): Promise<void> {
+  /** Ends the current connection: politely when it was working, at once when it failed to come up. */
+  private async dropClient(polite = true): Promise<void> {
     const client = this.client;
     this.client = null;
     if (!client) return;
+    if (!polite) {
+      destroyConnection(client);
+      return;
+    }
     try {
       await withDeadline(client.entity.stop(), 3_000, () => new Error('stop timed out'));
     } catch {
       // The stream could not close politely; drop the socket so nothing lingers.
-      (client.entity.socket as unknown as { socket?: { destroy(): void } } | null)?.socket?.destroy();
+      destroyConnection(client);
     }
   }
 

@@ -1,11 +1,14 @@
 import { AdminError } from '../../common/errors';
 import { ScramError } from './xmpp/scram-client';
+import { NotXmppError } from './xmpp/client';
 
 export interface ConnectContext {
   account: string;
   domain: string;
   /** `host:port` actually dialled. */
   address: string;
+  /** Whether TLS was started at once (XEP-0368) rather than with STARTTLS. */
+  directTls: boolean;
 }
 
 interface ErrorLike {
@@ -40,6 +43,7 @@ export function describeConnectError(error: unknown, ctx: ConnectContext): Admin
         return new AdminError('server-error', `${error.message} Check the server's authentication settings.`);
     }
   }
+  if (error instanceof NotXmppError) return describeNotXmpp(error, ctx);
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
 
   if (e.name === 'SASLError') {
@@ -67,10 +71,36 @@ export function describeConnectError(error: unknown, ctx: ConnectContext): Admin
       { code: e.code },
     );
   }
+  if (ctx.directTls && (e.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || e.code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG')) {
+    return new AdminError(
+      'unreachable',
+      `${ctx.address} does not speak TLS at once: it looks like a STARTTLS port. Untick "Direct TLS", or enter the server's direct TLS port (often 5223).`,
+      { code: e.code },
+    );
+  }
   if (typeof e.code === 'string' && e.code.startsWith('ERR_SSL')) {
     return new AdminError('server-error', `The TLS handshake with ${ctx.address} failed (${e.code}). Check the server's TLS settings.`);
   }
   return new AdminError('server-error', `Connecting to ${ctx.address} failed: ${e.message ?? 'unknown error'}.`);
+}
+
+/** A TLS record starts with its content type: 0x15 an alert, 0x16 a handshake. */
+const TLS_RECORD = /^[\x15\x16]\x03[\x00-\x04]/;
+
+/** The server answered, but not as XMPP: say what it looks like and what to check. */
+function describeNotXmpp(error: NotXmppError, ctx: ConnectContext): AdminError {
+  const detail = { code: 'not-xmpp' };
+  if (error.firstBytes.startsWith('HTTP/')) {
+    return new AdminError('unreachable', `${ctx.address} is a web server (it answered with HTTP), not an XMPP server. Check the port: XMPP clients use 5222, or 5223 for direct TLS.`, detail);
+  }
+  if (!ctx.directTls && TLS_RECORD.test(error.firstBytes)) {
+    return new AdminError('unreachable', `${ctx.address} expects TLS at once (direct TLS). Tick "Direct TLS", or enter the server's STARTTLS port (often 5222).`, detail);
+  }
+  if (error.closed && error.firstBytes === '') {
+    const tlsHint = ctx.directTls ? '' : ' If it is a direct TLS port (often 5223), tick "Direct TLS".';
+    return new AdminError('unreachable', `${ctx.address} closed the connection before the XMPP stream opened.${tlsHint} Check that this is the server's XMPP port and that Prosody is running there.`, detail);
+  }
+  return new AdminError('unreachable', `${ctx.address} did not answer as an XMPP server (${error.message}). Check the server address and port.`, detail);
 }
 
 /** An error from an iq sent on an open session, in an admin's words. */

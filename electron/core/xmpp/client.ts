@@ -1,7 +1,7 @@
-import { Client, jid } from '@xmpp/client-core';
+import { jid } from '@xmpp/client-core';
 import xml from '@xmpp/xml';
 import { promise } from '@xmpp/events';
-import tcp from '@xmpp/tcp';
+import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import createMiddleware, { type Middleware } from '@xmpp/middleware';
 import createStreamFeatures from '@xmpp/stream-features';
@@ -13,6 +13,7 @@ import { AdminError } from '../../../common/errors';
 import { saslFeature } from './sasl';
 import type { SaltedCredentials, ScramSecret } from './scram-client';
 import { TrustCheckingTlsSocket, type TlsTrust } from './tls-trust';
+import { GuardedClient, GuardedParser } from './guarded-stream';
 
 const NS_STARTTLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 
@@ -32,7 +33,7 @@ export interface XmppClientOptions {
 }
 
 export interface XmppClient {
-  entity: Client;
+  entity: GuardedClient;
   iqCaller: IqCaller;
   middleware: Middleware;
 }
@@ -50,15 +51,14 @@ export function createXmppClient(options: XmppClientOptions): XmppClient {
 
   const scheme = options.directTls ? 'xmpps' : 'xmpp';
   const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
-  const entity = new Client({
+  const entity = new GuardedClient({
     service: `${scheme}://${host}:${options.port}`,
     domain: options.domain,
     timeout: options.streamTimeoutMs,
   });
   entity.jid = jid(options.username, options.domain);
 
-  tcp({ entity });
-  entity.transports.push(trustCheckingTlsTransport(trust));
+  entity.transports.push(guardedTcpTransport(), trustCheckingTlsTransport(trust));
 
   const middleware = createMiddleware({ entity });
   const streamFeatures = createStreamFeatures({ middleware });
@@ -88,7 +88,20 @@ export function createXmppClient(options: XmppClientOptions): XmppClient {
   return { entity, iqCaller: createIqRequester({ entity, middleware }), middleware };
 }
 
-/** The xmpps:// transport of xmpp.js, with its socket swapped for one bound to this profile's trust. */
+/** Drops the connection at once, without the polite stream close a silent or hostile server would never answer. */
+export function destroyConnection(client: XmppClient): void {
+  const socket = client.entity.socket as unknown as { destroy?: () => void } | null;
+  socket?.destroy?.();
+}
+
+/** The xmpp:// transport of xmpp.js, reading the stream with the guarded parser. */
+function guardedTcpTransport(): unknown {
+  class GuardedConnectionTCP extends ConnectionTCP {}
+  GuardedConnectionTCP.prototype.Parser = GuardedParser;
+  return GuardedConnectionTCP;
+}
+
+/** The xmpps:// transport of xmpp.js, with its socket swapped for one bound to this profile's trust, and the guarded parser. */
 function trustCheckingTlsTransport(trust: TlsTrust): unknown {
   class BoundSocket extends TrustCheckingTlsSocket {
     constructor() {
@@ -97,5 +110,59 @@ function trustCheckingTlsTransport(trust: TlsTrust): unknown {
   }
   class TrustCheckingConnectionTLS extends ConnectionTLS {}
   TrustCheckingConnectionTLS.prototype.Socket = BoundSocket;
+  TrustCheckingConnectionTLS.prototype.Parser = GuardedParser;
   return TrustCheckingConnectionTLS;
+}
+
+/**
+ * Why the stream never opened: the server closed the connection first, or
+ * sent bytes that are not XMPP. Carries the first bytes it sent, which tell
+ * a web server or a TLS port apart from a broken XMPP server.
+ */
+export class NotXmppError extends Error {
+  override readonly name = 'NotXmppError';
+  readonly firstBytes: string;
+  readonly closed: boolean;
+
+  constructor(firstBytes: string, closed: boolean) {
+    super(closed ? 'the server closed the connection before the stream opened' : 'the server sent something that is not XMPP');
+    this.firstBytes = firstBytes;
+    this.closed = closed;
+  }
+}
+
+/**
+ * Starts the session. xmpp.js waits for the stream to open until its timeout
+ * even when the socket is already closed; here a close or a parse error
+ * before the session is online fails the start at once.
+ */
+export async function startClient(client: XmppClient): Promise<void> {
+  const { entity } = client;
+  let stop = (): void => undefined;
+  let opened = false;
+  const failed = new Promise<never>((_, reject) => {
+    const onStatus = (status: string): void => {
+      if (status === 'open') opened = true;
+      if (status !== 'disconnect') return;
+      // Once a stream opened, the sign-in's own failure (a refused password, say) is the better reason: give it a moment to arrive.
+      if (opened) setTimeout(() => reject(Object.assign(new Error('the connection closed during sign-in'), { code: 'ECONNRESET' })), 50);
+      else reject(new NotXmppError(entity.firstBytes, true));
+    };
+    const onError = (error: Error & { code?: string }): void => {
+      if (error.name === 'XMLError') reject(new NotXmppError(entity.firstBytes, false));
+      // A reset before any stream opened is a close without a word (Prosody's direct TLS port answers plain XML so).
+      else if (!opened && error.code === 'ECONNRESET') reject(new NotXmppError(entity.firstBytes, true));
+    };
+    entity.on('status', onStatus);
+    entity.on('error', onError);
+    stop = () => {
+      entity.off('status', onStatus);
+      entity.off('error', onError);
+    };
+  });
+  try {
+    await Promise.race([entity.start(), failed]);
+  } finally {
+    stop();
+  }
 }

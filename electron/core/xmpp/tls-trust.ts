@@ -114,6 +114,11 @@ export class TrustCheckingTlsSocket extends EventEmitter {
     this.socket?.end();
   }
 
+  /** Closes the TLS socket and the TCP socket under it, without waiting for the peer. */
+  destroy(): void {
+    this.socket?.destroy();
+  }
+
   write(data: string, callback: (error?: Error | null) => void): void {
     if (!this.socket) {
       callback(new Error('socket closed'));

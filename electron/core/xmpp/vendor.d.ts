@@ -43,6 +43,7 @@ declare module '@xmpp/jid' {
     domain: string;
     resource: string;
     bare(): JID;
+    equals(other: JID): boolean;
     toString(): string;
   }
   export default function jid(local: string, domain?: string, resource?: string): JID;
@@ -77,13 +78,17 @@ declare module '@xmpp/client-core' {
     options: { service: string; domain: string };
     transports: unknown[];
     start(): Promise<JID>;
+    connect(service: string): Promise<unknown>;
+    open(options: { domain: string; lang?: string }): Promise<unknown>;
     stop(): Promise<unknown>;
     disconnect(): Promise<unknown>;
     restart(): Promise<unknown>;
     send(element: Element): Promise<void>;
     sendReceive(element: Element, timeout?: number): Promise<Element>;
     isSecure(): boolean;
+    parser: import('node:events').EventEmitter | null;
     _attachSocket(socket: SocketLike): void;
+    _onData(data: Buffer): void;
   }
   export { default as jid } from '@xmpp/jid';
 }
@@ -98,6 +103,7 @@ declare module '@xmpp/tls/lib/Connection.js' {
   // A class whose prototype carries the Socket used for xmpps:// services.
   export default class ConnectionTLS {
     Socket: unknown;
+    Parser: unknown;
     socketParameters(service: string): { port: number; host: string } | undefined;
   }
 }
@@ -158,5 +164,18 @@ declare module '@xmpp/xml/lib/Parser.js' {
   import { EventEmitter } from 'node:events';
   export default class Parser extends EventEmitter {
     write(data: string): void;
+    end(data?: string): void;
+  }
+}
+
+declare module '@xmpp/xml/lib/XMLError.js' {
+  export default class XMLError extends Error {}
+}
+
+declare module '@xmpp/tcp/lib/Connection.js' {
+  // A class whose prototype carries the Socket and Parser used for xmpp:// services.
+  export default class ConnectionTCP {
+    Socket: unknown;
+    Parser: unknown;
   }
 }
