@@ -50,26 +50,44 @@ export interface ProsodyFlavour {
 /** Where scripts/install-prosody-13.sh unpacks Prosody 13 beside the system's 0.12. */
 const PROSODY_13_ROOT = resolve(import.meta.dirname, '../../.prosody/13');
 
-/**
- * The server under test, chosen by INVITE_DESK_PROSODY: `0.12` (the default,
- * Debian 12's prosody on PATH) or `13` (bookworm-backports, unpacked privately).
- */
-export function prosodyFlavour(env: NodeJS.ProcessEnv = process.env): ProsodyFlavour {
+/** The version INVITE_DESK_PROSODY names: `0.12` (the default) or `13`. */
+export function prosodyVersionFromEnv(env: NodeJS.ProcessEnv = process.env): ProsodyVersion {
   const asked = env.INVITE_DESK_PROSODY ?? '0.12';
-  if (asked === '0.12') {
-    return { version: '0.12', prosody: 'prosody', prosodyctl: 'prosodyctl', moduleDir: '/usr/lib/prosody/modules' };
-  }
-  if (asked === '13') {
-    const bin = join(PROSODY_13_ROOT, 'usr/bin');
-    if (!existsSync(join(bin, 'prosody'))) {
-      throw new Error('INVITE_DESK_PROSODY=13 asks for Prosody 13, which is not installed here: run scripts/install-prosody-13.sh');
-    }
-    return { version: '13', prosody: join(bin, 'prosody'), prosodyctl: join(bin, 'prosodyctl'), moduleDir: join(PROSODY_13_ROOT, 'usr/lib/prosody/modules') };
-  }
+  if (asked === '0.12' || asked === '13') return asked;
   throw new Error(`INVITE_DESK_PROSODY is "${asked}"; it must be 0.12 or 13`);
 }
 
+export function isProsody13Installed(): boolean {
+  return existsSync(join(PROSODY_13_ROOT, 'usr/bin/prosody'));
+}
+
+/**
+ * 0.12 is Debian 12's prosody on PATH; 13 is bookworm-backports' build,
+ * unpacked privately by scripts/install-prosody-13.sh.
+ */
+export function prosodyFlavour(version: ProsodyVersion = prosodyVersionFromEnv()): ProsodyFlavour {
+  if (version === '0.12') {
+    return { version, prosody: 'prosody', prosodyctl: 'prosodyctl', moduleDir: '/usr/lib/prosody/modules' };
+  }
+  if (!isProsody13Installed()) {
+    throw new Error('Prosody 13 was asked for but is not installed here: run scripts/install-prosody-13.sh');
+  }
+  const bin = join(PROSODY_13_ROOT, 'usr/bin');
+  return { version, prosody: join(bin, 'prosody'), prosodyctl: join(bin, 'prosodyctl'), moduleDir: join(PROSODY_13_ROOT, 'usr/lib/prosody/modules') };
+}
+
+/**
+ * The prosodyctl arguments, after `--config FILE`, that mint an account invite.
+ * 0.12's `mod_invites generate` is deprecated on 13 and exits 1 there; 13's
+ * shell command needs mod_admin_shell in the running server.
+ */
+export function cliInviteArgs(version: ProsodyVersion, domain: string): string[] {
+  return version === '13' ? ['shell', 'invite', 'create_account', domain] : ['mod_invites', 'generate', domain];
+}
+
 export interface ProsodyOptions {
+  /** Defaults to the one INVITE_DESK_PROSODY names. */
+  version?: ProsodyVersion;
   domain?: string;
   admins?: Account[];
   users?: Account[];
@@ -129,9 +147,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether Debian's Prosody is on PATH; throws, saying how to install it, when 13 is asked for but missing. */
 export async function isProsodyInstalled(): Promise<boolean> {
+  const { prosodyctl } = prosodyFlavour();
   try {
-    await run(prosodyFlavour().prosodyctl, ['about'], { timeout: 20_000 });
+    await run(prosodyctl, ['about'], { timeout: 20_000 });
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ENOENT';
@@ -196,7 +216,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const admins = options.admins ?? [{ username: 'admin', password: 'admin-password' }];
   const users = options.users ?? [];
   const modules = options.modules ?? STOCK_MODULES;
-  const flavour = prosodyFlavour();
+  const flavour = prosodyFlavour(options.version);
   // Prosody 13's invite shell commands talk to the running server through mod_admin_shell.
   const versionModules = flavour.version === '13' ? ['admin_shell'] : [];
 
@@ -296,10 +316,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     adminJid: (index = 0) => `${admins[index]?.username}@${domain}`,
     register,
     async createInviteWithCli() {
-      // 0.12's command is deprecated on 13 and exits 1 there.
-      const printed = flavour.version === '13'
-        ? await prosodyctl('shell', 'invite', 'create_account', domain)
-        : await prosodyctl('mod_invites', 'generate', domain);
+      const printed = await prosodyctl(...cliInviteArgs(flavour.version, domain));
       // An xmpp: URI (`…;preauth=TOKEN`), or on 13 with mod_invites_page its landing page (`…/invites_page?TOKEN`).
       const token = /(?:preauth=|invites_page\?)([A-Za-z0-9_-]+)/.exec(printed)?.[1];
       if (token === undefined) throw new Error(`prosodyctl printed no invite: ${printed}`);

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import xml from '@xmpp/xml';
 import type { Registration } from '../../common/api';
 import { prosodyFixture } from '../helpers/fixtures';
@@ -12,7 +10,6 @@ import { createTestService, withTestService, eventually, expectAdminError, other
 import { PRESENCE_PRIORITY } from '../../electron/core/admin-session';
 import type { ProsodyServer } from '../helpers/prosody';
 
-const run = promisify(execFile);
 const admin = { username: 'admin', password: 'admin-password' };
 
 const signUp = (server: ProsodyServer, username: string, token?: string) =>
@@ -160,14 +157,14 @@ describe('saved sign-in', () => {
       await t.service.connect({ profile, password: admin.password });
       await t.service.disconnect(profile.id);
       // Registering an existing account sets a new password, with a new salt.
-      await run('prosodyctl', ['--config', server.configPath, 'register', admin.username, server.domain, 'new-password']);
+      await server.register({ username: admin.username, password: 'new-password' });
       const error = await expectAdminError(t.service.connect({ profile }));
       expect(error.code).toBe('password-required');
       expect((await t.service.listProfiles())[0]?.hasSavedCredentials).toBe(false);
       expect((await expectAdminError(t.service.connect({ profile }))).code).toBe('password-required');
       await t.service.connect({ profile, password: 'new-password' });
     } finally {
-      await run('prosodyctl', ['--config', server.configPath, 'register', admin.username, server.domain, admin.password]);
+      await server.register(admin);
       await t.dispose();
     }
   });
