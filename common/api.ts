@@ -70,6 +70,12 @@ export interface Capability {
   enable: string;
 }
 
+/** How the session signed in: the SASL mechanism, and the TLS channel binding of a `-PLUS` one. */
+export interface SignInMethod {
+  mechanism: string;
+  channelBinding?: 'tls-exporter' | 'tls-server-end-point';
+}
+
 export interface ServerInfo {
   serverId: string;
   /** The account the session is signed in as (full JID). */
@@ -81,6 +87,13 @@ export interface ServerInfo {
   /** Modules loaded on the host, or null when the server does not list them. */
   modules: string[] | null;
   capabilities: Capability[];
+  signIn?: SignInMethod;
+  /**
+   * Roles a new invite may give its accounts, as the server lists them
+   * (mod_invite_desk), or the well-known ones of its Prosody version; absent
+   * when invites on this server take no role.
+   */
+  inviteRoles?: string[];
 }
 
 /** Who may create an account: anyone, people with an invite, or nobody (needs mod_invite_desk). */

@@ -2,13 +2,22 @@ import xml, { type Element } from '@xmpp/xml';
 import type { Client } from '@xmpp/client-core';
 import type { StreamFeatures } from '@xmpp/stream-features';
 import { AdminError } from '../../../common/errors';
-import { ScramError, ScramExchange, type SaltedCredentials, type ScramMechanism, type ScramSecret } from './scram-client';
+import type { SignInMethod } from '../../../common/api';
+import { advertisedBindings, canBind, chooseChannelBinding, tlsSocketOf } from './channel-binding';
+import { ScramError, ScramExchange, type GS2Binding, type SaltedCredentials, type ScramMechanism, type ScramSecret } from './scram-client';
 
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 
 /** Strongest first. PLAIN (over TLS only) is the fallback for servers without SCRAM, e.g. LDAP-backed ones. */
 const PREFERENCE = ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN'] as const;
 type Mechanism = (typeof PREFERENCE)[number];
+
+/** How each connection signed in, for the server overview. */
+const signInMethods = new WeakMap<Client, SignInMethod>();
+
+export function signInMethodOf(entity: Client): SignInMethod | undefined {
+  return signInMethods.get(entity);
+}
 
 export interface SignInOptions {
   username: string;
@@ -31,14 +40,28 @@ export class SaslFailure extends Error {
   }
 }
 
-function chooseMechanism(offered: readonly string[], secret: ScramSecret, domain: string): Mechanism {
+function chooseMechanism(offered: readonly string[], secret: ScramSecret, domain: string, bound: boolean): Mechanism {
+  // A -PLUS mechanism uses the same keys as its plain one, so saved keys fit either.
+  const available = (m: string): boolean => offered.includes(m) || (bound && m !== 'PLAIN' && offered.includes(`${m}-PLUS`));
   if ('salted' in secret) {
-    if (offered.includes(secret.salted.mechanism)) return secret.salted.mechanism;
+    if (available(secret.salted.mechanism)) return secret.salted.mechanism;
     throw new ScramError('stale-credentials', `${domain} no longer offers ${secret.salted.mechanism}.`);
   }
-  const mechanism = PREFERENCE.find((m) => offered.includes(m));
+  // With channel binding possible, any -PLUS mechanism beats a stronger hash without it.
+  const mechanism = (bound ? PREFERENCE.find((m) => m !== 'PLAIN' && offered.includes(`${m}-PLUS`)) : undefined) ?? PREFERENCE.find((m) => offered.includes(m));
   if (!mechanism) throw new AdminError('server-error', `${domain} offers no sign-in method Invite Desk supports (it offers ${offered.join(', ') || 'none'}).`);
   return mechanism;
+}
+
+/**
+ * Binds to the channel when the server offers this mechanism's -PLUS variant
+ * and a binding type both sides know; otherwise says whether we could have.
+ */
+function gs2For(mechanism: ScramMechanism, offered: readonly string[], plan: { binding: ReturnType<typeof chooseChannelBinding>; couldBind: boolean }): GS2Binding {
+  if (plan.binding && offered.includes(`${mechanism}-PLUS`)) return { flag: 'p', binding: plan.binding };
+  // `y` to a server that offers -PLUS would read as a downgrade attack: say `n` there.
+  const serverBinds = offered.some((m) => m.endsWith('-PLUS'));
+  return plan.couldBind && !serverBinds ? { flag: 'y' } : { flag: 'n' };
 }
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -59,7 +82,7 @@ async function expect(entity: Client, send: Element): Promise<Element> {
  * server's signature, which xmpp.js does not.
  */
 export function saslFeature(streamFeatures: StreamFeatures, options: SignInOptions): void {
-  streamFeatures.use('mechanisms', NS_SASL, async ({ entity }, _next, element) => {
+  streamFeatures.use('mechanisms', NS_SASL, async ({ entity, stanza }, _next, element) => {
     if (!entity.isSecure()) {
       throw new AdminError(
         'server-error',
@@ -68,22 +91,27 @@ export function saslFeature(streamFeatures: StreamFeatures, options: SignInOptio
       );
     }
     const offered = element.getChildren('mechanism', NS_SASL).map((m) => m.text().trim());
-    const mechanism = chooseMechanism(offered, options.secret, options.domain);
+    const socket = tlsSocketOf(entity.socket);
+    const binding = chooseChannelBinding(socket, advertisedBindings(stanza));
+    const mechanism = chooseMechanism(offered, options.secret, options.domain, binding !== null);
 
     if (mechanism === 'PLAIN') {
       if (!('password' in options.secret)) throw new ScramError('stale-credentials', `${options.domain} only offers PLAIN sign-in.`);
       const reply = await expect(entity, xml('auth', { xmlns: NS_SASL, mechanism }, b64(`\0${options.username}\0${options.secret.password}`)));
       if (!reply.is('success', NS_SASL)) throw new SaslFailure('malformed-request', 'unexpected answer');
+      signInMethods.set(entity, { mechanism });
     } else {
-      await scram(entity, mechanism, options);
+      const gs2 = gs2For(mechanism, offered, { binding, couldBind: canBind(socket) });
+      await scram(entity, mechanism, gs2, options);
+      signInMethods.set(entity, gs2.flag === 'p' ? { mechanism: `${mechanism}-PLUS`, channelBinding: gs2.binding.type } : { mechanism });
     }
     await entity.restart();
   });
 }
 
-async function scram(entity: Client, mechanism: ScramMechanism, options: SignInOptions): Promise<void> {
-  const exchange = new ScramExchange(mechanism, options.username, options.secret);
-  const challenge = await expect(entity, xml('auth', { xmlns: NS_SASL, mechanism }, b64(exchange.first())));
+async function scram(entity: Client, mechanism: ScramMechanism, gs2: GS2Binding, options: SignInOptions): Promise<void> {
+  const exchange = new ScramExchange(mechanism, options.username, options.secret, undefined, gs2);
+  const challenge = await expect(entity, xml('auth', { xmlns: NS_SASL, mechanism: exchange.wireMechanism }, b64(exchange.first())));
   if (!challenge.is('challenge', NS_SASL)) throw new SaslFailure('malformed-request', 'expected a challenge');
   const final = await exchange.final(unb64(challenge));
   let outcome = await expect(entity, xml('response', { xmlns: NS_SASL }, b64(final)));

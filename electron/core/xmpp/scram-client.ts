@@ -1,5 +1,6 @@
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { ChannelBindingData } from './channel-binding';
 
 /**
  * SCRAM (RFC 5802, RFC 7677) client computations. PBKDF2 runs as one
@@ -74,6 +75,17 @@ function parseAttributes(message: string): Map<string, string> {
 export type ScramSecret = { password: string } | { salted: SaltedCredentials };
 
 /**
+ * The GS2 channel-binding flag (RFC 5802 §6): `p` binds to the TLS channel
+ * (the `-PLUS` mechanisms); `y` says the client could have but the server did
+ * not offer it, so a server that does can spot a downgrade; `n` says neither.
+ */
+export type GS2Binding = { flag: 'p'; binding: ChannelBindingData } | { flag: 'y' } | { flag: 'n' };
+
+function gs2Header(gs2: GS2Binding): string {
+  return gs2.flag === 'p' ? `p=${gs2.binding.type},,` : `${gs2.flag},,`;
+}
+
+/**
  * One SCRAM exchange: `first()`, then `final(serverFirst)`, then
  * `verify(serverFinal)`. After `final`, `credentials` holds the salted keys
  * to save for password-less sign-in next time.
@@ -83,20 +95,27 @@ export class ScramExchange {
   private readonly username: string;
   private readonly secret: ScramSecret;
   private readonly clientNonce: string;
+  private readonly gs2: GS2Binding;
   private clientFirstBare = '';
   private expectedServerSignature: Buffer | null = null;
   credentials: SaltedCredentials | null = null;
 
-  constructor(mechanism: ScramMechanism, username: string, secret: ScramSecret, clientNonce = randomBytes(24).toString('base64')) {
+  constructor(mechanism: ScramMechanism, username: string, secret: ScramSecret, clientNonce = randomBytes(24).toString('base64'), gs2: GS2Binding = { flag: 'n' }) {
     this.mechanism = mechanism;
     this.username = username;
     this.secret = secret;
     this.clientNonce = clientNonce;
+    this.gs2 = gs2;
+  }
+
+  /** The name on the wire: the `-PLUS` variant when bound to the channel. The saved keys are the same for both. */
+  get wireMechanism(): string {
+    return this.gs2.flag === 'p' ? `${this.mechanism}-PLUS` : this.mechanism;
   }
 
   first(): string {
     this.clientFirstBare = `n=${saslName(this.username)},r=${this.clientNonce}`;
-    return `n,,${this.clientFirstBare}`;
+    return `${gs2Header(this.gs2)}${this.clientFirstBare}`;
   }
 
   async final(serverFirst: string): Promise<string> {
@@ -128,7 +147,10 @@ export class ScramExchange {
     }
 
     const { name } = HASH[this.mechanism];
-    const withoutProof = `c=biws,r=${nonce}`;
+    // RFC 5802 §7: c= carries the GS2 header, and the binding data itself when bound.
+    const header = Buffer.from(gs2Header(this.gs2), 'utf8');
+    const channel = this.gs2.flag === 'p' ? Buffer.concat([header, this.gs2.binding.data]) : header;
+    const withoutProof = `c=${channel.toString('base64')},r=${nonce}`;
     const authMessage = `${this.clientFirstBare},${serverFirst},${withoutProof}`;
     const storedKey = createHash(name).update(clientKey).digest();
     const signature = createHmac(name, storedKey).update(authMessage).digest();
