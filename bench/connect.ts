@@ -42,7 +42,7 @@ export async function benchConnect(server: ProsodyServer): Promise<string[]> {
     await xmpp.entity.start();
     await xmpp.entity.stop();
   });
-  lines.push(ratioLine('sign-in to online (STARTTLS, SCRAM-SHA-1, bind)', median(ours), 'stock @xmpp/client 0.14', median(stock)));
+  lines.push(ratioLine(`sign-in to online (STARTTLS, SCRAM-SHA-1, bind), median of ${ROUNDS}`, median(ours), 'stock @xmpp/client 0.14', median(stock)));
 
   const t = await createTestService();
   try {
@@ -56,14 +56,14 @@ export async function benchConnect(server: ProsodyServer): Promise<string[]> {
       await t.service.connect({ profile });
       await t.service.disconnect(profile.id);
     });
-    lines.push(`  admin connect (sign-in, admin check, probe, presence): ${ms(median(withPassword))} with the password, ${ms(median(withSavedKeys))} with the saved keys; a bare TLS handshake takes ${ms(median(handshake))}`);
+    lines.push(`  admin connect (sign-in, admin check, probe, presence), median of ${ROUNDS}: ${ms(median(withPassword))} with the password, ${ms(median(withSavedKeys))} with the saved keys; a bare TLS handshake takes ${ms(median(handshake))} (median of ${ROUNDS * 4})`);
 
     const closedPort = await freePort();
     const refused = await samples(ROUNDS * 4, () => refusedTcp(closedPort));
     const unreachable = await samples(ROUNDS * 4, () =>
       t.service.connect({ profile: { ...profile, id: 'closed', address: `127.0.0.1:${closedPort}` }, password: admin.password }).catch(() => undefined),
     );
-    lines.push(`  closed port reported as unreachable: ${ms(median(unreachable))}, ${(median(unreachable) / median(refused)).toFixed(1)}x a refused TCP connect (${ms(median(refused))})`);
+    lines.push(`  closed port reported as unreachable, median of ${ROUNDS * 4}: ${ms(median(unreachable))}, ${(median(unreachable) / median(refused)).toFixed(1)}x a refused TCP connect (${ms(median(refused))})`);
   } finally {
     await t.dispose();
   }

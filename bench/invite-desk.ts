@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES, startProsody, type ProsodyServer } from '../test/helpers/prosody';
+import { PROJECT_PLUGIN_PATH, STOCK_MODULES, startProsody, type ProsodyServer, type ProsodyVersion } from '../test/helpers/prosody';
 import { registerAccount } from '../test/helpers/raw-register';
 import { command, createInvites, fieldValues, signIn, tokenOf, type Session } from '../test/helpers/invite-desk-protocol';
 import { median, ms, ratioLine, timed } from './lib';
@@ -68,10 +68,11 @@ async function registrationTime(server: ProsodyServer, round: number): Promise<n
   return median(times);
 }
 
-export async function benchModule(): Promise<string[]> {
+/** On the Prosody INVITE_DESK_PROSODY names unless `version` says otherwise. */
+export async function benchModule(version?: ProsodyVersion): Promise<string[]> {
   const lines: string[] = [];
-  const withModule = await startProsody({ domain: 'bench-module.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
-  const stockOnly = await startProsody({ domain: 'bench-stock.test', admins: [admin] });
+  const withModule = await startProsody({ version, domain: 'bench-module.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const stockOnly = await startProsody({ version, domain: 'bench-stock.test', admins: [admin] });
   try {
     for (const stored of [500, 5000]) {
       const batch: number[] = [];
@@ -83,7 +84,7 @@ export async function benchModule(): Promise<string[]> {
         await withModule.seedInvites(stored);
         stock.push(await hundredStock(withModule));
       }
-      lines.push(ratioLine(`100 invites in one batch command, ${stored} stored`, median(batch), '100 stock ad-hoc invites', median(stock)));
+      lines.push(ratioLine(`100 invites in one batch command, ${stored} stored, median of ${RUNS} runs`, median(batch), '100 stock ad-hoc invites', median(stock)));
     }
 
     // Rounds alternate between the servers, so drift on the machine hits both alike.

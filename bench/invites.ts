@@ -1,20 +1,18 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createStockInvites } from '../electron/core/features/invites';
 import type { SessionContext } from '../electron/core/features/context';
 import { listCommands } from '../electron/core/xmpp/disco';
 import { createTestService, otherClient } from '../test/helpers/session';
-import type { Account, ProsodyServer } from '../test/helpers/prosody';
+import { cliInviteArgs, type Account, type ProsodyServer } from '../test/helpers/prosody';
 import { median, ms, ratioLine, timed } from './lib';
 
-const run = promisify(execFile);
 const COUNT = 100;
 const RUNS = Number(process.env.BENCH_INVITE_RUNS ?? 3);
 
 /**
- * 100 account invites over one admin session against 100 runs of
- * `prosodyctl mod_invites generate`, each run on a fresh store holding 0 or
- * 500 invites; and the session's batch strategies against each other.
+ * 100 account invites over one admin session against 100 runs of the
+ * version's command-line invite (`prosodyctl mod_invites generate` on 0.12,
+ * `prosodyctl shell invite create_account` on 13), each run on a fresh store
+ * holding 0 or 500 invites; and the session's batch strategies against each other.
  */
 export async function benchInvites(server: ProsodyServer): Promise<string[]> {
   const admin = server.admins[0];
@@ -25,7 +23,7 @@ export async function benchInvites(server: ProsodyServer): Promise<string[]> {
   try {
     for (const stored of [0, 500]) {
       const session: number[] = [];
-      const cli: number[] = [];
+      const cliTimes: number[] = [];
       const strategies = new Map<number, number[]>([[1, []], [8, []], [COUNT, []]]);
       for (let i = 0; i < RUNS; i++) {
         for (const [concurrency, times] of strategies) {
@@ -40,15 +38,16 @@ export async function benchInvites(server: ProsodyServer): Promise<string[]> {
         await t.service.disconnect(profile.id);
 
         await server.seedInvites(stored);
-        cli.push(
+        cliTimes.push(
           await timed(async () => {
-            for (let n = 0; n < COUNT; n++) await run('prosodyctl', ['--config', server.configPath, 'mod_invites', 'generate', server.domain]);
+            for (let n = 0; n < COUNT; n++) await server.createInviteWithCli();
           }),
         );
       }
-      lines.push(ratioLine(`${COUNT} invites over one session, ${stored} already stored`, median(session), `${COUNT} x prosodyctl mod_invites generate`, median(cli)));
+      const cli = ['prosodyctl', ...cliInviteArgs(server.version, server.domain)].join(' ');
+      lines.push(ratioLine(`${COUNT} invites over one session, ${stored} already stored, median of ${RUNS} runs`, median(session), `${COUNT} x ${cli}`, median(cliTimes)));
       const [one, eight, all] = [...strategies.values()].map(median);
-      lines.push(`    batch strategy, ${stored} stored: one at a time ${ms(one ?? NaN)}, 8 in flight ${ms(eight ?? NaN)}, all ${COUNT} in flight ${ms(all ?? NaN)}`);
+      lines.push(`    batch strategy, ${stored} stored, medians of ${RUNS} runs: one at a time ${ms(one ?? NaN)}, 8 in flight ${ms(eight ?? NaN)}, all ${COUNT} in flight ${ms(all ?? NaN)}`);
     }
   } finally {
     await t.dispose();

@@ -1,4 +1,4 @@
-import { startProsody } from '../test/helpers/prosody';
+import { isProsody13Installed, prosodyVersionFromEnv, startProsody, type ProsodyServer, type ProsodyVersion } from '../test/helpers/prosody';
 import { benchConnect } from './connect';
 import { benchInvites } from './invites';
 import { benchSignups } from './signups';
@@ -9,23 +9,45 @@ import { benchUi } from './ui';
  * `npm run bench`: what an admin waits for, each figure next to a baseline
  * measured in the same run on the same machine (absolute times on shared
  * machines are noise). Medians of several rounds; set BENCH_ROUNDS for more.
+ * Invites and sign-ups are measured on Prosody 0.12 and, where it is
+ * installed, 13; each version's figures sit next to that version's baseline.
  */
-const sections: [string, (server: Awaited<ReturnType<typeof startProsody>>) => Promise<string[]>][] = [
-  ['Signing in', benchConnect],
+type Section = [string, (server: ProsodyServer) => Promise<string[]>];
+
+const perVersion: Section[] = [
   ['Sign-ups', benchSignups],
   ['Invites on stock Prosody', benchInvites],
-  ['mod_invite_desk', () => benchModule()],
+  ['mod_invite_desk', (server) => benchModule(server.version)],
+];
+const once: Section[] = [
+  ['Signing in', benchConnect],
   ['The UI', () => benchUi()],
 ];
 
 const only = process.argv.slice(2);
-const server = await startProsody({ domain: 'bench.test' });
-try {
-  for (const [title, bench] of sections) {
-    if (only.length > 0 && !only.some((o) => title.toLowerCase().includes(o.toLowerCase()))) continue;
-    console.log(`${title}:`);
-    for (const line of await bench(server)) console.log(line);
+const wanted = ([title]: Section): boolean => only.length === 0 || only.some((o) => title.toLowerCase().includes(o.toLowerCase()));
+
+async function runSections(version: ProsodyVersion, sections: Section[]): Promise<void> {
+  const chosen = sections.filter(wanted);
+  if (chosen.length === 0) return;
+  const server = await startProsody({ domain: 'bench.test', version });
+  try {
+    for (const [title, bench] of chosen) {
+      console.log(`${title} (Prosody ${version}):`);
+      // One version's failure should not hide the other's figures; the exit code still reports it.
+      try {
+        for (const line of await bench(server)) console.log(line);
+      } catch (error) {
+        console.log(`  failed: ${(error as Error).message}`);
+        process.exitCode = 1;
+      }
+    }
+  } finally {
+    await server.stop();
   }
-} finally {
-  await server.stop();
 }
+
+const versions: ProsodyVersion[] = isProsody13Installed() ? ['0.12', '13'] : ['0.12'];
+if (versions.length === 1) console.log('Prosody 13 is not installed (scripts/install-prosody-13.sh), so there are figures for 0.12 only.');
+for (const version of versions) await runSections(version, perVersion);
+await runSections(prosodyVersionFromEnv(), once);

@@ -34,7 +34,7 @@ export async function benchSignups(server: ProsodyServer): Promise<string[]> {
     const ping = await samples(SIGNUPS, () => probe.iqCaller.request(xml('iq', { type: 'get', to: server.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' }))));
     await probe.entity.stop();
     return [
-      `  sign-up finished to registration event (${SIGNUPS} sign-ups): median ${ms(median(delays))}, p99 ${ms(percentile(delays, 99))}; an iq round trip takes ${ms(median(ping))}`,
+      `  sign-up finished to registration event (${SIGNUPS} sign-ups): median ${ms(median(delays))}, p99 ${ms(percentile(delays, 99))}; an iq round trip takes ${ms(median(ping))} (median of ${SIGNUPS})`,
     ];
   } finally {
     await t.dispose();
