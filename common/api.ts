@@ -268,6 +268,8 @@ export interface AdminApi {
   connect(request: ConnectRequest): Promise<ServerInfo>;
   disconnect(serverId: string): Promise<void>;
   serverInfo(serverId: string): Promise<ServerInfo>;
+  /** Asks the connected server again what it offers (after the admin loaded a module), without reconnecting. */
+  recheckServer(serverId: string): Promise<ServerInfo>;
   /** Status of every server that has a session, for a UI that starts late. */
   connectionStatuses(): Promise<ConnectionStatus[]>;
   /** Sign-ups seen since the backend started (the latest 10,000), oldest first, for a UI that starts late. */

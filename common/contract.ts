@@ -18,6 +18,7 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'connect',
   'disconnect',
   'serverInfo',
+  'recheckServer',
   'connectionStatuses',
   'recentRegistrations',
   'createInvites',

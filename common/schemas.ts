@@ -82,6 +82,7 @@ export const callArgumentSchemas = {
   connect: z.tuple([connectRequest]),
   disconnect: z.tuple([serverId]),
   serverInfo: z.tuple([serverId]),
+  recheckServer: z.tuple([serverId]),
   connectionStatuses: z.tuple([]),
   recentRegistrations: z.tuple([]),
   createInvites: z.tuple([createInvitesRequest]),

@@ -140,6 +140,10 @@ export class AdminService implements AdminApi {
     return Promise.resolve(info);
   }
 
+  recheckServer(serverId: string): Promise<ServerInfo> {
+    return this.session(serverId).recheck();
+  }
+
   recentRegistrations(): Promise<Registration[]> {
     return Promise.resolve([...this.recent]);
   }

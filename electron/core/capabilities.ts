@@ -79,7 +79,7 @@ export function describeCapabilities(commands: readonly AdHocCommand[], modules:
       description: 'Registration switch, invite options, the invite ledger, revocation and sign-up history (mod_invite_desk).',
       // Its commands prove it is there even when the module list is not available.
       state: commands.some((c) => c.node.startsWith('urn:x-invite-desk:')) ? 'available' : moduleState('invite_desk'),
-      enable: 'plugin_paths = { "/path/to/invite-desk/prosody" }\nmodules_enabled = { …, "invite_desk" }',
+      enable: 'modules_enabled = { …, "invite_desk" }',
     },
   ];
 }
