@@ -1,0 +1,29 @@
+-- mod_invite_desk as a LuaRocks package, for `prosodyctl install`.
+-- `npm run rock` packs it with its sources into a .src.rock, so installing
+-- needs no network: the archive named by source.url travels inside the rock.
+package = "mod_invite_desk"
+version = "0.1.0-1"
+source = {
+   url = "mod_invite_desk-0.1.0.tar.gz",
+   dir = "mod_invite_desk-0.1.0",
+}
+description = {
+   summary = "Registration policy switch, invite options, an invite ledger and structured sign-up events",
+   detailed = [[
+      The server half of Invite Desk, a desktop app for admins of invite-only
+      XMPP communities: a registration policy switched while the server runs,
+      invite options, a ledger of every invite with revocation, and sign-up
+      events with a history to catch up from. Works on Prosody 0.12 and 13.
+   ]],
+   license = "MIT",
+}
+-- Everything it needs (util.*, mod_adhoc, mod_invites) ships with Prosody.
+dependencies = {}
+build = {
+   type = "builtin",
+   -- Installed as share/lua/<version>/mod_invite_desk.lua in Prosody's
+   -- installer_plugin_path, where Prosody's plugin loader looks.
+   modules = {
+      mod_invite_desk = "mod_invite_desk.lua",
+   },
+}
