@@ -51,7 +51,11 @@ export function describeConnectError(error: unknown, ctx: ConnectContext): Admin
       return new AdminError('auth-failed', `The server did not accept the password for ${ctx.account}. Check the account and the password, then try again.`);
     }
     if (e.condition === 'account-disabled') {
-      return new AdminError('auth-failed', `The account ${ctx.account} is disabled on the server. Re-enable it with prosodyctl, or sign in with another admin account.`);
+      // Only Prosody 13 disables accounts, so its shell command is the one to name.
+      return new AdminError(
+        'auth-failed',
+        `The account ${ctx.account} is disabled on the server. Re-enable it there with \`prosodyctl shell user enable ${ctx.account}\`, or sign in with another admin account.`,
+      );
     }
     return new AdminError('auth-failed', `Sign-in failed (${e.condition ?? 'unknown reason'}). Check the account and the password, then try again.`);
   }
