@@ -22,8 +22,8 @@ import type {
 import { AdminError } from '../../common/errors';
 import { createEventHub } from '../../common/event-hub';
 import { AdminSession, DEFAULT_TIMEOUTS, SessionMemory, type SessionTimeouts } from './admin-session';
-import { createStockInvites } from './features/invites';
-import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, requireModule, revokeLedger, writePolicy } from './features/invite-desk';
+import { createStockRequest } from './features/invites';
+import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
@@ -123,6 +123,8 @@ export class AdminService implements AdminApi {
       this.storeProfile(profile);
       return info;
     } catch (error) {
+      // A sign-in can succeed before the session fails (e.g. not an admin): let its key write end before this call does.
+      await savingCredentials;
       // Saved keys the server no longer takes are useless: forget them so the UI asks for the password.
       if (error instanceof AdminError && error.code === 'password-required') await this.credentials.delete(profile.id);
       throw error;
@@ -154,13 +156,7 @@ export class AdminService implements AdminApi {
 
   async createInvites(request: CreateInvitesRequest): Promise<Invite[]> {
     const ctx = this.session(request.serverId).context();
-    if (hasModule(ctx.commands)) return createModuleInvites(ctx, request);
-    const { kind, count = 1 } = request;
-    const wanted = (['expiresInSeconds', 'maxUses', 'note', 'username', 'role'] as const).filter((option) => request[option] !== undefined);
-    if (kind === 'reset' || wanted.length > 0) {
-      requireModule(ctx, kind === 'reset' ? 'A password-reset invite' : `Invite options (${wanted.join(', ')})`);
-    }
-    return createStockInvites(ctx, kind === 'reset' ? 'account' : kind, count);
+    return hasModule(ctx.commands) ? createModuleInvites(ctx, request) : createStockRequest(ctx, request);
   }
 
   async listInvites(request: ListInvitesRequest): Promise<InvitePage> {

@@ -6,27 +6,32 @@ export const NODES = {
   createContactInvite: 'urn:xmpp:invite#invite',
   listModules: 'http://prosody.im/protocol/modules#list',
   deleteUser: 'http://jabber.org/protocol/admin#delete-user',
+  userStats: 'http://jabber.org/protocol/admin#user-stats',
+  /** Prosody 13's mod_invites_adhoc. */
+  passwordResetInvite: 'xmpp:prosody.im/mod_invites_adhoc#password-reset',
+  /** Prosody 13's mod_admin_adhoc. */
+  disableUser: 'http://jabber.org/protocol/admin#disable-user',
 } as const;
 
 /**
- * Commands only an admin of the host is offered. Prosody lists just the
- * commands the account may run, so seeing one of them proves admin rights.
+ * Sets of commands that each prove the account can do Invite Desk's work:
+ * invite people, or deal with a spam account. Prosody lists just the
+ * commands an account may run. On 0.12 only admins see these; on 13 a custom
+ * role may be granted single commands, so a stray one such as the module
+ * list proves nothing there, and none of these sets is granted by accident.
  */
-const ADMIN_ONLY_NODES: readonly string[] = [
-  'urn:x-invite-desk:invites:0#create',
-  NODES.createAccountInvite,
-  NODES.listModules,
-  NODES.deleteUser,
-  'http://jabber.org/protocol/admin#add-user',
-  'http://jabber.org/protocol/admin#end-user-session',
-  'http://prosody.im/protocol/modules#reload',
+const ADMIN_PROOFS: readonly (readonly string[])[] = [
+  [NODES.createAccountInvite],
+  [NODES.deleteUser, 'http://jabber.org/protocol/admin#end-user-session'],
 ];
 
 export function isAdminCommandSet(commands: readonly AdHocCommand[]): boolean {
-  return commands.some((c) => ADMIN_ONLY_NODES.includes(c.node));
+  const nodes = new Set(commands.map((c) => c.node));
+  return ADMIN_PROOFS.some((proof) => proof.every((node) => nodes.has(node)));
 }
 
 const hasCommand = (commands: readonly AdHocCommand[], node: string): boolean => commands.some((c) => c.node === node);
+const hasInviteDesk = (commands: readonly AdHocCommand[]): boolean => commands.some((c) => c.node.startsWith('urn:x-invite-desk:'));
 
 /**
  * What the server offers, each with the config that enables it when missing.
@@ -78,7 +83,7 @@ export function describeCapabilities(commands: readonly AdHocCommand[], modules:
       label: 'Invite Desk module',
       description: 'Registration switch, invite options, the invite ledger, revocation and sign-up history (mod_invite_desk).',
       // Its commands prove it is there even when the module list is not available.
-      state: commands.some((c) => c.node.startsWith('urn:x-invite-desk:')) ? 'available' : moduleState('invite_desk'),
+      state: hasInviteDesk(commands) ? 'available' : moduleState('invite_desk'),
       enable: 'modules_enabled = { …, "invite_desk" }',
     },
   ];

@@ -1,6 +1,7 @@
 import xml, { type Element } from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
 import type {
+  AdHocCommand,
   CreateInvitesRequest,
   Invite,
   InvitePage,
@@ -44,6 +45,59 @@ export function hasModule(commands: ReadonlySet<string>): boolean {
 
 export function requireModule(ctx: SessionContext, what: string): void {
   if (!hasModule(ctx.commands)) throw new AdminError('feature-missing', `${what} needs the Invite Desk module on ${ctx.domain}. To enable it, ${MODULE_SETUP}.`);
+}
+
+/** Prosody's own roles, lowest first, for when the module does not list the server's. */
+const STOCK_ROLES = {
+  '13': ['prosody:registered', 'prosody:member', 'prosody:admin'],
+  // 0.12 stores any role name, but only this one means something to Prosody itself.
+  '0.12': ['prosody:admin'],
+} as const;
+
+const ROLE_NAME = /^[\w.:-]{1,100}$/;
+
+/**
+ * Whether the module lets this account administer it, which it decides by its
+ * own permission (`invite_desk:administer` on Prosody 13): a read-only command
+ * either runs or is refused. Undefined when the module is not offered or did
+ * not say, so that stock Prosody's commands decide instead.
+ */
+export async function moduleGrantsAdmin(iq: IqCaller, domain: string, commands: readonly AdHocCommand[], timeoutMs: number): Promise<boolean | undefined> {
+  if (!commands.some((c) => c.node === MODULE_NODES.list)) return undefined;
+  try {
+    await runCommand(iq, domain, MODULE_NODES.list, timeoutMs, { state: 'pending', limit: '1' }, { formType: NS.invites, submitFirst: true });
+    return true;
+  } catch (error) {
+    if (error instanceof AdminError && error.code === 'not-admin') return false;
+    return undefined;
+  }
+}
+
+/**
+ * The roles a new invite may give, where invites take a role at all (with the
+ * module): the options of the module's `role` field when it lists the
+ * server's roles, else Prosody's well-known ones for the server's version.
+ */
+export async function inviteRoles(
+  iq: IqCaller,
+  domain: string,
+  commands: readonly AdHocCommand[],
+  software: { name: string; version: string } | undefined,
+  timeoutMs: number,
+): Promise<string[] | undefined> {
+  if (!hasModule(new Set(commands.map((c) => c.node)))) return undefined;
+  const listed = await listedRoles(iq, domain, timeoutMs).catch(() => []);
+  if (listed.length > 0) return listed;
+  const major = software?.name.toLowerCase() === 'prosody' ? Number(/^(\d+)\./.exec(software.version)?.[1]) : Number.NaN;
+  return [...STOCK_ROLES[major >= 13 ? '13' : '0.12']];
+}
+
+/** The options the module's create form offers for `role`; its first stage is only looked at, then cancelled. */
+async function listedRoles(iq: IqCaller, domain: string, timeoutMs: number): Promise<string[]> {
+  const stage = await commandStage(iq, domain, MODULE_NODES.create, {}, timeoutMs);
+  if (stage.sessionid) void commandStage(iq, domain, MODULE_NODES.create, { action: 'cancel', sessionid: stage.sessionid }, timeoutMs).catch(() => undefined);
+  const options = (stage.form ? field(stage.form, 'role')?.options : undefined) ?? [];
+  return [...new Set(options.map((o) => o.value).filter((v) => ROLE_NAME.test(v)))].slice(0, 100);
 }
 
 const iso = (value: string | undefined): string | undefined => {

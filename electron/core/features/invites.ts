@@ -1,9 +1,10 @@
-import type { Invite, InviteKind } from '../../../common/api';
+import type { CreateInvitesRequest, Invite, InviteKind } from '../../../common/api';
 import { AdminError } from '../../../common/errors';
 import { NODES } from '../capabilities';
 import { runCommand } from '../xmpp/adhoc';
 import { textValue } from '../xmpp/dataform';
 import type { SessionContext } from './context';
+import { MODULE_SETUP, requireModule } from './invite-desk';
 
 /**
  * How many stock invites are in flight at once. Prosody handles them one
@@ -15,6 +16,8 @@ import type { SessionContext } from './context';
 export const INVITE_BATCH_CONCURRENCY = 8;
 
 type StockKind = Exclude<InviteKind, 'reset'>;
+
+const ADMIN_FORM = 'http://jabber.org/protocol/admin';
 
 const NODE_FOR: Record<StockKind, string> = {
   account: NODES.createAccountInvite,
@@ -37,13 +40,9 @@ function parseExpiry(value: string | undefined): string | undefined {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
-/** One invite with the server's stock command; accepts both `form` (0.12.3) and `result` replies. */
-export async function createStockInvite(ctx: SessionContext, kind: StockKind): Promise<Invite> {
-  const node = NODE_FOR[kind];
-  if (!ctx.commands.has(node)) {
-    throw new AdminError('feature-missing', `This server does not offer ${kind} invites to you. To enable them, ${SETUP_FOR[kind]}, then restart Prosody.`);
-  }
-  const stage = await runCommand(ctx.iq, ctx.domain, node, ctx.timeoutMs);
+/** Reads the invite a stock command made; accepts both `form` (0.12.3) and `result` replies. */
+async function runInviteCommand(ctx: SessionContext, kind: InviteKind, node: string, values?: Record<string, string>): Promise<Invite> {
+  const stage = await runCommand(ctx.iq, ctx.domain, node, ctx.timeoutMs, values, { submitFirst: values !== undefined });
   const form = stage.form;
   const uri = form ? textValue(form, 'uri') : undefined;
   const token = uri === undefined ? undefined : tokenOf(uri);
@@ -56,6 +55,55 @@ export async function createStockInvite(ctx: SessionContext, kind: StockKind): P
   const expires = parseExpiry(textValue(form, 'expire') ?? textValue(form, 'expiry'));
   if (expires !== undefined) invite.expires = expires;
   return invite;
+}
+
+/** One invite with the server's stock command. */
+export async function createStockInvite(ctx: SessionContext, kind: StockKind): Promise<Invite> {
+  const node = NODE_FOR[kind];
+  if (!ctx.commands.has(node)) {
+    throw new AdminError('feature-missing', `This server does not offer ${kind} invites to you. To enable them, ${SETUP_FOR[kind]}, then restart Prosody.`);
+  }
+  return runInviteCommand(ctx, kind, node);
+}
+
+/**
+ * A password-reset invite with Prosody 13's stock command. The command itself
+ * takes any name, even one of another host or of nobody, so both are checked
+ * here first.
+ */
+export async function createStockReset(ctx: SessionContext, username: string | undefined): Promise<Invite> {
+  if (!ctx.commands.has(NODES.passwordResetInvite)) {
+    throw new AdminError(
+      'feature-missing',
+      `A password-reset invite needs Prosody 13 with "invites_adhoc" loaded, or the Invite Desk module, on ${ctx.domain}; this server offers neither to you. ` +
+        `To enable it, upgrade to Prosody 13 (its mod_invites_adhoc has the command), or ${MODULE_SETUP}.`,
+    );
+  }
+  if (username === undefined) throw new AdminError('invalid-input', 'A password-reset invite is for one account: enter its name.');
+  const jid = `${username}@${ctx.domain}`;
+  if (ctx.commands.has(NODES.userStats)) {
+    // Prosody answers this one with an error note when the account does not exist.
+    await runCommand(ctx.iq, ctx.domain, NODES.userStats, ctx.timeoutMs, { accountjid: jid }, { formType: ADMIN_FORM, submitFirst: true }).catch((error: unknown) => {
+      throw error instanceof AdminError && /does not exist/i.test(error.message)
+        ? new AdminError('invalid-input', `There is no account ${jid} on ${ctx.domain}, so it has no password to reset. Check the name.`)
+        : error;
+    });
+  }
+  return runInviteCommand(ctx, 'reset', NODES.passwordResetInvite, { accountjid: jid });
+}
+
+/** What stock Prosody can make: no expiry, use limit, note or role of the app's choosing; one reset at a time. */
+export async function createStockRequest(ctx: SessionContext, request: CreateInvitesRequest): Promise<Invite[]> {
+  const { kind, count = 1 } = request;
+  const wanted = (['expiresInSeconds', 'maxUses', 'note', 'username', 'role'] as const).filter(
+    (option) => request[option] !== undefined && !(kind === 'reset' && option === 'username'),
+  );
+  if (wanted.length > 0) requireModule(ctx, `Invite options (${wanted.join(', ')})`);
+  if (kind === 'reset') {
+    if (count !== 1) throw new AdminError('invalid-input', 'Make one password-reset invite at a time.');
+    return [await createStockReset(ctx, request.username)];
+  }
+  return createStockInvites(ctx, kind, count);
 }
 
 /** `count` invites, `INVITE_BATCH_CONCURRENCY` at a time, in order. */
