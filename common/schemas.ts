@@ -7,7 +7,17 @@ import type { AdminCalls, AdminMethod } from './api';
  * into a host. Types say what the UI should send; these say what is accepted.
  */
 
-const serverId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore');
+/**
+ * Server ids become keys (of maps, of settings records): starting with a
+ * letter or digit keeps out `__proto__` and its kin, and the hosts key by
+ * them only in Maps or null-prototype records.
+ */
+export const serverIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash or underscore, starting with a letter or digit');
+const serverId = serverIdSchema;
 const fingerprint = z.string().regex(/^(?:[0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint (32 hex pairs)');
 
 export const serverProfileSchema = z.strictObject({

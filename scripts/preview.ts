@@ -1,7 +1,9 @@
 import { inviteDeskHome, previewPort } from './lib/home';
 import { runPreview, stopOnSignals } from '../electron/preview/run';
+import { keepProcessAlive } from '../electron/core/last-resort';
 
 /** `npm run preview`: the app in a browser, served on 127.0.0.1 only. */
+keepProcessAlive();
 try {
   const home = inviteDeskHome();
   const preview = await runPreview({ home, port: previewPort() });

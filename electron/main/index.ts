@@ -1,11 +1,13 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol, screen, session, shell } from 'electron';
-import { join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from '../../common/csp';
 import { AdminService } from '../core/admin-service';
 import type { HostShell } from '../core/host-shell';
 import type { SettingsStore } from '../core/settings/settings-store';
-import { APP_ENTRY_URL, APP_SCHEME, isAppUrl } from './app-origin';
+import { APP_ENTRY_URL, APP_SCHEME, appRequestFile, isAppUrl } from './app-origin';
+import { guardWebContents } from './navigation-guard';
+import { keepProcessAlive } from '../core/last-resort';
 import { registerAdminIpc } from './ipc';
 import { aboutPanelOptions, applicationMenuTemplate } from './menu';
 import { nativeSignupNotifier } from './notifications';
@@ -22,6 +24,10 @@ import { MIN_SIZE, restoreBounds, windowStateOf } from './window-state';
 const rendererDir = join(import.meta.dirname, '../renderer');
 const CSP = contentSecurityPolicy({ connect: ["'self'"], header: true });
 
+keepProcessAlive();
+// Every web contents, the window's and any other, gets the same guards the moment it exists.
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => void shell.openExternal(url)));
+
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 if (process.env.INVITE_DESK_HOME) app.setPath('userData', process.env.INVITE_DESK_HOME);
@@ -29,12 +35,11 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 function serveRenderer(): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const { pathname } = new URL(request.url);
-    const file = normalize(join(rendererDir, decodeURIComponent(pathname) === '/' ? 'index.html' : decodeURIComponent(pathname)));
-    if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
+    const target = appRequestFile(request.url, rendererDir);
+    if ('refused' in target) return new Response(target.refused === 'bad-request' ? 'Bad request' : 'Not found', { status: target.refused === 'bad-request' ? 400 : 404 });
     let response: Response;
     try {
-      response = await net.fetch(pathToFileURL(file).toString());
+      response = await net.fetch(pathToFileURL(target.file).toString());
     } catch {
       return new Response('Not found', { status: 404 });
     }
@@ -119,13 +124,6 @@ function createWindow(service: AdminService, settings: SettingsStore): BrowserWi
     window.show();
   });
   rememberWindowState(window, settings);
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    openExternally(url);
-    return { action: 'deny' };
-  });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
 
   let ready = false;
   const ipc = registerAdminIpc(ipcMain, service, isAppUrl, {
@@ -147,14 +145,6 @@ function createWindow(service: AdminService, settings: SettingsStore): BrowserWi
   });
   void window.loadURL(APP_ENTRY_URL);
   return window;
-}
-
-function openExternally(url: string): void {
-  try {
-    if (new URL(url).protocol === 'https:') void shell.openExternal(url);
-  } catch {
-    // Not a URL: nothing to open.
-  }
 }
 
 void app.whenReady().then(async () => {

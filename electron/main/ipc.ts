@@ -3,9 +3,15 @@ import { ADMIN_EVENTS, ADMIN_METHODS, type CallEnvelope } from '../../common/con
 import { IPC_EVENT_CHANNEL, ipcChannelFor } from '../../common/ipc';
 import { createCallDispatcher } from '../core/call-dispatcher';
 
+/** The parts of an IPC event this module reads: the frame that sent it, and its window's main frame. */
+export interface IpcEventLike {
+  senderFrame: { url: string } | null;
+  sender: { mainFrame: unknown };
+}
+
 /** The parts of Electron's ipcMain this module uses, so it can be tested in Node. */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => Promise<CallEnvelope>): void;
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => Promise<CallEnvelope>): void;
   removeHandler(channel: string): void;
 }
 
@@ -17,7 +23,8 @@ export interface EventSink {
 
 /**
  * Wires every contract method to an IPC handler. Each message is checked for
- * its sender (only our own page may call) and its payload (by the shared
+ * its sender (only our own page, in the window's main frame, may call: never
+ * a subframe, even one on app://) and its payload (by the shared
  * dispatcher) before it reaches the service. Events that arrive before the page
  * is ready are queued, then flushed in order.
  */
@@ -28,8 +35,8 @@ export function registerAdminIpc(ipc: IpcMainLike, api: AdminApi, isTrustedSende
   const dispatch = createCallDispatcher(api);
   for (const method of ADMIN_METHODS) {
     ipc.handle(ipcChannelFor(method), async (event, ...args) => {
-      const url = event.senderFrame?.url ?? '';
-      if (!isTrustedSender(url)) return { error: { code: 'invalid-input', message: 'This window may not use Invite Desk.' } };
+      const frame = event.senderFrame;
+      if (frame === null || frame !== event.sender.mainFrame || !isTrustedSender(frame.url)) return { error: { code: 'invalid-input', message: 'This window may not use Invite Desk.' } };
       return dispatch(method, args);
     });
   }

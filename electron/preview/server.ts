@@ -13,9 +13,12 @@ import { PREVIEW_API_PATH, parseClientMessage, type ServerMessage } from '../../
 /**
  * The browser-preview host: the built renderer and the same `AdminApi` over a
  * WebSocket, on 127.0.0.1 only. A random token per run (handed over once in
- * the printed URL, then kept in an HttpOnly cookie), a Host check against DNS
- * rebinding and an Origin check on the socket keep other pages and other
- * local users out.
+ * the printed URL) is traded for a separate random session secret in an
+ * HttpOnly cookie named after the port (cookies ignore ports, so two previews
+ * must not share one). A Host check against DNS rebinding and an Origin check
+ * on the socket keep other pages and other local users out. Every socket has
+ * an error handler: a client that breaks the protocol loses its connection,
+ * never the process.
  */
 
 export interface PreviewServerOptions {
@@ -34,7 +37,6 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
-const COOKIE = 'invite_desk_session';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -56,25 +58,39 @@ function sameSecret(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(request: IncomingMessage): string | undefined {
+function cookieValue(request: IncomingMessage, cookie: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return value.join('=');
+    if (name === cookie) return value.join('=');
   }
   return undefined;
 }
 
+/** The path of a request URL, or null when its percent-escapes are malformed. */
+function decodedPath(url: URL): string | null {
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+}
+
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  // What the cookie carries: never the printed token, so a leaked cookie does not reveal it.
+  const session = randomBytes(32).toString('base64url');
   const dispatch = createCallDispatcher(options.api);
   let port = 0;
+  const cookieName = (): string => `invite_desk_session_${port}`;
 
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
   const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
   const hostAllowed = (request: IncomingMessage): boolean => allowedHosts().includes(request.headers.host ?? '');
-  const requestUrl = (request: IncomingMessage): URL => new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
-  const authorised = (request: IncomingMessage): boolean =>
-    sameSecret(cookieToken(request), token) || sameSecret(requestUrl(request).searchParams.get('token') ?? undefined, token);
+  // Only a path ("origin form"): an absolute or protocol-relative target is not for this server.
+  const requestUrl = (request: IncomingMessage): URL | null =>
+    request.url?.startsWith('/') && !request.url.startsWith('//') ? URL.parse(request.url, `http://127.0.0.1:${port}`) : null;
+  const authorised = (request: IncomingMessage, url: URL): boolean =>
+    sameSecret(cookieValue(request, cookieName()), session) || sameSecret(url.searchParams.get('token') ?? undefined, token);
 
   const securityHeaders = (): Record<string, string> => ({
     'Content-Security-Policy': contentSecurityPolicy({ connect: allowedHosts().map((h) => `ws://${h}`), header: true }),
@@ -88,19 +104,23 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     response.end(text);
   };
 
-  const serveStatic = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = requestUrl(request);
+  const serveStatic = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     if (url.searchParams.has('token')) {
       // Trade the one-time token in the URL for a cookie, and drop it from the address bar.
       response.writeHead(303, {
-        'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Set-Cookie': `${cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/`,
         Location: '/',
         ...securityHeaders(),
       });
       response.end();
       return;
     }
-    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    const path = decodedPath(url);
+    if (path === null || path.includes('\0')) {
+      refuse(response, 400, 'Bad request');
+      return;
+    }
+    const relative = normalize(path).replace(/^([/\\])+/, '');
     let file = join(options.rendererDir, relative === '' ? 'index.html' : relative);
     if (!file.startsWith(options.rendererDir + sep) && file !== options.rendererDir) {
       refuse(response, 404, 'Not found');
@@ -131,11 +151,16 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       refuse(response, 405, 'Method not allowed');
       return;
     }
-    if (!authorised(request)) {
+    const url = requestUrl(request);
+    if (!url) {
+      refuse(response, 400, 'Bad request');
+      return;
+    }
+    if (!authorised(request, url)) {
       refuse(response, 403, 'Open the address that "npm run preview" printed: it carries the access token for this run.');
       return;
     }
-    serveStatic(request, response).catch(() => refuse(response, 500, 'The app files could not be read. Run "npm run build" and start the preview again.'));
+    serveStatic(request, response, url).catch(() => refuse(response, 500, 'The app files could not be read. Run "npm run build" and start the preview again.'));
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -143,10 +168,15 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
 
   const rejectUpgrade = (socket: Duplex, status: number, text: string): void => {
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // A client that never reads the answer must not hold the socket open.
+    setTimeout(() => socket.destroy(), 1_000).unref();
   };
 
   http.on('upgrade', (request, socket, head) => {
-    if (requestUrl(request).pathname !== PREVIEW_API_PATH || !hostAllowed(request)) {
+    // Node drops its own error handler from an upgraded socket: without ours, a reset kills the process.
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(request);
+    if (url?.pathname !== PREVIEW_API_PATH || !hostAllowed(request)) {
       rejectUpgrade(socket, 404, 'Not Found');
       return;
     }
@@ -154,17 +184,21 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       rejectUpgrade(socket, 403, 'Forbidden');
       return;
     }
-    if (!authorised(request)) {
+    if (!authorised(request, url)) {
       rejectUpgrade(socket, 401, 'Unauthorized');
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
+      // ws has already closed the socket with the fitting code (1002, 1007, 1009…); only this client is gone.
+      ws.on('error', () => ws.terminate());
       ws.on('message', (data, isBinary) => {
         const message = isBinary || !Buffer.isBuffer(data) ? null : parseClientMessage(data.toString('utf8'));
         if (!message) {
           ws.close(1003, 'Unsupported message');
+          // A client that does not answer the close must not keep the socket for ws' 30 s close timeout.
+          setTimeout(() => ws.terminate(), 2_000).unref();
           return;
         }
         void dispatch(message.method, message.args).then((envelope) => send(ws, { id: message.id, ...envelope }));

@@ -22,7 +22,7 @@ const electron = vi.hoisted(() => {
   const recorded = {
     home: '',
     ipc: new Map<string, Handler>(),
-    windows: [] as { options: Record<string, unknown>; openHandler?: Handler; loaded?: string }[],
+    windows: [] as { options: Record<string, unknown>; loaded?: string }[],
     protocolHandler: undefined as Handler | undefined,
     privilegedSchemes: [] as unknown[],
     permissionRequest: undefined as Handler | undefined,
@@ -30,6 +30,7 @@ const electron = vi.hoisted(() => {
     menu: undefined as unknown,
     about: undefined as unknown,
     opened: [] as string[],
+    appEvents: new Map<string, Handler>(),
   };
   class BrowserWindow {
     readonly webContents: Record<string, unknown>;
@@ -38,7 +39,6 @@ const electron = vi.hoisted(() => {
       this.record = { options };
       recorded.windows.push(this.record);
       this.webContents = {
-        setWindowOpenHandler: (handler: Handler) => (this.record.openHandler = handler),
         on: () => undefined,
         send: () => undefined,
       };
@@ -61,7 +61,7 @@ const electron = vi.hoisted(() => {
       requestSingleInstanceLock: () => true,
       quit: () => undefined,
       whenReady: () => Promise.resolve(),
-      on: () => undefined,
+      on: (event: string, handler: Handler) => recorded.appEvents.set(event, handler),
       setAboutPanelOptions: (options: unknown) => (recorded.about = options),
       showAboutPanel: () => undefined,
       setBadgeCount: () => true,
@@ -103,8 +103,10 @@ const electron = vi.hoisted(() => {
 vi.mock('electron', () => ({ ...electron.module, default: electron.module }));
 
 const { recorded } = electron;
-const call = (method: string, sender: string, ...args: unknown[]): Promise<CallEnvelope> =>
-  (recorded.ipc.get(ipcChannelFor(method as (typeof ADMIN_METHODS)[number])) as (event: unknown, ...rest: unknown[]) => Promise<CallEnvelope>)({ senderFrame: { url: sender } }, ...args);
+const call = (method: string, sender: string, ...args: unknown[]): Promise<CallEnvelope> => {
+  const mainFrame = { url: sender };
+  return (recorded.ipc.get(ipcChannelFor(method as (typeof ADMIN_METHODS)[number])) as (event: unknown, ...rest: unknown[]) => Promise<CallEnvelope>)({ senderFrame: mainFrame, sender: { mainFrame } }, ...args);
+};
 const APP_PAGE = 'app://invite-desk/index.html';
 
 describe('the built Electron main process, wired up', () => {
@@ -138,6 +140,28 @@ describe('the built Electron main process, wired up', () => {
     // An encoded slash survives URL parsing and decodes to a path that climbs out: refused.
     expect((await handler(new Request('app://invite-desk/%2F..%2F..%2Fpackage.json'))).status).toBe(404);
     expect((await handler(new Request('app://invite-desk/missing.js'))).status).toBe(404);
+    // A malformed escape is a bad request, not an exception; another host is not the app.
+    expect((await handler(new Request('app://invite-desk/%E0%A4%A'))).status).toBe(400);
+    expect((await handler(new Request('app://elsewhere/index.html'))).status).toBe(404);
+  });
+
+  it('guards every web contents the app creates: no navigation or redirect away, no window, no webview', () => {
+    const listeners = new Map<string, Handler>();
+    let openHandler: Handler | undefined;
+    const contents = { setWindowOpenHandler: (handler: Handler) => (openHandler = handler), on: (event: string, handler: Handler) => listeners.set(event, handler) };
+    recorded.appEvents.get('web-contents-created')?.({}, contents);
+    const stopped = (event: string, url: string): boolean => {
+      let prevented = false;
+      listeners.get(event)?.({ preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    for (const event of ['will-navigate', 'will-redirect']) {
+      expect(stopped(event, 'https://attacker.example/')).toBe(true);
+      expect(stopped(event, 'app://invite-desk.attacker/')).toBe(true);
+      expect(stopped(event, APP_PAGE)).toBe(false);
+    }
+    expect(stopped('will-attach-webview', APP_PAGE)).toBe(true);
+    expect(openHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
   });
 
   it('answers every contract method over IPC for its own page only', async () => {
@@ -158,9 +182,10 @@ describe('the built Electron main process, wired up', () => {
   });
 
   it('denies new windows and every permission but clipboard writes, and opens only https links outside', async () => {
-    const [window] = recorded.windows;
-    expect(window?.openHandler?.({ url: 'https://prosody.im/doc' })).toEqual({ action: 'deny' });
-    expect(window?.openHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    let openHandler: Handler | undefined;
+    recorded.appEvents.get('web-contents-created')?.({}, { setWindowOpenHandler: (handler: Handler) => (openHandler = handler), on: () => undefined });
+    expect(openHandler?.({ url: 'https://prosody.im/doc' })).toEqual({ action: 'deny' });
+    expect(openHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     await vi.waitFor(() => expect(recorded.opened).toEqual(['https://prosody.im/doc']));
     const decide = (permission: string, url: string): Promise<boolean> =>
       new Promise((done) => recorded.permissionRequest?.(null, permission, done, { requestingUrl: url }));

@@ -2,51 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:http';
-import WebSocket from 'ws';
+import { call, get, login, openSocket } from '../helpers/preview-client';
 import { runPreview, type RunningPreview } from '../../electron/preview/run';
-
-interface HttpReply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<HttpReply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Opens the API socket; resolves with the HTTP status of a refused upgrade, or the open socket. */
-function openSocket(port: number, headers: Record<string, string>): Promise<{ socket?: WebSocket; status?: number }> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/api`, { headers });
-    socket.once('open', () => resolve({ socket }));
-    socket.once('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode });
-      socket.terminate();
-    });
-    socket.once('error', (error) => reject(error));
-  });
-}
-
-function call(socket: WebSocket, message: unknown): Promise<unknown> {
-  return new Promise((resolve) => {
-    socket.once('message', (data: Buffer) => resolve(JSON.parse(data.toString())));
-    socket.send(typeof message === 'string' ? message : JSON.stringify(message));
-  });
-}
 
 describe('the browser preview host', () => {
   let preview: RunningPreview | undefined;
   let home = '';
+  let sessionCookie = '';
   const running = (): RunningPreview => {
     if (!preview) throw new Error('preview did not start');
     return preview;
@@ -55,6 +17,7 @@ describe('the browser preview host', () => {
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'invite-desk-preview-'));
     preview = await runPreview({ home, port: 0 });
+    sessionCookie = await login(preview.server.port, preview.server.token);
   });
   afterAll(async () => {
     await preview?.stop();
@@ -62,7 +25,7 @@ describe('the browser preview host', () => {
   });
 
   const origin = (): string => `http://127.0.0.1:${running().server.port}`;
-  const cookie = (): string => `invite_desk_session=${running().server.token}`;
+  const cookie = (): string => sessionCookie;
 
   it('listens on 127.0.0.1 and prints a URL that carries the token', () => {
     const { url, token, port } = running().server;
@@ -75,7 +38,9 @@ describe('the browser preview host', () => {
     expect(reply.status).toBe(403);
     expect(reply.body).toContain('npm run preview');
     expect((await get(running().server.port, '/?token=wrong')).status).toBe(403);
-    expect((await get(running().server.port, '/', { Cookie: 'invite_desk_session=wrong' })).status).toBe(403);
+    expect((await get(running().server.port, '/', { Cookie: `invite_desk_session_${running().server.port}=wrong` })).status).toBe(403);
+    // The token itself is no cookie: the cookie carries a separate session secret.
+    expect((await get(running().server.port, '/', { Cookie: `invite_desk_session_${running().server.port}=${running().server.token}` })).status).toBe(403);
   });
 
   it('trades the token for an HttpOnly cookie, then serves the app with a strict CSP', async () => {
@@ -83,7 +48,11 @@ describe('the browser preview host', () => {
     const first = await get(port, `/?token=${token}`);
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/');
-    expect(String(first.headers['set-cookie'])).toContain('HttpOnly');
+    const setCookie = String(first.headers['set-cookie']);
+    expect(setCookie).toContain('HttpOnly');
+    // Named after the port, since cookies ignore ports: a second preview must not log this one out.
+    expect(setCookie).toMatch(new RegExp(`^invite_desk_session_${port}=`));
+    expect(setCookie).not.toContain(token);
     const page = await get(port, '/', { Cookie: cookie() });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<div id="app">');

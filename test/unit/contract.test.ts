@@ -77,7 +77,11 @@ describe('the AdminApi contract', () => {
 });
 
 describe('the Electron IPC wiring', () => {
-  const sender = (url: string) => ({ senderFrame: { url } });
+  /** An IPC event from the window's main frame at `url`. */
+  const sender = (url: string) => {
+    const mainFrame = { url };
+    return { senderFrame: mainFrame, sender: { mainFrame } };
+  };
   const trusted = isAppUrl;
 
   it('trusts only pages served from app://invite-desk', () => {
@@ -93,7 +97,11 @@ describe('the Electron IPC wiring', () => {
       registerAdminIpc(ipc, service, trusted, { send: () => undefined, isReady: () => true });
       const listProfiles = ipc.handlers.get(ipcChannelFor('listProfiles'));
       expect(await listProfiles?.(sender('https://evil.example/'))).toMatchObject({ error: { code: 'invalid-input' } });
-      expect(await listProfiles?.({ senderFrame: null })).toMatchObject({ error: { code: 'invalid-input' } });
+      expect(await listProfiles?.({ senderFrame: null, sender: { mainFrame: {} } })).toMatchObject({ error: { code: 'invalid-input' } });
+      // A subframe on app:// (say, an injected iframe) is not the page: only the main frame may call.
+      expect(await listProfiles?.({ senderFrame: { url: 'app://invite-desk/index.html' }, sender: { mainFrame: { url: 'app://invite-desk/index.html' } } })).toMatchObject({
+        error: { code: 'invalid-input' },
+      });
       expect(await listProfiles?.(sender('app://invite-desk/index.html'))).toEqual({ result: [] });
     });
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
@@ -7,6 +7,7 @@ import type { ServerProfile } from '../../common/api';
 import { migrateSettings, SETTINGS_VERSION, type Settings } from '../../electron/core/settings/settings-document';
 import { openNodeSettings, prepareSettingsFolder, settingsStoreOptions } from '../../electron/core/settings/settings-store';
 import { createAdminService } from '../../electron/core/admin-service';
+import { createCallDispatcher } from '../../electron/core/call-dispatcher';
 import { EncryptedFileCredentialStore } from '../../electron/core/settings/credential-store';
 import { testCipher } from '../helpers/test-cipher';
 
@@ -133,9 +134,69 @@ describe("the print kit's text", () => {
       await service.shutdown();
     }
   });
+
+  it.each(['__proto__', 'constructor', 'prototype', 'toString'])('is kept for a server id such as %s, or refused outright: never lost after reporting success', async (id) => {
+    const service = createAdminService(dir, new EncryptedFileCredentialStore(join(dir, 'credentials.json'), testCipher()));
+    // Through the dispatcher, as both hosts call the service.
+    const dispatch = createCallDispatcher(service);
+    try {
+      const stored = (() => {
+        try {
+          openNodeSettings(dir).store.update((settings) => settings.profiles.push({ ...profile, id }));
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      const text = { serverId: id, welcome: 'Welcome!', apps: 'Conversations' };
+      const saved = await dispatch('savePrintKitText', [text]);
+      if (!stored) {
+        expect(saved).toMatchObject({ error: { code: 'invalid-input' } });
+        return;
+      }
+      expect(saved).toEqual({ result: null });
+      expect(await dispatch('getPrintKitText', [id])).toEqual({ result: text });
+    } finally {
+      await service.shutdown();
+    }
+  });
+});
+
+describe('the server id pattern', () => {
+  it('refuses ids that could reach an object prototype, and takes the ids the app makes', async () => {
+    const { serverIdSchema } = await import('../../common/schemas');
+    for (const id of ['__proto__', '_x', '.hidden', '-x', '', 'a b', 'a/b']) expect(serverIdSchema.safeParse(id).success, id).toBe(false);
+    for (const id of [crypto.randomUUID(), 'example-org', 'constructor']) expect(serverIdSchema.safeParse(id).success, id).toBe(true);
+  });
 });
 
 describe('files on disk', () => {
+  it('are private to the user: the folder 700, settings.json 600, even when they were wider before', async () => {
+    if (process.platform === 'win32') return;
+    openNodeSettings(dir).store.update((settings) => settings.profiles.push(profile));
+    expect((await stat(join(dir, 'settings.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    await chmod(dir, 0o755);
+    await chmod(join(dir, 'settings.json'), 0o644);
+    openNodeSettings(dir);
+    expect((await stat(join(dir, 'settings.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    const secrets = new EncryptedFileCredentialStore(join(dir, 'credentials.json'), testCipher());
+    await secrets.set(profile.id, { mechanism: 'SCRAM-SHA-1', salt: 'c2FsdA==', iterations: 4096, clientKey: 'a2V5', serverKey: 'a2V5' });
+    expect((await stat(join(dir, 'credentials.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('lose what interrupted writes left behind at start, and nothing else', async () => {
+    openNodeSettings(dir).store.update((settings) => settings.profiles.push(profile));
+    const leftovers = ['settings.json.tmp-1764480000a1b2c3', 'settings.json.4242.tmp', 'credentials.json.4242.tmp'];
+    for (const name of leftovers) await writeFile(join(dir, name), '{"half":');
+    await writeFile(join(dir, 'notes.tmp'), 'not ours');
+    const { preparation, store } = openNodeSettings(dir);
+    expect(preparation.removedTemporaryFiles?.sort()).toEqual([...leftovers].sort());
+    expect((await readdir(dir)).sort()).toEqual(['notes.tmp', 'settings.json']);
+    expect(store.read().profiles).toEqual([profile]);
+  });
+
   // The password itself never reaches these stores; the sign-in tests against a real server check it stays out of every file.
   it('hold no key material in clear after a sign-in is saved', async () => {
     const credentials = { mechanism: 'SCRAM-SHA-1' as const, salt: 'QSXCR+Q6sek8bf92', iterations: 4096, clientKey: '4jTEe/bDZpbdbYUrmaqiuiZVVyg=', serverKey: 'D+CSWLOshSulAsxiupA+qs2/fTE=' };

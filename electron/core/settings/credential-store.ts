@@ -104,7 +104,7 @@ export class EncryptedFileCredentialStore implements CredentialStore {
     const next = this.queue.then(async () => {
       const entries = await this.read();
       change(entries);
-      await mkdir(dirname(this.path), { recursive: true });
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
       const temporary = `${this.path}.${process.pid}.tmp`;
       await writeFile(temporary, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`, { mode: 0o600 });
       await rename(temporary, this.path);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Preferences } from '../../../common/api';
-import { preferencesSchema, printKitTextSchema, serverProfileSchema } from '../../../common/schemas';
+import { preferencesSchema, printKitTextSchema, serverIdSchema, serverProfileSchema } from '../../../common/schemas';
 
 /**
  * The settings file: saved servers, the admin's preferences and the window's
@@ -26,7 +26,7 @@ export const settingsSchema = z.strictObject({
   preferences: preferencesSchema,
   window: windowStateSchema.optional(),
   /** The print kit's words, by server id. */
-  printKits: z.record(z.string(), printKitTextSchema.omit({ serverId: true })),
+  printKits: z.record(serverIdSchema, printKitTextSchema.omit({ serverId: true })),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf, { type Options as ConfOptions } from 'conf';
 import { emptySettings, migrateSettings, settingsJsonSchema, settingsSchema, SETTINGS_VERSION, type Settings } from './settings-document';
@@ -19,6 +19,36 @@ export interface SettingsPreparation {
   migratedFrom?: number;
   /** A file that could not be read, renamed rather than overwritten so nothing is lost. */
   setAside?: { path: string; reason: string };
+  /** Temporary files of writes that never finished (the app was killed mid-save), removed. */
+  removedTemporaryFiles?: string[];
+}
+
+/**
+ * Temporary files of an atomic write: conf's (`settings.json.tmp-<time><hex>`,
+ * from the atomically package) and ours (`<file>.<pid>.tmp`). The rename that
+ * completes a write removes them; a process killed in between leaves them.
+ */
+const TEMPORARY_FILE = /^(?:settings|credentials)\.json\.(?:tmp-\d{10}[0-9a-f]{6}|\d+\.tmp)$/;
+
+/**
+ * Makes the settings folder private to the user (700, and 600 for its files)
+ * and removes what interrupted writes left behind. Only one Invite Desk uses
+ * a settings folder at a time (the desktop app holds a single-instance lock),
+ * so no temporary file found at start can belong to a write still running.
+ */
+function secureSettingsFolder(dir: string): string[] {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (TEMPORARY_FILE.test(name)) {
+      rmSync(join(dir, name), { force: true });
+      removed.push(name);
+    } else if (name === SETTINGS_FILE || name === 'credentials.json') {
+      chmodSync(join(dir, name), 0o600);
+    }
+  }
+  return removed;
 }
 
 function readJson(path: string): { value: unknown } | { unreadable: string } | null {
@@ -49,7 +79,8 @@ function writeAtomically(path: string, settings: Settings): void {
  * unreadable or newer file is set aside, and a 0.1 `profiles.json` is taken in.
  */
 export function prepareSettingsFolder(dir: string): SettingsPreparation {
-  mkdirSync(dir, { recursive: true });
+  const removed = secureSettingsFolder(dir);
+  const cleaned: SettingsPreparation = removed.length > 0 ? { removedTemporaryFiles: removed } : {};
   const path = join(dir, SETTINGS_FILE);
   const legacyPath = join(dir, LEGACY_PROFILES_FILE);
   let source = path;
@@ -58,16 +89,16 @@ export function prepareSettingsFolder(dir: string): SettingsPreparation {
     source = legacyPath;
     found = readJson(legacyPath);
   }
-  if (found === null) return {};
+  if (found === null) return cleaned;
   const result = 'value' in found ? migrateSettings(found.value) : { error: found.unreadable };
   if ('error' in result) {
     const aside = `${source}.unreadable-${Date.now()}`;
     renameSync(source, aside);
-    return { setAside: { path: aside, reason: result.error } };
+    return { ...cleaned, setAside: { path: aside, reason: result.error } };
   }
   if (source === legacyPath || result.from !== SETTINGS_VERSION) writeAtomically(path, result.settings);
   if (source === legacyPath) renameSync(legacyPath, `${legacyPath}.migrated`);
-  return result.from === SETTINGS_VERSION ? {} : { migratedFrom: result.from };
+  return result.from === SETTINGS_VERSION ? cleaned : { ...cleaned, migratedFrom: result.from };
 }
 
 /** The options electron-store and conf share: one file, checked against the settings schema on every write. */
@@ -81,6 +112,8 @@ export function settingsStoreOptions(dir: string): ConfOptions<Settings> & { con
     rootSchema,
     defaults: emptySettings(),
     clearInvalidConfig: false,
+    // Private to the user: the file names the admin's servers and accounts.
+    configFileMode: 0o600,
     accessPropertiesByDotNotation: false,
     watch: false,
   };

@@ -40,7 +40,7 @@ export function isReplyFrom(from: string | undefined, to: string | undefined, se
   if (toOwnAccount) {
     return sender === null || (ownBare !== null && (sender.equals(ownBare) || (self ? sender.equals(self) : false)));
   }
-  return sender !== null && target !== null && sender.equals(target);
+  return sender !== null && sender.equals(target);
 }
 
 /**
