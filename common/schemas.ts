@@ -55,7 +55,8 @@ const createInvitesRequest = z.strictObject({
   maxUses: z.number().int().min(0).max(1_000_000).optional(),
   note: z.string().max(500).optional(),
   username: username.optional(),
-  role: z.string().regex(/^prosody:[\w-]+$/, 'a role such as prosody:member').optional(),
+  // Prosody 13 also has roles an admin defines (custom_roles), named freely.
+  role: z.string().regex(/^[\w.:-]{1,100}$/, 'a role such as prosody:member').optional(),
 });
 
 const policy = z.enum(['open', 'invite-only', 'closed']);
