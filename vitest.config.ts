@@ -36,6 +36,18 @@ export default defineConfig({
       },
       {
         test: {
+          // Processes and files of the hosts themselves (the preview, the built main process, saves killed midway): no Prosody, so they run once.
+          name: 'host',
+          include: ['test/host/**/*.test.ts'],
+          environment: 'node',
+          // electron-store imports `electron`; processed here, it gets the main-process test's stand-in.
+          server: { deps: { inline: ['electron-store'] } },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',

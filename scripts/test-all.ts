@@ -96,7 +96,7 @@ async function runSuites(suites: readonly string[], label: string, env: NodeJS.P
   if (!ok && failedHere === 0) record(`vitest (${label})`, { passed: 0, failed: 1, skipped: 0 }, ': it exited with an error outside any test');
 }
 
-await runSuites(['unit', 'component'], 'no server');
+await runSuites(['unit', 'component', 'host'], 'no server');
 const versions: ProsodyVersion[] = ['0.12', '13'];
 for (const version of versions) {
   const label = `Prosody ${version}`;

@@ -125,6 +125,8 @@ export interface ProsodyServer {
   editHostData(write: (hostDir: string) => Promise<void>): Promise<void>;
   /** Stops and starts the server, staying down for `downMs` in between. */
   restart(downMs?: number): Promise<void>;
+  /** Sends a signal to the running server: SIGSTOP hangs it with its sockets open, SIGCONT wakes it. */
+  signal(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
   log(): Promise<string>;
 }
@@ -331,6 +333,11 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       await halt();
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       await launch();
+    },
+    signal(signal) {
+      const proc = child;
+      if (!proc || proc.exitCode !== null) throw new Error('prosody is not running');
+      proc.kill(signal);
     },
     seedInvites: (count) => editHostData((hostDir) => writeFile(join(hostDir, 'invite_token.dat'), inviteStore(domain, count))),
     editHostData,

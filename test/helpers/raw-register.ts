@@ -17,6 +17,8 @@ export interface RegisterOptions {
   /** The invite token, if any. */
   token?: string;
   timeoutMs?: number;
+  /** Runs after the server accepted the token and before the account is asked for: to change the invite in between. */
+  afterPreauth?: () => Promise<void>;
 }
 
 export type RegisterOutcome = { ok: true } | { ok: false; stage: 'preauth' | 'register'; condition: string; text: string };
@@ -102,6 +104,7 @@ export async function registerAccount(options: RegisterOptions): Promise<Registe
       secure.write(`<iq type='set' id='preauth' to='${escape(options.domain)}'><preauth xmlns='urn:xmpp:pars:0' token='${escape(options.token)}'/></iq>`);
       const reply = await reader.next(timeout);
       if (reply.attrs.type !== 'result') return { ok: false, stage: 'preauth', ...errorOf(reply) };
+      await options.afterPreauth?.();
     }
     secure.write(
       `<iq type='set' id='register' to='${escape(options.domain)}'><query xmlns='jabber:iq:register'>` +

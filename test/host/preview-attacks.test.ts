@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { closeCode, frame, get, login, openSocket, rawHttp, rawWebSocket, stillServes } from '../../helpers/preview-client';
-import { startPreviewProcess, type PreviewProcess } from '../../helpers/preview-process';
+import { closeCode, frame, get, login, openSocket, rawHttp, rawWebSocket, stillServes } from '../helpers/preview-client';
+import { startPreviewProcess, type PreviewProcess } from '../helpers/preview-process';
 
 /**
  * Attacks on the browser preview, run against `npm run preview` as its own
@@ -75,14 +75,14 @@ describe('the preview against a hostile client', () => {
   });
 
   it.each([
-    ['a frame over the 1 MB limit', frame({ opcode: 0x1, declaredLength: 2 * 1024 * 1024, payload: Buffer.alloc(16) }), 1009],
-    ['invalid UTF-8 in a text frame', frame({ opcode: 0x1, payload: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) }), 1007],
-    ['a reserved opcode', frame({ opcode: 0x3, payload: Buffer.from('x') }), 1002],
-    ['an unmasked client frame', frame({ opcode: 0x1, payload: Buffer.from('{}'), masked: false }), 1002],
-    ['RSV1 without an extension', frame({ opcode: 0x1, rsv1: true, payload: Buffer.from('{}') }), 1002],
-    ['a fragmented ping', frame({ opcode: 0x9, fin: false, payload: Buffer.from('x') }), 1002],
-    ['a continuation with nothing to continue', frame({ opcode: 0x0, payload: Buffer.from('x') }), 1002],
-  ])('closes the one socket that sends %s with code %d, and keeps serving', async (_, bytes, code) => {
+    ['a frame over the 1 MB limit', 1009, frame({ opcode: 0x1, declaredLength: 2 * 1024 * 1024, payload: Buffer.alloc(16) })],
+    ['invalid UTF-8 in a text frame', 1007, frame({ opcode: 0x1, payload: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) })],
+    ['a reserved opcode', 1002, frame({ opcode: 0x3, payload: Buffer.from('x') })],
+    ['an unmasked client frame', 1002, frame({ opcode: 0x1, payload: Buffer.from('{}'), masked: false })],
+    ['RSV1 without an extension', 1002, frame({ opcode: 0x1, rsv1: true, payload: Buffer.from('{}') })],
+    ['a fragmented ping', 1002, frame({ opcode: 0x9, fin: false, payload: Buffer.from('x') })],
+    ['a continuation with nothing to continue', 1002, frame({ opcode: 0x0, payload: Buffer.from('x') })],
+  ])('closes the one socket that sends %s with code %d, and keeps serving', async (_, code, bytes) => {
     const bystander = await openSocket(preview.port, { Origin: `http://127.0.0.1:${preview.port}`, Cookie: cookie });
     const attacker = await rawWebSocket(preview.port, cookie);
     attacker.socket.write(bytes);
