@@ -4,15 +4,24 @@
 -- history to catch up from. The protocol is in README.md.
 -- luacheck: globals module
 
-local st = require "util.stanza";
-local jid_util = require "util.jid";
-local datetime = require "util.datetime";
-local dataforms = require "util.dataforms";
-local hashes = require "util.hashes";
-local new_id = require "util.id";
+-- Prosody 13 names its libraries prosody.util.* and prosody.core.*, and
+-- reaches the old names only through a compatibility loader; 0.12 knows
+-- only the old names.
+local function prosody_lib(name)
+	local ok, lib = pcall(require, "prosody."..name);
+	if ok then return lib; end
+	return require(name);
+end
+
+local st = prosody_lib "util.stanza";
+local jid_util = prosody_lib "util.jid";
+local datetime = prosody_lib "util.datetime";
+local dataforms = prosody_lib "util.dataforms";
+local hashes = prosody_lib "util.hashes";
+local new_id = prosody_lib "util.id";
+local nodeprep = prosody_lib "util.encodings".stringprep.nodeprep;
+local usermanager = prosody_lib "core.usermanager";
 local url = require "socket.url";
-local nodeprep = require "util.encodings".stringprep.nodeprep;
-local usermanager = require "core.usermanager";
 local adhoc_new = module:require "adhoc".new;
 
 module:depends "adhoc";
@@ -26,6 +35,8 @@ local host = module.host;
 local NS_POLICY = "urn:x-invite-desk:policy:0";
 local NS_INVITES = "urn:x-invite-desk:invites:0";
 local NS_EVENTS = "urn:x-invite-desk:events:0";
+-- A disco#info node that answers only those who may administer the module.
+local NODE_ADMIN = "urn:x-invite-desk:administer:0";
 
 local POLICIES = { ["open"] = true, ["invite-only"] = true, ["closed"] = true };
 local KINDS = { account = true, reset = true, contact = true };
@@ -59,13 +70,20 @@ local history = module:open_store("invite_desk_events", "archive");
 local history_size = math.min(module:get_option_number("invite_desk_history_size", 10000),
 	history.caps and history.caps.quota or math.huge);
 
--- Prosody 13 grants actions to roles (and warns on is_admin); 0.12 knows only admins.
-local may_follow;
+-- Prosody 13 grants actions to roles (and warns on is_admin); 0.12 knows only
+-- admins. `context` is an iq event, or ad-hoc command data (which on 0.12
+-- carries only `from`).
+local may_administer, may_follow;
 if module.may then
+	module:default_permission("prosody:admin", ":administer");
 	module:default_permission("prosody:admin", ":follow-events");
-	function may_follow(event) return module:may(":follow-events", event); end
+	function may_administer(context) return module:may(":administer", context); end
+	function may_follow(context) return module:may(":follow-events", context) or may_administer(context); end
 else
-	function may_follow(event) return usermanager.is_admin(event.stanza.attr.from, host); end
+	function may_administer(context)
+		return usermanager.is_admin(context.stanza and context.stanza.attr.from or context.from, host);
+	end
+	may_follow = may_administer;
 end
 
 -- Public invite ids: a hash, never the token, which grants an account.
@@ -146,6 +164,29 @@ local function describe(invite)
 	end
 	return row;
 end
+
+-- Prosody 13's own password-reset command records nobody as the maker of its
+-- invites (nor may another module's command): note who runs each ad-hoc
+-- command while it runs, and name them on the invites it makes. Keyed by
+-- coroutine, as commands that wait on storage may interleave.
+local MAIN_THREAD = {}; -- Lua 5.1 has no object for the main thread
+local command_senders = setmetatable({}, { __mode = "k" });
+module:wrap_event("iq-set/host/http://jabber.org/protocol/commands:command", function (handlers, event_name, event)
+	local thread = coroutine.running() or MAIN_THREAD;
+	command_senders[thread] = event.stanza.attr.from;
+	local ok, result = pcall(handlers, event_name, event);
+	command_senders[thread] = nil;
+	if not ok then error(result, 0); end
+	return result;
+end);
+
+-- Before mod_invites stores the invite, so the source is stored with it.
+module:hook("invite-created", function (invite)
+	local sender = command_senders[coroutine.running() or MAIN_THREAD];
+	if not sender then return; end
+	invite.additional_data = invite.additional_data or {};
+	if invite.additional_data.source == nil then invite.additional_data.source = sender; end
+end, 1);
 
 local entries; -- every record, once a listing has read them
 local function get_entry(id)
@@ -282,7 +323,44 @@ module:hook("user-registering", function (event)
 	if row.max_uses and entry and #entry.uses >= row.max_uses then
 		return refuse(event, "This invite has been used up");
 	end
+	-- Prosody checks expiry at preauth only, and the invite it keeps in the session carries no expiry.
+	local stored = tokens:get(nil, invite.token);
+	if not stored then
+		return refuse(event, "This invite is no longer valid"); -- deleted since, e.g. from the admin shell
+	elseif type(stored.expires) == "number" and stored.expires < os.time() then
+		return refuse(event, "This invite has expired");
+	end
 end, -10);
+
+-- Prosody 0.12 keeps an invite's roles as a set of names, 13 as a list with
+-- the primary role first; 13 ignores a set (with a log line), so an invite
+-- made before an upgrade would grant nothing. Turns a set into a list of the
+-- roles that exist, highest first, or returns nil when there is nothing to do.
+local function roles_as_list(roles)
+	if not usermanager.get_role_by_name or type(roles) ~= "table" or roles[1] ~= nil or next(roles) == nil then
+		return nil;
+	end
+	local list, priority = {}, {};
+	for name, granted in pairs(roles) do
+		-- 13 throws on a name it does not know
+		local known, role = pcall(usermanager.get_role_by_name, name, host);
+		if granted and known and role then
+			table.insert(list, name);
+			priority[name] = role.priority or 0;
+		elseif granted then
+			module:log("warn", "An invite grants the role %q, which %s does not have: not granted", tostring(name), host);
+		end
+	end
+	table.sort(list, function (a, b) return priority[a] > priority[b]; end);
+	return list;
+end
+
+-- Before mod_invites_register (priority 0) grants the invite's roles.
+module:hook("user-registered", function (event)
+	local invite = validated_invite(event);
+	local list = invite and invite.additional_data and roles_as_list(invite.additional_data.roles);
+	if list then invite.additional_data.roles = list; end
+end, 20);
 
 -- Records the use before mod_invites_register (priority 0) deletes a
 -- single-use invite, so a crash in between cannot lose it from the ledger.
@@ -309,11 +387,25 @@ module:hook("user-password-reset", record_use, 10);
 
 local history_count = 0;
 
+-- 0.12's internal storage and SQL count for `find`; 13's internal storage
+-- says it can but returns no total, so the events are counted one by one
+-- there (on load and after each trim only).
+local function count_history()
+	local none, total = history:find(nil, { total = true, limit = 0 });
+	if not none then return 0; end -- empty, or unreadable: the next append says which
+	for _ in none do end -- nothing to read; reaching the end lets 13 close the file
+	if type(total) == "number" then return total; end
+	local all = history:find(nil, {});
+	if not all then return 0; end
+	local count = 0;
+	for _ in all do count = count + 1; end
+	return count;
+end
+
 local function prune_history(keep)
 	history:delete(nil, { ["end"] = os.time() - history_days * 86400 });
 	if keep then history:delete(nil, { truncate = keep }); end
-	local _, total = history:find(nil, { total = true, limit = 0 });
-	history_count = total or 0;
+	history_count = count_history();
 end
 module:daily("Prune the sign-up history", function () prune_history(); end);
 
@@ -335,8 +427,14 @@ module:hook("user-registered", function (event)
 	});
 	if row and row.note then signup:text_tag("note", row.note); end
 	-- Trim a full history by a tenth at once: one rewrite per many sign-ups, not one each.
-	if history_count >= history_size then prune_history(math.floor(history_size * 0.9)); end
+	local trimmed = history_count >= history_size;
+	if trimmed then prune_history(math.floor(history_size * 0.9)); end
 	local key, err = history:append(nil, nil, signup, when, nil);
+	if not key and err == "quota-limit" and not trimmed then
+		-- Full although the count said not (another writer, or a smaller quota): trim, and try once more.
+		prune_history(math.floor(history_size * 0.9));
+		key, err = history:append(nil, nil, signup, when, nil);
+	end
 	if key then
 		history_count = history_count + 1;
 		signup.attr.id = key;
@@ -345,6 +443,26 @@ module:hook("user-registered", function (event)
 	end
 	notify(signup);
 end, -10);
+
+-- Up to `limit` events after the one keyed `after` (or from the oldest), each with its key as `id`.
+local function read_history(after, limit)
+	local iter, err = history:find(nil, { after = after, limit = limit });
+	if not iter then return nil, err; end
+	local items = {};
+	for key, item in iter do
+		item.attr.id = key;
+		table.insert(items, item);
+	end
+	return items;
+end
+
+local function has_event(key)
+	local iter = history:find(nil, { key = key, limit = 1 });
+	if not iter then return false; end
+	local found = false;
+	for _ in iter do found = true; end -- read to the end: 13's iterator closes its file there
+	return found;
+end
 
 -- Subscribes the session and returns the events after its cursor in one
 -- step, so none can fall between catching up and going live. A session is
@@ -363,22 +481,16 @@ module:hook("iq-set/host/"..NS_EVENTS..":subscribe", function (event)
 		return true;
 	end
 	local after = request.attr.after ~= "" and request.attr.after or nil;
-	local iter, err = history:find(nil, { after = after, limit = max + 1 });
-	local gap = false;
-	if not iter and err == "item-not-found" and after then
-		-- The cursor left the history (or never was in it): start from its oldest event, and say so.
-		gap = true;
-		iter, err = history:find(nil, { limit = max + 1 });
-	end
-	if not iter then
+	local items, err = read_history(after, max + 1);
+	-- A cursor that left the history (or never was in it): 0.12 says
+	-- item-not-found, 13 answers as if nothing came after it. Start from the
+	-- oldest event kept, and say so.
+	local gap = after ~= nil and (err == "item-not-found" or items ~= nil and #items == 0 and not has_event(after));
+	if gap then items, err = read_history(nil, max + 1); end
+	if not items then
 		module:log("error", "Could not read the sign-up history: %s", err);
 		origin.send(st.error_reply(stanza, "wait", "internal-server-error", "The sign-up history could not be read"));
 		return true;
-	end
-	local items = {};
-	for key, item in iter do
-		item.attr.id = key;
-		table.insert(items, item);
 	end
 	local complete = #items <= max;
 	subscribers[origin.full_jid] = complete or nil;
@@ -404,11 +516,30 @@ local function fail(message)
 	return { status = "completed", error = { message = message } };
 end
 
--- An admin-only command with one form. Without a submitted form it shows the
+local command_nodes = {};
+
+-- A command for those who may administer the module (invite_desk:administer
+-- on 13, admins on 0.12). An error inside it is answered, not left to time out.
+local function admin_command(name, node, handler)
+	table.insert(command_nodes, node);
+	return adhoc_new(name, node, function (_, data, state)
+		if not may_administer(data) then
+			return { status = "error", error = { type = "auth", condition = "forbidden",
+				text = "Only admins of "..host.." may use this command" } };
+		end
+		local ok, result, new_state = pcall(handler, data, state);
+		if ok then return result, new_state; end
+		module:log("error", "The command %s failed: %s", node, result);
+		return { status = "error", error = { type = "wait", condition = "internal-server-error",
+			text = "The command failed. The server's log says why." } };
+	end, "admin");
+end
+
+-- An admin command with one form. Without a submitted form it shows the
 -- form (with `initial()` values); a form sent with the first request runs it
 -- at once. Fields that fail the form's own checks are named in the note.
 local function form_command(name, node, layout, handler, initial)
-	return adhoc_new(name, node, function (_, data)
+	return admin_command(name, node, function (data)
 		if data.action == "cancel" then return { status = "canceled" }; end
 		if not data.form then
 			return { status = "executing", actions = { "complete", default = "complete" },
@@ -423,7 +554,7 @@ local function form_command(name, node, layout, handler, initial)
 			return fail("Check these fields. "..table.concat(problems, "; ")..".");
 		end
 		return handler(fields, data);
-	end, "admin");
+	end);
 end
 
 -- A whole number from a form field, its default when left empty, or nil when out of range.
@@ -500,18 +631,17 @@ local create_layout = dataforms.new {
 };
 
 local function check_role(name, requester)
-	if usermanager.get_role_by_name then -- Prosody 13: a real role, no higher than the requester's own
-		local role = usermanager.get_role_by_name(name, host);
-		if not role then return nil, "There is no role "..name.." on "..host.."."; end
-		local own = usermanager.get_jid_role(requester, host);
-		if not own or (role.priority or 0) > (own.priority or 0) then
-			return nil, "You may not grant a role above your own.";
-		end
-		return { name };
-	end
-	-- Prosody 0.12 stores a set of role names; only prosody:admin means something to Prosody itself.
 	if #name > 100 or not name:match("^[%w_.:-]+$") then return nil, "A role is a name such as prosody:admin."; end
-	return { [name] = true };
+	-- Prosody 0.12 stores a set of role names; only prosody:admin means something to Prosody itself.
+	if not usermanager.get_role_by_name then return { [name] = true }; end
+	-- Prosody 13: a real role (get_role_by_name throws on any other), no higher than the requester's own.
+	local known, role = pcall(usermanager.get_role_by_name, name, host);
+	if not (known and role) then return nil, "There is no role "..name.." on "..host.."."; end
+	local own = usermanager.get_jid_role(requester, host);
+	if not own or (role.priority or 0) > (own.priority or 0) then
+		return nil, "You may not grant a role above your own.";
+	end
+	return { name };
 end
 
 -- The options of a create request, or nil and what is wrong with it.
@@ -688,7 +818,7 @@ module:provides("adhoc", form_command("Revoke invites", NS_INVITES.."#revoke", r
 		skipped > 0 and (" %d had been used up already."):format(skipped) or "") };
 end));
 
-module:provides("adhoc", adhoc_new("Purge expired invites", NS_INVITES.."#purge-expired", function (_, data)
+module:provides("adhoc", admin_command("Purge expired invites", NS_INVITES.."#purge-expired", function (data)
 	local now, expired = os.time(), {};
 	for _, stored in pairs(tokens_all:get(nil) or {}) do
 		local row = type(stored) == "table" and stored.token and describe(stored);
@@ -709,7 +839,7 @@ module:provides("adhoc", adhoc_new("Purge expired invites", NS_INVITES.."#purge-
 	end
 	module:log("info", "%s purged %d expired invite(s)", jid_util.bare(data.from), #expired);
 	return { status = "completed", info = ("Purged %d expired invite(s)."):format(#expired) };
-end, "admin"));
+end));
 
 -- The policy switch ----------------------------------------------------------
 
@@ -741,6 +871,36 @@ module:add_feature(NS_POLICY);
 module:add_feature(NS_INVITES);
 module:add_feature(NS_EVENTS);
 
+-- Answers only those who may administer the module: a client's one question
+-- for "may I?", since on 13 a custom role may list admin commands without
+-- being an admin, and an admin's role may be denied this module.
+module:hook("host-disco-info-node", function (event)
+	if event.node ~= NODE_ADMIN then return; end
+	if not may_administer(event) then
+		event.origin.send(st.error_reply(event.stanza, "auth", "forbidden", "You may not administer Invite Desk on "..host));
+		return true;
+	end
+	event.reply:tag("identity", { category = "automation", type = "command-list", name = "Invite Desk" }):up();
+	for _, namespace in ipairs({ NS_POLICY, NS_INVITES, NS_EVENTS }) do
+		event.reply:tag("feature", { var = namespace }):up();
+	end
+	event.exists = true;
+end);
+
+-- Prosody 13's mod_adhoc lists and runs a command for the roles given
+-- adhoc:<node>, which adhoc.new gives prosody:admin. Every role that may
+-- administer the module gets it too, so a custom role needs only
+-- invite_desk:administer.
+local function open_commands_to_administrators()
+	if not (module.may and usermanager.get_all_roles) then return; end
+	for role_name, role in pairs(usermanager.get_all_roles(host) or {}) do
+		if role:may(module.name..":administer") then
+			for _, node in ipairs(command_nodes) do module:default_permission(role_name, "adhoc:"..node); end
+		end
+	end
+end
+
 function module.load()
+	open_commands_to_administrators();
 	prune_history();
 end

@@ -27,7 +27,11 @@ export const NODES = {
   policy: NS.policy,
 } as const;
 
+/** The disco#info node the module answers only for those who may administer it. */
+export const NODE_ADMIN = 'urn:x-invite-desk:administer:0';
+
 const NS_COMMANDS = 'http://jabber.org/protocol/commands';
+const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const NS_DATA = 'jabber:x:data';
 const TIMEOUT_MS = 30_000;
 
@@ -106,6 +110,17 @@ export async function refusal(pending: Promise<unknown>): Promise<string> {
     throw error;
   }
   throw new Error('expected the request to be refused');
+}
+
+/** The features of the module's administration node, or null when the server refuses it to this session (`forbidden`). */
+export async function adminFeatures(session: Session): Promise<string[] | null> {
+  try {
+    const reply = await request(session, 'get', xml('query', { xmlns: NS_DISCO_INFO, node: NODE_ADMIN }));
+    return (reply.getChild('query', NS_DISCO_INFO)?.getChildren('feature') ?? []).map((f) => f.attrs.var ?? '');
+  } catch (error) {
+    if ((error as { condition?: unknown }).condition === 'forbidden') return null;
+    throw error;
+  }
 }
 
 // Ad-hoc commands -------------------------------------------------------------

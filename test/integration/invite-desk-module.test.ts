@@ -1,18 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import xml from '@xmpp/xml';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES, type Account, type ProsodyServer } from '../helpers/prosody';
+import { PROJECT_PLUGIN_PATH, STOCK_MODULES, prosodyFlavour, prosodyVersionFromEnv, type Account, type ProsodyServer } from '../helpers/prosody';
 import { registerAccount, type RegisterOutcome } from '../helpers/raw-register';
 import {
   NODES,
   NS,
+  adminFeatures,
   command,
   createInvites,
   errorNote,
   fieldValues,
+  ledgerRows,
   listInvites,
   livePolicy,
   liveSignup,
@@ -87,6 +90,15 @@ function headlineSignups(session: Session): Signup[] {
 /** A server round trip: whatever the server sent this session before has arrived once it resolves. */
 async function roundTrip(session: Session): Promise<void> {
   await request(session, 'get', xml('ping', { xmlns: 'urn:xmpp:ping' }));
+}
+
+/** A password-reset invite made on the server's command line, as each version spells it; returns its token. */
+async function cliResetInvite(server: ProsodyServer, username: string): Promise<string> {
+  const args = server.version === '13' ? ['shell', 'invite', 'create_reset', `${username}@${server.domain}`] : ['mod_invites', 'generate', server.domain, '--reset', username];
+  const { stdout } = await exec(prosodyFlavour(server.version).prosodyctl, ['--config', server.configPath, ...args]);
+  const token = tokenOf(stdout);
+  if (token === undefined) throw new Error(`prosodyctl printed no invite: ${stdout}`);
+  return token;
 }
 
 describe('mod_invite_desk: the registration policy', () => {
@@ -228,6 +240,30 @@ describe('mod_invite_desk: invites', () => {
       expect(invite?.username).toBe('alice');
       expect(await signUp(server, 'mallory', invite?.token)).toMatchObject({ ok: false, stage: 'register', text: 'This invite is for the account alice only' });
       expect(await signUp(server, 'alice', invite?.token)).toEqual({ ok: true });
+    });
+  });
+
+  it('refuses, at registration, an invite that expired after it was shown', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const [invite] = await createInvites(session, { expires: 3, note: 'expires while shown' });
+      const late = await preauthorize(server, invite?.token ?? '');
+      try {
+        await eventually(async () => ((await listInvites(session, { query: 'expires while shown' })).rows[0]?.state === 'expired' ? true : undefined), 'the invite to expire');
+        expect(await late.register('toolate', 'late-pw')).toEqual({ ok: false, stage: 'register', condition: 'not-allowed', text: 'This invite has expired' });
+      } finally {
+        late.close();
+      }
+    });
+  });
+
+  it('answers a role the server does not have at once: refused on 13, kept as named on 0.12', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const stage = await tryCreate(session, { role: 'prosody:nobody' });
+      // 0.12 keeps any role name on an account; 13 knows a fixed set of roles.
+      if (server.version === '13') expect(errorNote(stage)).toBe('There is no role prosody:nobody on invites.test.');
+      else expect(ledgerRows(stage.form)[0]?.role).toBe('prosody:nobody');
     });
   });
 
@@ -379,6 +415,51 @@ describe('mod_invite_desk: the ledger', () => {
   });
 });
 
+describe('mod_invite_desk: who made a password reset', () => {
+  const fixture = prosodyFixture({ domain: 'resets.test', ...withModule });
+
+  it('names the admin behind a reset made with Prosody\'s own ad-hoc command, and the command line behind one made there', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const fromCli = await cliResetInvite(server, member.username);
+      const rows = async (): Promise<LedgerRow[]> => (await listInvites(session, { state: 'pending' })).rows;
+      expect((await rows()).find((r) => r.uri?.includes(fromCli))).toMatchObject({ kind: 'reset', username: member.username, source: 'prosodyctl' });
+      // Prosody 13 has an ad-hoc command for resets too, and it records nobody as the maker.
+      if (server.version === '13') {
+        const stage = await run(session, 'xmpp:prosody.im/mod_invites_adhoc#password-reset', 'urn:xmpp:invite', { accountjid: `${forgetful.username}@${server.domain}` });
+        const fromAdhoc = tokenOf(fieldValues(stage.form, 'uri')[0]);
+        expect(fromAdhoc).toBeDefined();
+        expect((await rows()).find((r) => r.uri?.includes(fromAdhoc ?? '-'))).toMatchObject({
+          kind: 'reset',
+          username: forgetful.username,
+          source: 'adhoc',
+          createdBy: `admin@${server.domain}`,
+        });
+      }
+    });
+  });
+});
+
+describe('mod_invite_desk: invites made before an upgrade to 13', () => {
+  const fixture = prosodyFixture({ domain: 'upgrade.test', ...withModule });
+
+  it('grants the role of a pending invite stored as Prosody 0.12 stores roles', async () => {
+    const server = fixture();
+    const token = 'upgrade0000000000000001';
+    const now = Math.floor(Date.now() / 1000);
+    // What 0.12's `prosodyctl mod_invites generate --admin` stores: the roles as a set of names.
+    const stored =
+      `return { [${JSON.stringify(token)}] = { ["type"] = "register"; ["jid"] = "${server.domain}"; ["token"] = ${JSON.stringify(token)}; ` +
+      `["allow_registration"] = true; ["created_at"] = ${now}; ["expires"] = ${now + 86400}; ` +
+      `["uri"] = "xmpp:${server.domain}?register;preauth=${token}"; ["additional_data"] = { ["roles"] = { ["prosody:admin"] = true; }; }; }; };\n`;
+    await server.editHostData((hostDir) => writeFile(join(hostDir, 'invite_token.dat'), stored));
+    expect(await signUp(server, 'promoted', token)).toEqual({ ok: true });
+    // Only an admin may read the policy.
+    expect(await signedIn(server, readPolicy, { username: 'promoted', password: 'promoted-pw' })).toBe('invite-only');
+    expect(await server.log()).not.toMatch(/legacy, migration required/);
+  });
+});
+
 describe('mod_invite_desk: landing pages', () => {
   const fixture = prosodyFixture({
     domain: 'pages.test',
@@ -519,8 +600,74 @@ describe('mod_invite_desk: a bounded history', () => {
   });
 });
 
+/** The cursor of the i-th event seeded into the history. */
+const seedKey = (i: number): string => `seed-${String(i).padStart(5, '0')}`;
+
+/** Prosody's internal list-store file for `count` sign-up events, oldest first, as the module appends them. */
+function signupHistory(domain: string, count: number): string {
+  const start = Math.floor(Date.now() / 1000) - count;
+  return Array.from({ length: count }, (_, i) => {
+    const when = start + i;
+    const stamp = new Date(when * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return (
+      `item({ ["name"] = "signup"; ["attr"] = { ["xmlns"] = "${NS.events}"; ["username"] = "seed${i}"; ["jid"] = "seed${i}@${domain}"; ` +
+      `["time"] = "${stamp}"; ["stamp"] = "${stamp}"; }; ["key"] = "${seedKey(i)}"; ["when"] = ${when}; });\n`
+    );
+  }).join('');
+}
+
+describe('mod_invite_desk: the history at its default size', () => {
+  const fixture = prosodyFixture({ domain: 'full.test', ...withModule });
+
+  it('keeps recording sign-ups once 10,000 events fill it, trimmed by a tenth', async () => {
+    const server = fixture();
+    await server.editHostData(async (hostDir) => {
+      await writeFile(join(hostDir, 'invite_desk_events.list'), signupHistory(server.domain, 10_000));
+      // Prosody 13 keeps an index beside the list; without one it builds it anew.
+      await rm(join(hostDir, 'invite_desk_events.lidx'), { force: true });
+    });
+    await signedIn(server, async (session) => {
+      await setPolicy(session, 'open');
+      expect(await signUp(server, 'overflow')).toEqual({ ok: true });
+      expect((await subscribe(session, seedKey(9_999))).signups.map((s) => s.username)).toEqual(['overflow']);
+      expect(await subscribe(session, seedKey(999), 1)).toMatchObject({ gap: true, signups: [{ id: seedKey(1_000) }] });
+      expect(await subscribe(session, seedKey(1_000), 1)).toMatchObject({ gap: false, complete: false, signups: [{ id: seedKey(1_001) }] });
+    });
+  });
+});
+
 describe('mod_invite_desk: security', () => {
-  const fixture = prosodyFixture({ domain: 'secure.test', ...withModule });
+  const fixture = prosodyFixture({
+    domain: 'secure.test',
+    ...withModule,
+    // 13 refuses everyone through the deprecated is_admin in this mode; 0.12 ignores the option.
+    extraConfig: [
+      'strict_deprecate_is_admin = true',
+      'custom_roles = { { name = "invite-clerk"; inherits = { "prosody:registered" }; allow = { "invite_desk:administer" } } }',
+    ].join('\n'),
+  });
+
+  it('answers its administration node to admins only', async () => {
+    const server = fixture();
+    expect(await signedIn(server, adminFeatures)).toEqual([NS.policy, NS.invites, NS.events]);
+    expect(await signedIn(server, adminFeatures, member)).toBeNull();
+  });
+
+  it.skipIf(prosodyVersionFromEnv() !== '13')('lets a custom role that may administer the module use it all, on Prosody 13', async () => {
+    const server = fixture();
+    const [invite] = await signedIn(server, (session) => createInvites(session, { role: 'invite-clerk' }));
+    expect(await signUp(server, 'clerk', invite?.token)).toEqual({ ok: true });
+    await signedIn(
+      server,
+      async (clerk) => {
+        expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events]);
+        expect((await listInvites(clerk)).total).toBeGreaterThan(0);
+        expect(await readPolicy(clerk)).toBe('invite-only');
+        expect((await subscribe(clerk)).complete).toBe(true);
+      },
+      { username: 'clerk', password: 'clerk-pw' },
+    );
+  });
 
   it('refuses every command and the event subscription to a normal user', async () => {
     const server = fixture();
@@ -560,5 +707,10 @@ describe('mod_invite_desk: the Lua source', () => {
       (error: unknown) => ({ stdout: String((error as { stdout?: unknown }).stdout ?? error) }),
     );
     expect(report.stdout).toContain('Total: 0 warnings / 0 errors');
+  });
+
+  it('asks for Prosody\'s libraries by their 13 names, with the 0.12 names only as a fallback', async () => {
+    const source = await readFile(resolve(PROJECT_PLUGIN_PATH, 'mod_invite_desk/mod_invite_desk.lua'), 'utf8');
+    expect(source.match(/require\s*\(?\s*["'](?:util|core|net)\./g)).toBeNull();
   });
 });
