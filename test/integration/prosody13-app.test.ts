@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { toAdminErrorShape } from '../../common/errors';
 import { listCommands } from '../../electron/core/xmpp/disco';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES, type Account, type ProsodyServer } from '../helpers/prosody';
+import { PROJECT_PLUGIN_PATH, prosodyFlavour, STOCK_MODULES, type Account, type ProsodyServer } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
 import { createTestService, expectAdminError, profileFor, testClient, withTestService } from '../helpers/session';
 
@@ -13,6 +15,7 @@ import { createTestService, expectAdminError, profileFor, testClient, withTestSe
  */
 
 const admin = { username: 'admin', password: 'admin-password' };
+const run = promisify(execFile);
 
 /** Signs in as `account` with a fresh service and returns the error, or 'signed-in-as-admin'. */
 async function signInOutcome(server: ProsodyServer, account: Account): Promise<string> {
@@ -209,6 +212,8 @@ describe('roles for new invites', () => {
         expect(info.inviteRoles).toEqual(expect.arrayContaining(['prosody:registered', 'prosody:member', 'prosody:admin']));
         const [invite] = await t.service.createInvites({ serverId: profile.id, kind: 'account', role: 'community:helper' });
         expect(await registerAccount({ port: server.c2sPort, domain: server.domain, username: 'newhelper', password: 'pw-newhelper', token: invite?.token ?? '' })).toEqual({ ok: true });
+        const { stdout } = await run(prosodyFlavour().prosodyctl, ['--config', server.configPath, 'shell', 'user', 'role', `newhelper@${server.domain}`]);
+        expect(stdout).toContain('community:helper');
       }
     });
   });
