@@ -34,8 +34,13 @@ apt_opts=(
 )
 
 apt-get "${apt_opts[@]}" -qq update
-(cd "$apt_dir/debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download \
-  "prosody=$PROSODY_VERSION" "prosody-modules=$MODULES_VERSION")
+if ! (cd "$apt_dir/debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download \
+  "prosody=$PROSODY_VERSION" "prosody-modules=$MODULES_VERSION"); then
+  echo "$SUITE does not serve $want (any more?). See what it serves with" >&2
+  echo "  apt-cache ${apt_opts[*]} policy prosody prosody-modules" >&2
+  echo "and update the pins at the top of $0." >&2
+  exit 1
+fi
 
 rm -rf "$root"
 mkdir -p "$root"
