@@ -81,14 +81,14 @@ export function moduleSetupGuide(enable: string, domain: string, software: Softw
       kind: 'shell',
       code: `sudo apt-get install -y luarocks liblua5.4-dev\nsudo prosodyctl install ${ROCK_ON_SERVER}`,
       note:
-        `Copy ${MODULE_ROCK_FILE} to /tmp on the server first (\`npm run rock\` makes it, with its SHA-256 beside it). ` +
+        `Copy ${MODULE_ROCK_FILE} to /tmp on the server first (npm run rock in an Invite Desk checkout makes it, with its SHA-256 beside it). ` +
         'Give prosodyctl the full path: it changes to the data folder and runs LuaRocks as the prosody user, into Prosody\'s own plugin folder, with no network. ' +
         "The first line is for Debian and Ubuntu: their LuaRocks 3.8 wants Lua's headers even for a module written in Lua.",
     });
   }
   steps.push(
     {
-      title: 'Enable it in prosody.cfg.lua',
+      title: 'Enable it',
       kind: 'config',
       code: enable,
       note: 'Add to the modules_enabled list you already have at the top of the config, so it loads again after a restart.',
@@ -125,13 +125,12 @@ export function adminSetupGuide(account: string, software: SoftwareVersion | und
   return {
     series,
     target,
-    summary: `On ${target}, add ${account} to the admins list in the Prosody config and restart Prosody, which reads the list at start-up:`,
+    summary: `On ${target}, add ${account} to the admins list you already have in the Prosody config, and restart Prosody, which reads the list at start-up:`,
     steps: [
       {
-        title: 'Add the account to admins in prosody.cfg.lua',
+        title: 'Add the account to admins',
         kind: 'config',
         code: `admins = { "${account}" }`,
-        note: 'Add it to the admins list you already have, in the global section at the top.',
       },
       { title: 'Restart Prosody', kind: 'shell', code: 'sudo prosodyctl restart' },
     ],
@@ -140,6 +139,6 @@ export function adminSetupGuide(account: string, software: SoftwareVersion | und
 
 /** The guide as one paragraph, for an error message. */
 export function guideText(guide: SetupGuide): string {
-  const steps = guide.steps.map((s, i) => `(${i + 1}) ${s.title}: ${s.code.replaceAll('\n', ' ; ')}.${s.note ? ` ${s.note}` : ''}`);
-  return [guide.summary, ...steps].join(' ');
+  const notes = guide.steps.flatMap((s) => (s.note ? [` ${s.note}`] : []));
+  return `${guide.summary} ${guide.steps.map((s) => s.code.replaceAll('\n', ' ; ')).join(', then ')}.${notes.join('')}`;
 }

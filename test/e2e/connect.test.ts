@@ -1,40 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { prosodyFixture } from '../helpers/fixtures';
-import { accessibilityViolations, collectPageErrors, launchChromium, screenshot } from '../helpers/browser';
+import { accessibilityViolations, screenshot } from '../helpers/browser';
 import { submitConnectForm } from '../helpers/connect-ui';
-import { runPreview, type RunningPreview } from '../../electron/preview/run';
+import { previewFixture } from '../helpers/preview-fixture';
 
 const admin = { username: 'admin', password: 'admin-password' };
 
 describe('connecting from the browser preview', () => {
   const prosody = prosodyFixture({ domain: 'e2e.test', admins: [admin] });
-  let preview: RunningPreview | undefined;
-  let browser: Browser | undefined;
-  let home = '';
-
-  beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'invite-desk-e2e-'));
-    [preview, browser] = await Promise.all([runPreview({ home, port: 0 }), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await preview?.stop();
-    if (home) await rm(home, { recursive: true, force: true });
-  });
-
-  async function openApp(colorScheme: 'light' | 'dark'): Promise<{ page: Page; errors: string[] }> {
-    if (!browser || !preview) throw new Error('the browser or the preview did not start');
-    const context = await browser.newContext({ colorScheme, viewport: { width: 1200, height: 820 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(preview.server.url);
-    return { page, errors };
-  }
+  const preview = previewFixture('connect');
+  const openApp = (colorScheme: 'light' | 'dark'): ReturnType<typeof preview.open> => preview.open(colorScheme);
 
   it('fills the form, trusts the certificate and shows the server overview', async () => {
     const server = prosody();
@@ -62,8 +39,8 @@ describe('connecting from the browser preview', () => {
     await dialog.getByRole('button', { name: 'Trust and connect' }).click();
 
     await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
-    // Without mod_invite_desk the dashboard explains what the switch needs.
-    expect(await page.getByRole('note').first().innerText()).toContain('"invite_desk"');
+    // Without mod_invite_desk the dashboard explains what the switch needs, and where the steps are.
+    expect(await page.getByRole('note').first().innerText()).toContain('needs the Invite Desk module');
     await screenshot(page, 'dashboard-stock-light');
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Server', exact: true }).click();
@@ -71,13 +48,13 @@ describe('connecting from the browser preview', () => {
     await expect.poll(() => available.getByRole('heading', { name: 'Account invites' }).isVisible()).toBe(true);
     const missing = page.getByRole('list', { name: 'Missing features' });
     await expect.poll(() => missing.getByRole('heading', { name: 'Invite Desk module' }).isVisible()).toBe(true);
-    expect(await missing.locator('code').first().innerText()).toContain('"invite_desk"');
+    expect(await missing.locator('code').allInnerTexts()).toContain('modules_enabled = { …, "invite_desk" }');
     await expect.poll(() => page.getByRole('navigation', { name: 'Servers' }).getByText('Online').count()).toBe(1);
     await screenshot(page, 'overview-light');
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // The trusted fingerprint is stored with the profile; the password is not.
-    const stored = await readFile(join(home, 'settings.json'), 'utf8');
+    const stored = await readFile(join(preview.home(), 'settings.json'), 'utf8');
     expect(stored).toContain(server.certificateFingerprint());
     expect(stored).not.toContain(admin.password);
     expect(errors).toEqual([]);

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { prosodyFixture } from '../helpers/fixtures';
 import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
 import { connectThroughForm } from '../helpers/connect-ui';
-import { accessibilityViolations, collectPageErrors, launchChromium, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
-import { runPreview, type RunningPreview } from '../../electron/preview/run';
+import { accessibilityViolations, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
+import { previewFixture } from '../helpers/preview-fixture';
 
 const admin = { username: 'admin', password: 'admin-password' };
 
@@ -22,29 +21,8 @@ function decodeQr(png: Buffer): string | null {
 
 describe('invites, sign-ups and the ledger in the browser preview, with mod_invite_desk', () => {
   const prosody = prosodyFixture({ domain: 'studio.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
-  let preview: RunningPreview | undefined;
-  let browser: Browser | undefined;
-  let home = '';
-
-  beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'invite-desk-e2e-studio-'));
-    [preview, browser] = await Promise.all([runPreview({ home, port: 0 }), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await preview?.stop();
-    if (home) await rm(home, { recursive: true, force: true });
-  });
-
-  async function open(colorScheme: 'light' | 'dark'): Promise<{ page: Page; errors: string[] }> {
-    if (!browser || !preview) throw new Error('the browser or the preview did not start');
-    const context = await browser.newContext({ colorScheme, viewport: { width: 1200, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(preview.server.url);
-    return { page, errors };
-  }
+  const preview = previewFixture('studio');
+  const open = (colorScheme: 'light' | 'dark'): ReturnType<typeof preview.open> => preview.open(colorScheme, 900);
 
   async function check(page: Page, name: string): Promise<void> {
     await screenshot(page, name);
@@ -153,7 +131,7 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
     await check(page, 'settings-light-override');
     // The choice is kept in the settings file, so it holds after a reload.
-    await expect.poll(async () => JSON.parse(await readFile(join(home, 'settings.json'), 'utf8')) as unknown).toMatchObject({ preferences: { theme: 'light' } });
+    await expect.poll(async () => JSON.parse(await readFile(join(preview.home(), 'settings.json'), 'utf8')) as unknown).toMatchObject({ preferences: { theme: 'light' } });
     await page.reload();
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('light');
     await page.getByRole('button', { name: 'Settings' }).click();
@@ -180,7 +158,7 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(2);
 
     // The kit's words are kept for this server: they are there again after a reload.
-    await expect.poll(async () => await readFile(join(home, 'settings.json'), 'utf8')).toContain('garden club');
+    await expect.poll(async () => await readFile(join(preview.home(), 'settings.json'), 'utf8')).toContain('garden club');
     await page.reload();
     await page.getByRole('button', { name: 'Print kit' }).click();
     await expect.poll(() => page.getByLabel('Welcome text').inputValue()).toBe('Welcome to the studio.test garden club! Scan to join.');

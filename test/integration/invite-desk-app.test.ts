@@ -256,7 +256,7 @@ describe('a server without mod_invite_desk', () => {
       ]) {
         const error = await expectAdminError(work);
         expect(error.code).toBe('feature-missing');
-        expect(error.message).toContain('plugin_paths');
+        expect(error.message).toContain('sudo prosodyctl install /tmp/mod_invite_desk-');
       }
     });
   });

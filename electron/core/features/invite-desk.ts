@@ -12,6 +12,7 @@ import type {
   RegistrationPolicy,
 } from '../../../common/api';
 import { AdminError } from '../../../common/errors';
+import { ROCK_ON_SERVER } from '../../../common/setup-guide';
 import { commandStage, runCommand } from '../xmpp/adhoc';
 import { field, lines, textValue, type DataForm, type FormField } from '../xmpp/dataform';
 import type { SessionContext } from './context';
@@ -36,8 +37,7 @@ const POLICIES: readonly string[] = ['open', 'invite-only', 'closed'];
 const STATES: readonly string[] = ['pending', 'used', 'expired', 'revoked'];
 const KINDS: readonly string[] = ['account', 'contact', 'reset'];
 
-export const MODULE_SETUP =
-  'install mod_invite_desk: add the path of Invite Desk\'s "prosody" folder to plugin_paths and "invite_desk" to modules_enabled, then restart Prosody';
+export const MODULE_SETUP = `install mod_invite_desk (sudo prosodyctl install ${ROCK_ON_SERVER}), add "invite_desk" to modules_enabled and load it: the Server tab shows each step for this server`;
 
 export function hasModule(commands: ReadonlySet<string>): boolean {
   return commands.has(MODULE_NODES.create);

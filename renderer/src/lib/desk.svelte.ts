@@ -67,8 +67,7 @@ export class Desk {
   async connect(profile: ServerProfile, password?: string): Promise<ServerInfo> {
     try {
       const info = await this.api.connect(password === undefined ? { profile } : { profile, password });
-      this.infos.set(profile.id, info);
-      if (this.hasModule(profile.id)) this.policies.set(profile.id, await this.api.getPolicy(profile.id));
+      await this.show(info);
       this.profiles = await this.api.listProfiles();
       this.selectedId = profile.id;
       return info;
@@ -110,6 +109,13 @@ export class Desk {
     this.unread.set(serverId, 0);
   }
 
+  /** Asks the server again what it offers, over the session it has (after the admin loaded a module). */
+  async recheck(serverId: string): Promise<ServerInfo> {
+    const info = await this.api.recheckServer(serverId);
+    await this.show(info);
+    return info;
+  }
+
   hasModule(serverId: string): boolean {
     return this.infos.get(serverId)?.capabilities.some((c) => c.id === 'invite-desk' && c.state === 'available') === true;
   }
@@ -133,11 +139,15 @@ export class Desk {
     }
   }
 
+  /** What a server offers, and with mod_invite_desk its policy. */
+  private async show(info: ServerInfo): Promise<void> {
+    this.infos.set(info.serverId, info);
+    if (this.hasModule(info.serverId)) this.policies.set(info.serverId, await this.api.getPolicy(info.serverId));
+  }
+
   private async refreshInfo(serverId: string): Promise<void> {
     try {
-      const info = await this.api.serverInfo(serverId);
-      this.infos.set(serverId, info);
-      if (this.hasModule(serverId)) this.policies.set(serverId, await this.api.getPolicy(serverId));
+      await this.show(await this.api.serverInfo(serverId));
     } catch {
       this.infos.delete(serverId);
     }
