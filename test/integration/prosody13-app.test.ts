@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { toAdminErrorShape } from '../../common/errors';
+import { probeServer } from '../../electron/core/features/probe';
 import { listCommands } from '../../electron/core/xmpp/disco';
 import { prosodyFixture } from '../helpers/fixtures';
 import { PROJECT_PLUGIN_PATH, prosodyFlavour, STOCK_MODULES, type Account, type ProsodyServer } from '../helpers/prosody';
@@ -186,6 +187,54 @@ describe('admin detection with roles and permissions', () => {
     }
     expect(await signInOutcome(server, helper)).toMatch(/^not-admin: helper@perms\.test is not an administrator/);
     expect(await signInOutcome(server, admin)).toBe('signed-in-as-admin');
+  });
+});
+
+describe("admin rights by the module's own permission", () => {
+  const helper = { username: 'helper', password: 'helper-password' };
+  const moduleOptions = { admins: [admin], users: [helper], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] };
+  // On 13 a role gets the module's permission without any stock admin command; 0.12 ignores these options.
+  const granted = prosodyFixture({ ...moduleOptions, domain: 'granted.test', extraConfig: 'add_permissions = { ["prosody:registered"] = { "invite_desk:administer" } }' });
+  const denied = prosodyFixture({ ...moduleOptions, domain: 'denied.test', extraConfig: 'remove_permissions = { ["prosody:admin"] = { "invite_desk:administer" } }' });
+
+  it('takes an account the module lets administer it for an admin, stock commands or not', async () => {
+    const server = granted();
+    if (server.version === '0.12') {
+      expect(await signInOutcome(server, helper)).toMatch(/^not-admin/);
+      return;
+    }
+    const t = await createTestService();
+    try {
+      const profile = profileFor(server, helper);
+      const info = await t.service.connect({ profile, password: helper.password });
+      // Not one of the stock commands that would make it an admin.
+      expect(info.commands.map((c) => c.node)).not.toContain('urn:xmpp:invite#create-account');
+      expect((await t.service.createInvites({ serverId: profile.id, kind: 'account', note: 'by a helper' })).length).toBe(1);
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it('refuses an admin the module refuses, with what to grant', async () => {
+    const server = denied();
+    // The probe itself, as the session's own refusal is reworded with the server's setup steps.
+    const client = testClient(server, admin, 'probe');
+    client.entity.on('error', () => undefined);
+    await client.entity.start();
+    try {
+      const probing = probeServer(client.iqCaller, 'denied', `${admin.username}@${server.domain}/probe`, server.domain, 10_000);
+      if (server.version === '0.12') {
+        expect((await probing).domain).toBe(server.domain);
+      } else {
+        const error = await expectAdminError(probing);
+        expect(error.code).toBe('not-admin');
+        expect(error.message).toContain('the Invite Desk module refused it');
+        expect(error.message).toContain('invite_desk:administer');
+      }
+    } finally {
+      await client.entity.stop();
+    }
+    expect(await signInOutcome(server, admin)).toMatch(server.version === '0.12' ? /^signed-in-as-admin$/ : /^not-admin/);
   });
 });
 

@@ -14,6 +14,7 @@ import type {
 import { AdminError } from '../../../common/errors';
 import { ROCK_ON_SERVER } from '../../../common/setup-guide';
 import { commandStage, runCommand } from '../xmpp/adhoc';
+import { discoInfo } from '../xmpp/disco';
 import { field, lines, textValue, type DataForm, type FormField } from '../xmpp/dataform';
 import type { SessionContext } from './context';
 import { tokenOf } from './invites';
@@ -56,20 +57,21 @@ const STOCK_ROLES = {
 
 const ROLE_NAME = /^[\w.:-]{1,100}$/;
 
+/** A disco#info node the module answers only for those who may administer it. */
+export const MODULE_ADMIN_NODE = 'urn:x-invite-desk:administer:0';
+
 /**
- * Whether the module lets this account administer it, which it decides by its
- * own permission (`invite_desk:administer` on Prosody 13): a read-only command
- * either runs or is refused. Undefined when the module is not offered or did
- * not say, so that stock Prosody's commands decide instead.
+ * The module's own answer to "may this account administer Invite Desk?",
+ * which it decides by its permission invite_desk:administer (admins on 0.12).
+ * Undefined where there is no module to ask (an unknown node), so that stock
+ * Prosody's commands decide instead.
  */
-export async function moduleGrantsAdmin(iq: IqCaller, domain: string, commands: readonly AdHocCommand[], timeoutMs: number): Promise<boolean | undefined> {
-  if (!commands.some((c) => c.node === MODULE_NODES.list)) return undefined;
+export async function moduleGrantsAdmin(iq: IqCaller, domain: string, timeoutMs: number): Promise<boolean | undefined> {
   try {
-    await runCommand(iq, domain, MODULE_NODES.list, timeoutMs, { state: 'pending', limit: '1' }, { formType: NS.invites, submitFirst: true });
+    await discoInfo(iq, domain, timeoutMs, MODULE_ADMIN_NODE);
     return true;
   } catch (error) {
-    if (error instanceof AdminError && error.code === 'not-admin') return false;
-    return undefined;
+    return (error as { condition?: unknown }).condition === 'forbidden' ? false : undefined;
   }
 }
 

@@ -49,12 +49,12 @@ export async function probeServer(iq: IqCaller, serverId: string, account: strin
 }
 
 /**
- * True for an admin. Where the module is offered, its answer decides, as it
- * checks its own permission; `module` when it refuses, `stock` when stock
- * Prosody's commands do not make the account an admin.
+ * True for an admin. Where the module runs, its answer decides, as it checks
+ * its own permission; `module` when it refuses, `stock` when stock Prosody's
+ * commands do not make the account an admin.
  */
 async function adminVerdict(iq: IqCaller, domain: string, commands: readonly AdHocCommand[], timeoutMs: number): Promise<true | 'module' | 'stock'> {
-  const byModule = await moduleGrantsAdmin(iq, domain, commands, timeoutMs);
+  const byModule = await moduleGrantsAdmin(iq, domain, timeoutMs);
   if (byModule !== undefined) return byModule ? true : 'module';
   return isAdminCommandSet(commands) ? true : 'stock';
 }
