@@ -7,6 +7,7 @@ import { createAdminService } from '../electron/core/admin-service';
 import { MemoryCredentialStore } from '../electron/core/settings/credential-store';
 import { openNodeSettings } from '../electron/core/settings/settings-store';
 import { runPreview } from '../electron/preview/run';
+import { keepProcessAlive } from '../electron/core/last-resort';
 import { isProsodyInstalled, startProsody, STOCK_MODULES, PROJECT_PLUGIN_PATH } from '../test/helpers/prosody';
 import { electronLaunchProblem } from './lib/electron';
 import { previewPort } from './lib/home';
@@ -17,6 +18,7 @@ import { PROSODY_INSTALL_HINT } from './lib/prosody-hint';
  * pointed at it. Electron where it can start; the browser preview elsewhere.
  * The demo keeps its settings in a temporary folder unless INVITE_DESK_HOME is set.
  */
+keepProcessAlive();
 if (!(await isProsodyInstalled())) {
   console.error(PROSODY_INSTALL_HINT);
   process.exit(1);

@@ -21,9 +21,9 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function connectTo(port: number, options: { directTls?: boolean; trustedFingerprint?: string; connectMs?: number } = {}): Promise<AdminError> {
+async function connectTo(port: number, options: { directTls?: boolean; trustedFingerprint?: string; connectMs?: number; requestMs?: number } = {}): Promise<AdminError> {
   // Short timeouts: a silent server must fail within the test, never hang it.
-  const test = await createTestService({ connectMs: options.connectMs ?? 20_000, requestMs: 2_000 });
+  const test = await createTestService({ connectMs: options.connectMs ?? 20_000, requestMs: options.requestMs ?? 2_000 });
   services.push(test);
   const profile = { id: `fake-${port}`, jid: `admin@${DOMAIN}`, address: `127.0.0.1:${port}`, directTls: options.directTls === true, ...(options.trustedFingerprint ? { trustedFingerprint: options.trustedFingerprint } : {}) };
   const failure = await test.service.connect({ profile, password: 'secret-password' }).then(
@@ -69,9 +69,10 @@ describe('a connect to something that is not an XMPP server', () => {
 
   it('gives up on a silent server with a timeout, and closes its socket right away', async () => {
     const server = await fake('silent');
-    const error = await connectTo(server.port, { connectMs: 1_500 });
+    // A stream timeout far longer than the test: a polite close would wait for it.
+    const error = await connectTo(server.port, { connectMs: 1_500, requestMs: 60_000 });
     expect(error.code).toBe('timeout');
-    // Waits for the close: before the fix the socket stayed open about 12 s longer, past this test's timeout.
+    // Waits for the close: before the fix the socket stayed open until the stream timeout, past this test's own.
     await server.allClosed();
     expect(server.openConnections()).toBe(0);
   }, 8_000);
