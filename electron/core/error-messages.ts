@@ -88,8 +88,11 @@ export function describeConnectError(error: unknown, ctx: ConnectContext): Admin
   return new AdminError('server-error', `Connecting to ${ctx.address} failed: ${e.message ?? 'unknown error'}.`);
 }
 
-/** A TLS record starts with its content type: 0x15 an alert, 0x16 a handshake. */
-const TLS_RECORD = /^[\x15\x16]\x03[\x00-\x04]/;
+/** A TLS record starts with its content type (0x15 an alert, 0x16 a handshake), then the major version 3. */
+function looksLikeTls(bytes: string): boolean {
+  const type = bytes.charCodeAt(0);
+  return (type === 0x15 || type === 0x16) && bytes.charCodeAt(1) === 0x03;
+}
 
 /** The server answered, but not as XMPP: say what it looks like and what to check. */
 function describeNotXmpp(error: NotXmppError, ctx: ConnectContext): AdminError {
@@ -97,7 +100,7 @@ function describeNotXmpp(error: NotXmppError, ctx: ConnectContext): AdminError {
   if (error.firstBytes.startsWith('HTTP/')) {
     return new AdminError('unreachable', `${ctx.address} is a web server (it answered with HTTP), not an XMPP server. Check the port: XMPP clients use 5222, or 5223 for direct TLS.`, detail);
   }
-  if (!ctx.directTls && TLS_RECORD.test(error.firstBytes)) {
+  if (!ctx.directTls && looksLikeTls(error.firstBytes)) {
     return new AdminError('unreachable', `${ctx.address} expects TLS at once (direct TLS). Tick "Direct TLS", or enter the server's STARTTLS port (often 5222).`, detail);
   }
   if (error.closed && error.firstBytes === '') {
