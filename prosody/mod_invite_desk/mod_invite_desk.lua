@@ -536,14 +536,14 @@ local function admin_command(name, node, handler)
 end
 
 -- An admin command with one form. Without a submitted form it shows the
--- form (with `initial()` values); a form sent with the first request runs it
+-- form (with `initial(data)` values); a form sent with the first request runs it
 -- at once. Fields that fail the form's own checks are named in the note.
 local function form_command(name, node, layout, handler, initial)
 	return admin_command(name, node, function (data)
 		if data.action == "cancel" then return { status = "canceled" }; end
 		if not data.form then
 			return { status = "executing", actions = { "complete", default = "complete" },
-				form = { layout = layout, values = initial and initial() } }, "executing";
+				form = { layout = layout, values = initial and initial(data) } }, "executing";
 		end
 		local fields, errors = layout:data(data.form);
 		if errors then
@@ -627,8 +627,16 @@ local create_layout = dataforms.new {
 	{ name = "note", type = "text-single", label = "Note" };
 	{ name = "username", type = "text-single", label = "Account name",
 		desc = "The only account the invite may create; for a reset, the account; for a contact invite, whose contact." };
-	{ name = "role", type = "text-single", label = "Role of the new account (e.g. prosody:admin)" };
+	-- 13 has a fixed set of roles, offered as options; 0.12 takes any name.
+	usermanager.get_all_roles
+		and { name = "role", type = "list-single", label = "Role of the new account" }
+		or { name = "role", type = "text-single", label = "Role of the new account (e.g. prosody:admin)" };
 };
+
+-- Prosody 13: whether someone of role `own` may give `role` (none above their own).
+local function may_grant(own, role)
+	return own ~= nil and (role.priority or 0) <= (own.priority or 0);
+end
 
 local function check_role(name, requester)
 	if #name > 100 or not name:match("^[%w_.:-]+$") then return nil, "A role is a name such as prosody:admin."; end
@@ -637,8 +645,7 @@ local function check_role(name, requester)
 	-- Prosody 13: a real role (get_role_by_name throws on any other), no higher than the requester's own.
 	local known, role = pcall(usermanager.get_role_by_name, name, host);
 	if not (known and role) then return nil, "There is no role "..name.." on "..host.."."; end
-	local own = usermanager.get_jid_role(requester, host);
-	if not own or (role.priority or 0) > (own.priority or 0) then
+	if not may_grant(usermanager.get_jid_role(requester, host), role) then
 		return nil, "You may not grant a role above your own.";
 	end
 	return { name };
@@ -735,6 +742,20 @@ module:provides("adhoc", form_command("Create invites", NS_INVITES.."#create", c
 	module:log("info", "%s created %d %s invite(s), the first %s",
 		jid_util.bare(data.from), #list, options.kind, list[1].row.id);
 	return { status = "completed", other = invite_table(list) };
+end, function (data)
+	-- Prosody 13: the roles the requester may grant, lowest first, and no role by default.
+	if not usermanager.get_all_roles then return nil; end
+	local own, grantable = usermanager.get_jid_role(data.from, host), {};
+	for name, role in pairs(usermanager.get_all_roles(host) or {}) do
+		if may_grant(own, role) then table.insert(grantable, { name = name, priority = role.priority or 0 }); end
+	end
+	table.sort(grantable, function (a, b)
+		if a.priority ~= b.priority then return a.priority < b.priority; end
+		return a.name < b.name;
+	end);
+	local options = { { label = "None", value = "", default = true } };
+	for _, role in ipairs(grantable) do table.insert(options, { label = role.name, value = role.name }); end
+	return { role = options };
 end));
 
 -- The ledger -------------------------------------------------------------

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import xml from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
 import { prosodyFixture } from '../helpers/fixtures';
 import { PROJECT_PLUGIN_PATH, STOCK_MODULES, prosodyFlavour, prosodyVersionFromEnv, type Account, type ProsodyServer } from '../helpers/prosody';
 import { registerAccount, type RegisterOutcome } from '../helpers/raw-register';
@@ -90,6 +90,11 @@ function headlineSignups(session: Session): Signup[] {
 /** A server round trip: whatever the server sent this session before has arrived once it resolves. */
 async function roundTrip(session: Session): Promise<void> {
   await request(session, 'get', xml('ping', { xmlns: 'urn:xmpp:ping' }));
+}
+
+/** The values a form offers for `role`. */
+function roleChoices(form: Element | undefined): string[] {
+  return (form?.getChildren('field').find((f) => f.attrs.var === 'role')?.getChildren('option') ?? []).map((o) => o.getChildText('value') ?? '');
 }
 
 /** A password-reset invite made on the server's command line, as each version spells it; returns its token. */
@@ -653,6 +658,20 @@ describe('mod_invite_desk: security', () => {
     expect(await signedIn(server, adminFeatures, member)).toBeNull();
   });
 
+  it('offers the roles an admin may grant as choices on 13, and takes any name on 0.12', async () => {
+    const server = fixture();
+    const stage = await signedIn(server, (session) => command(session, NODES.create));
+    const role = stage.form?.getChildren('field').find((f) => f.attrs.var === 'role');
+    if (server.version === '13') {
+      expect(role?.attrs.type).toBe('list-single');
+      // Lowest first, and no role unless one is picked. The config's admins are operators on 13, the top role.
+      expect(roleChoices(stage.form)).toEqual(['', 'invite-clerk', 'prosody:guest', 'prosody:registered', 'prosody:member', 'prosody:admin', 'prosody:operator']);
+      expect(fieldValues(stage.form, 'role')).toEqual(['']);
+    } else {
+      expect(role?.attrs.type).toBe('text-single');
+    }
+  });
+
   it.skipIf(prosodyVersionFromEnv() !== '13')('lets a custom role that may administer the module use it all, on Prosody 13', async () => {
     const server = fixture();
     const [invite] = await signedIn(server, (session) => createInvites(session, { role: 'invite-clerk' }));
@@ -663,6 +682,8 @@ describe('mod_invite_desk: security', () => {
         expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events]);
         expect((await listInvites(clerk)).total).toBeGreaterThan(0);
         expect(await readPolicy(clerk)).toBe('invite-only');
+        // None above its own.
+        expect(roleChoices((await command(clerk, NODES.create)).form)).toEqual(['', 'invite-clerk']);
         expect((await subscribe(clerk)).complete).toBe(true);
       },
       { username: 'clerk', password: 'clerk-pw' },
