@@ -427,14 +427,8 @@ module:hook("user-registered", function (event)
 	});
 	if row and row.note then signup:text_tag("note", row.note); end
 	-- Trim a full history by a tenth at once: one rewrite per many sign-ups, not one each.
-	local trimmed = history_count >= history_size;
-	if trimmed then prune_history(math.floor(history_size * 0.9)); end
+	if history_count >= history_size then prune_history(math.floor(history_size * 0.9)); end
 	local key, err = history:append(nil, nil, signup, when, nil);
-	if not key and err == "quota-limit" and not trimmed then
-		-- Full although the count said not (another writer, or a smaller quota): trim, and try once more.
-		prune_history(math.floor(history_size * 0.9));
-		key, err = history:append(nil, nil, signup, when, nil);
-	end
 	if key then
 		history_count = history_count + 1;
 		signup.attr.id = key;
