@@ -161,6 +161,8 @@ export interface LedgerInvite {
   maxUses?: number;
   note?: string;
   username?: string;
+  /** The role accounts made with it get, when not the server's default. */
+  role?: string;
   createdBy?: string;
   /** How it was made: invite_desk, adhoc or prosodyctl. */
   source?: string;

@@ -184,7 +184,9 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     await page.getByRole('article').first().waitFor();
 
     await page.getByRole('button', { name: 'Print kit', exact: true }).click();
-    await page.getByRole('button', { name: 'Print pending invites instead' }).click();
+    await page.getByRole('button', { name: 'Choose pending invites…' }).click();
+    await page.getByRole('group', { name: 'Pending account invites to print' }).getByRole('checkbox').first().check();
+    await page.getByRole('button', { name: /^Make cards of 1 invite$/ }).click();
     await page.getByLabel('Printable cards').locator('.card').first().waitFor();
     expect(await page.getByLabel('Printable cards').locator('.card').count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Dashboard' }).click();

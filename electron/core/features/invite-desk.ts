@@ -134,7 +134,7 @@ function ledgerRow(row: FormField[], domain: string): LedgerInvite | null {
   if (expires) invite.expires = expires;
   const maxUses = Number(text('max-uses'));
   if (Number.isInteger(maxUses) && maxUses > 0) invite.maxUses = maxUses;
-  for (const [key, name] of [['note', 'note'], ['username', 'username'], ['createdBy', 'created-by'], ['source', 'source']] as const) {
+  for (const [key, name] of [['note', 'note'], ['username', 'username'], ['role', 'role'], ['createdBy', 'created-by'], ['source', 'source']] as const) {
     const value = text(name);
     if (value !== undefined) invite[key] = value;
   }
