@@ -54,6 +54,33 @@ describe('the policy switch', () => {
     expect(changes).toEqual(['closed']);
   });
 
+  it('shows the policy the server has after "Open registration?" is cancelled, so Open can be chosen again', async () => {
+    const changes: RegistrationPolicy[] = [];
+    render(PolicySwitch, { policy: 'invite-only', available: true, domain: 'example.org', onchange: (p: RegistrationPolicy) => Promise.resolve(void changes.push(p)) });
+    const open = screen.getByRole<HTMLInputElement>('radio', { name: /Open/ });
+    await fireEvent.click(open);
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(open.checked).toBe(false);
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: /Invite-only/ }).checked).toBe(true);
+    await fireEvent.click(open);
+    expect(screen.getByRole('dialog', { name: 'Open registration to everyone?' })).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Open registration' }));
+    await waitFor(() => expect(changes).toEqual(['open']));
+  });
+
+  it('moves focus with the arrow keys without changing the policy', async () => {
+    const changes: RegistrationPolicy[] = [];
+    render(PolicySwitch, { policy: 'invite-only', available: true, domain: 'example.org', onchange: (p: RegistrationPolicy) => Promise.resolve(void changes.push(p)) });
+    const inviteOnly = screen.getByRole<HTMLInputElement>('radio', { name: /Invite-only/ });
+    inviteOnly.focus();
+    const moved = await fireEvent.keyDown(inviteOnly, { key: 'ArrowRight' });
+    // The browser's own arrow handling (which checks the radio it moves to) is cancelled.
+    expect(moved).toBe(false);
+    expect(document.activeElement).toBe(screen.getByRole('radio', { name: /Closed/ }));
+    expect(inviteOnly.checked).toBe(true);
+    expect(changes).toEqual([]);
+  });
+
   it('explains what enables it on a server without the module', () => {
     render(PolicySwitch, { policy: undefined, available: false, domain: 'example.org', onchange: () => Promise.resolve() });
     expect(screen.queryByRole('radio')).toBeNull();
