@@ -43,7 +43,7 @@ describe('connecting from the browser preview', () => {
     expect(await page.getByRole('note').first().innerText()).toContain('needs the Invite Desk module');
     await screenshot(page, 'dashboard-stock-light');
     expect(await accessibilityViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Server', exact: true }).click();
+    await page.getByRole('tab', { name: 'Server', exact: true }).click();
     const available = page.getByRole('list', { name: 'Available features' });
     await expect.poll(() => available.getByRole('heading', { name: 'Account invites' }).isVisible()).toBe(true);
     const missing = page.getByRole('list', { name: 'Missing features' });

@@ -54,7 +54,7 @@ describe.skipIf(problem !== null)('the Electron app', () => {
     const server = prosody();
     await connectThroughForm(page, server, admin);
 
-    await page.getByRole('button', { name: 'Create invites' }).click();
+    await page.getByRole('tab', { name: 'Create invites' }).click();
     await page.getByRole('button', { name: 'Create invite', exact: true }).click();
     await page.locator('img.qr').first().waitFor();
     expect(await page.getByRole('article').locator('code').first().innerText()).toMatch(/^xmpp:desktop\.test\?register;preauth=/);
@@ -65,7 +65,7 @@ describe.skipIf(problem !== null)('the Electron app', () => {
     await app?.evaluate(({ dialog }, path) => {
       dialog.showSaveDialog = () => Promise.resolve({ canceled: false, filePath: path });
     }, pdfPath);
-    await page.getByRole('button', { name: 'Print kit' }).click();
+    await page.getByRole('tab', { name: 'Print kit' }).click();
     await page.getByLabel('Cards').fill('4');
     await page.getByRole('button', { name: 'Create 4 cards' }).click();
     await page.getByRole('button', { name: 'Save as PDF…' }).click();

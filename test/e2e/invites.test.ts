@@ -48,7 +48,7 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     await expect.poll(() => invitesOnly.isChecked()).toBe(true);
 
     // Invite studio.
-    await page.getByRole('button', { name: 'Create invites' }).click();
+    await page.getByRole('tab', { name: 'Create invites' }).click();
     await page.getByLabel('How many').fill('3');
     await page.getByLabel('Note').fill('e2e table');
     await page.getByRole('button', { name: 'Create 3 invites' }).click();
@@ -74,14 +74,14 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     // Someone signs up with the first invite.
     const token = /preauth=([A-Za-z0-9_-]+)/.exec(link)?.[1];
     expect(await registerAccount({ port: server.c2sPort, domain: server.domain, username: 'newcomer', password: 'pw', ...(token ? { token } : {}) })).toEqual({ ok: true });
-    const feedTab = page.getByRole('button', { name: /Sign-ups/ });
+    const feedTab = page.getByRole('tab', { name: /Sign-ups/ });
     await expect.poll(() => feedTab.innerText(), { timeout: 20_000 }).toContain('1');
     await feedTab.click();
     await page.getByRole('list', { name: 'Sign-ups' }).getByRole('listitem').filter({ hasText: `newcomer@${server.domain}` }).waitFor();
     await check(page, 'feed-light');
 
     // The ledger shows that invite used by that account.
-    await page.getByRole('button', { name: 'Invites', exact: true }).click();
+    await page.getByRole('tab', { name: 'Invites', exact: true }).click();
     const row = page.getByRole('row').filter({ hasText: `newcomer@${server.domain}` });
     await row.waitFor();
     expect(await row.innerText()).toContain('Used');
@@ -89,7 +89,7 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     await check(page, 'ledger-light');
 
     // Closed: a registration attempt is refused.
-    await page.getByRole('button', { name: 'Dashboard' }).click();
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
     await page.getByText('Nobody, not even with an invite').click();
     await expect.poll(() => page.getByRole('radio', { name: /Closed/ }).isChecked()).toBe(true);
     const secondToken = /preauth=([A-Za-z0-9_-]+)/.exec(links[1] ?? '')?.[1];
@@ -109,16 +109,16 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     await confirm.waitFor();
     await check(page, 'policy-confirm-dark');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('button', { name: 'Create invites', exact: true }).click();
+    await page.getByRole('tab', { name: 'Create invites', exact: true }).click();
     await page.getByRole('button', { name: 'Create invite', exact: true }).click();
     await page.getByRole('article').first().getByRole('button', { name: 'Show full screen invite 1' }).click();
     const big = page.getByRole('dialog', { name: 'Invite 1, full screen' });
     await big.waitFor();
     await check(page, 'studio-fullscreen-dark');
     await big.getByRole('button', { name: 'Close' }).click();
-    await page.getByRole('button', { name: 'Dashboard' }).click();
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
     for (const [tab, name] of [['Create invites', 'studio-dark'], ['Print kit', 'print-kit-dark'], ['Invites', 'ledger-dark'], ['Sign-ups', 'feed-dark'], ['Server', 'server-dark']] as const) {
-      await page.getByRole('button', { name: tab, exact: tab !== 'Sign-ups' }).click();
+      await page.getByRole('tab', { name: tab, exact: tab !== 'Sign-ups' }).click();
       await page.getByRole('heading', { level: 2 }).first().waitFor();
       await check(page, name);
     }
@@ -144,7 +144,7 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     const server = prosody();
     const { page, errors } = await open('light');
     await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Print kit' }).click();
+    await page.getByRole('tab', { name: 'Print kit' }).click();
     await page.getByLabel('Cards').fill('10');
     await page.getByLabel('Welcome text').fill('Welcome to the studio.test garden club! Scan to join.');
     await page.getByRole('button', { name: 'Create 10 cards' }).click();
@@ -160,7 +160,7 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     // The kit's words are kept for this server: they are there again after a reload.
     await expect.poll(async () => await readFile(join(preview.home(), 'settings.json'), 'utf8')).toContain('garden club');
     await page.reload();
-    await page.getByRole('button', { name: 'Print kit' }).click();
+    await page.getByRole('tab', { name: 'Print kit' }).click();
     await expect.poll(() => page.getByLabel('Welcome text').inputValue()).toBe('Welcome to the studio.test garden club! Scan to join.');
     expect(errors).toEqual([]);
   });
@@ -177,19 +177,20 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
       }
       throw new Error(`Tab never reached "${name}"`);
     };
-    await tabTo('Create invites');
-    await page.keyboard.press('Enter');
+    // The sections are a tablist: Tab reaches the selected one, arrows the others.
+    await tabTo('Dashboard');
+    await page.keyboard.press('ArrowRight');
     await tabTo('Create invite');
     await page.keyboard.press('Enter');
     await page.getByRole('article').first().waitFor();
 
-    await page.getByRole('button', { name: 'Print kit', exact: true }).click();
+    await page.getByRole('tab', { name: 'Print kit', exact: true }).click();
     await page.getByRole('button', { name: 'Choose pending invites…' }).click();
     await page.getByRole('group', { name: 'Pending account invites to print' }).getByRole('checkbox').first().check();
     await page.getByRole('button', { name: /^Make cards of 1 invite$/ }).click();
     await page.getByLabel('Printable cards').locator('.card').first().waitFor();
     expect(await page.getByLabel('Printable cards').locator('.card').count()).toBeGreaterThan(0);
-    await page.getByRole('button', { name: 'Dashboard' }).click();
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
     await expect.poll(() => page.getByText('pending invites').locator('..').innerText()).toMatch(/^\d+/);
     await check(page, 'dashboard-pending-light');
     expect(errors).toEqual([]);

@@ -91,7 +91,7 @@ describe(`the setup guidance, on Prosody ${flavour.version}`, () => {
     await screenshot(page, 'guide-dashboard-light');
     expect(await accessibilityViolations(page)).toEqual([]);
 
-    await page.getByRole('button', { name: 'Server', exact: true }).click();
+    await page.getByRole('tab', { name: 'Server', exact: true }).click();
     await page.getByRole('heading', { name: 'Not available yet' }).waitFor();
     // The page scrolls inside its main pane: bring the module's steps into the picture.
     await page.getByRole('list', { name: 'Missing features' }).getByRole('heading', { name: 'Invite Desk module' }).scrollIntoViewIfNeeded();
@@ -103,7 +103,7 @@ describe(`the setup guidance, on Prosody ${flavour.version}`, () => {
     await dark.page.getByRole('list', { name: 'Missing features' }).getByRole('heading', { name: 'Invite Desk module' }).waitFor();
     await screenshot(dark.page, 'guide-dashboard-dark');
     expect(await accessibilityViolations(dark.page)).toEqual([]);
-    await dark.page.getByRole('button', { name: 'Server', exact: true }).click();
+    await dark.page.getByRole('tab', { name: 'Server', exact: true }).click();
     await dark.page.getByRole('heading', { name: 'Not available yet' }).waitFor();
     await dark.page.getByRole('list', { name: 'Missing features' }).getByRole('heading', { name: 'Invite Desk module' }).scrollIntoViewIfNeeded();
     await screenshot(dark.page, 'guide-server-dark');
@@ -130,7 +130,7 @@ describe(`the setup guidance, on Prosody ${flavour.version}`, () => {
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // The dashboard now has the registration switch, over the same session.
-    await page.getByRole('button', { name: 'Dashboard' }).click();
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
     await expect.poll(() => page.getByRole('radio', { name: /Invite-only/ }).isChecked()).toBe(true);
     expect(await page.getByRole('list', { name: 'Missing features' }).count()).toBe(0);
     await screenshot(page, 'guide-dashboard-found-light');
