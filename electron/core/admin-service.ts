@@ -21,14 +21,15 @@ import type {
 } from '../../common/api';
 import { AdminError } from '../../common/errors';
 import { createEventHub } from '../../common/event-hub';
-import { AdminSession, DEFAULT_TIMEOUTS, SessionMemory, type SessionTimeouts } from './admin-session';
+import { DEFAULT_TIMEOUTS, type AdminSession, type SessionTimeouts } from './admin-session';
+import { ServerRegistry } from './server-registry';
 import { createStockRequest } from './features/invites';
 import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
-import type { Settings } from './settings/settings-document';
+import { ServerRecords } from './settings/server-records';
 import { openNodeSettings, type SettingsStore } from './settings/settings-store';
 
 const RECENT_LIMIT = 10_000;
@@ -45,99 +46,58 @@ export interface AdminServiceOptions {
  * once. Plain Node; both hosts (Electron and the browser preview) wrap it.
  */
 export class AdminService implements AdminApi {
-  private readonly sessions = new Map<string, AdminSession>();
-  private readonly memories = new Map<string, SessionMemory>();
+  private readonly registry: ServerRegistry;
+  private readonly records: ServerRecords;
   /** The latest sign-ups, so a window opened (or reloaded) later still shows them. */
-  private readonly recent: Registration[] = [];
+  private recent: Registration[] = [];
   private readonly events = createEventHub<AdminEvents>();
   private readonly settings: SettingsStore;
   private readonly credentials: CredentialStore;
   private readonly shell: HostShell;
-  private readonly timeouts: SessionTimeouts;
 
   constructor(options: AdminServiceOptions) {
     this.settings = options.settings;
     this.credentials = options.credentials;
     this.shell = options.shell;
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.records = new ServerRecords(options.settings);
+    this.registry = new ServerRegistry(this.records, options.credentials, { ...DEFAULT_TIMEOUTS, ...options.timeouts }, {
+      status: (status) => this.events.emit('connection-status', status),
+      registration: (registration) => {
+        this.recent.push(registration);
+        if (this.recent.length > RECENT_LIMIT) this.recent.splice(0, this.recent.length - RECENT_LIMIT);
+        this.events.emit('registration', registration);
+      },
+      policy: (change) => this.events.emit('policy', change),
+    });
   }
 
   on: AdminApi['on'] = (event, listener) => this.events.on(event, listener);
 
   async listProfiles(): Promise<SavedProfile[]> {
-    const { profiles } = this.settings.read();
-    return Promise.all(profiles.map(async (p) => ({ ...p, hasSavedCredentials: (await this.credentials.get(p.id)) !== undefined })));
+    return Promise.all(this.records.all().map(async ({ profile }) => ({ ...profile, hasSavedCredentials: (await this.credentials.get(profile.id)) !== undefined })));
   }
 
   async removeProfile(serverId: string): Promise<void> {
-    await this.disconnect(serverId);
-    this.sessions.delete(serverId);
-    this.memories.delete(serverId);
-    await this.credentials.delete(serverId);
-    this.settings.update((settings) => {
-      settings.profiles = settings.profiles.filter((p) => p.id !== serverId);
-      settings.printKits = Object.fromEntries(Object.entries(settings.printKits).filter(([id]) => id !== serverId));
-    });
+    await this.registry.remove(serverId);
+    this.recent = this.recent.filter((registration) => registration.serverId !== serverId);
   }
 
   saveProfile(profile: ServerProfile): Promise<void> {
-    return this.changeSavedServer(profile.id, (settings, index) => {
-      settings.profiles[index] = profile;
+    return this.changeSavedServer(profile.id, (record) => {
+      record.profile = profile;
     });
   }
 
-  async connect({ profile, password }: ConnectRequest): Promise<ServerInfo> {
-    const saved = password === undefined ? await this.credentials.get(profile.id) : undefined;
-    if (password === undefined && saved === undefined) {
-      throw new AdminError('password-required', `Enter the password for ${profile.jid}: Invite Desk has no saved sign-in for it.`);
-    }
-    const previous = this.sessions.get(profile.id);
-    if (previous) await previous.close('Reconnecting with new settings.');
-    const secret = password === undefined ? { salted: saved as NonNullable<typeof saved> } : { password };
-    let savingCredentials: Promise<void> = Promise.resolve();
-    const session = new AdminSession(
-      profile,
-      secret,
-      {
-        status: (status) => this.events.emit('connection-status', status),
-        registration: (registration) => {
-          this.recent.push(registration);
-          if (this.recent.length > RECENT_LIMIT) this.recent.splice(0, this.recent.length - RECENT_LIMIT);
-          this.events.emit('registration', registration);
-        },
-        policy: (change) => this.events.emit('policy', change),
-        credentials: (credentials) => {
-          // A failed write only means the password is asked for next time.
-          savingCredentials = this.credentials.set(profile.id, credentials).catch(() => undefined);
-        },
-      },
-      this.timeouts,
-      this.memoryOf(profile.id),
-    );
-    this.sessions.set(profile.id, session);
-    try {
-      const info = await session.open();
-      // Listed as saved from the moment connect() returns.
-      await savingCredentials;
-      // Saved only once the server accepted it, so a typo never becomes a profile.
-      this.storeProfile(profile);
-      return info;
-    } catch (error) {
-      // A sign-in can succeed before the session fails (e.g. not an admin): let its key write end before this call does.
-      await savingCredentials;
-      // Saved keys the server no longer takes are useless: forget them so the UI asks for the password.
-      if (error instanceof AdminError && error.code === 'password-required') await this.credentials.delete(profile.id);
-      throw error;
-    }
+  connect({ profile, password }: ConnectRequest): Promise<ServerInfo> {
+    return this.registry.connect(profile, password);
   }
 
-  async disconnect(serverId: string): Promise<void> {
-    const session = this.sessions.get(serverId);
-    if (session && session.state !== 'offline') await session.close();
+  disconnect(serverId: string): Promise<void> {
+    return this.registry.disconnect(serverId);
   }
 
   serverInfo(serverId: string): Promise<ServerInfo> {
-    const info = this.sessions.get(serverId)?.info;
+    const info = this.sessionOrNull(serverId)?.info;
     if (!info) return Promise.reject(new AdminError('not-connected', 'This server is not connected. Connect to it to see what it offers.'));
     return Promise.resolve(info);
   }
@@ -151,7 +111,7 @@ export class AdminService implements AdminApi {
   }
 
   connectionStatuses(): Promise<ConnectionStatus[]> {
-    return Promise.resolve([...this.sessions.values()].map((s) => s.status));
+    return Promise.resolve(this.registry.statuses());
   }
 
   async createInvites(request: CreateInvitesRequest): Promise<Invite[]> {
@@ -208,14 +168,13 @@ export class AdminService implements AdminApi {
   }
 
   getPrintKitText(serverId: string): Promise<PrintKitText | null> {
-    const { printKits } = this.settings.read();
-    const saved = Object.hasOwn(printKits, serverId) ? printKits[serverId] : undefined;
+    const saved = this.records.find(serverId)?.printKit;
     return Promise.resolve(saved ? { serverId, ...saved } : null);
   }
 
   savePrintKitText({ serverId, welcome, apps }: PrintKitText): Promise<void> {
-    return this.changeSavedServer(serverId, (settings) => {
-      settings.printKits = { ...settings.printKits, [serverId]: { welcome, apps } };
+    return this.changeSavedServer(serverId, (record) => {
+      record.printKit = { welcome, apps };
     });
   }
 
@@ -243,43 +202,29 @@ export class AdminService implements AdminApi {
   }
 
   /** Ends every session, for when the host shuts down. */
-  async shutdown(): Promise<void> {
-    await Promise.all([...this.sessions.values()].map((s) => s.close('Invite Desk is closing.')));
+  shutdown(): Promise<void> {
+    return this.registry.closeAll();
   }
 
   private async userAction(action: UserAction, { serverId, jid }: AccountRequest): Promise<void> {
     await runUserAction(this.session(serverId).context(), action, jid.trim());
   }
 
-  /** Changes settings that belong to a saved server, in one read and write; an unknown server changes nothing. */
-  private changeSavedServer(serverId: string, change: (settings: Settings, index: number) => void): Promise<void> {
-    return Promise.resolve().then(() => {
-      this.settings.update((settings) => {
-        const index = settings.profiles.findIndex((p) => p.id === serverId);
-        if (index === -1) throw new AdminError('invalid-input', 'This server is not saved yet: connect to it once first.');
-        change(settings, index);
-      });
-    });
+  /** Changes the record of a saved server, in one read and write; an unknown server changes nothing. */
+  private changeSavedServer(serverId: string, change: Parameters<ServerRecords['change']>[1]): Promise<void> {
+    return Promise.resolve().then(() => this.records.change(serverId, change));
   }
 
-  private storeProfile(profile: ServerProfile): void {
-    this.settings.update((settings) => {
-      const index = settings.profiles.findIndex((p) => p.id === profile.id);
-      if (index === -1) settings.profiles.push(profile);
-      else settings.profiles[index] = profile;
-    });
-  }
-
-  private memoryOf(serverId: string): SessionMemory {
-    let memory = this.memories.get(serverId);
-    if (!memory) this.memories.set(serverId, (memory = new SessionMemory()));
-    return memory;
+  private sessionOrNull(serverId: string): AdminSession | null {
+    try {
+      return this.registry.session(serverId);
+    } catch {
+      return null;
+    }
   }
 
   private session(serverId: string): AdminSession {
-    const session = this.sessions.get(serverId);
-    if (!session) throw new AdminError('not-connected', 'This server is not connected. Connect to it first.');
-    return session;
+    return this.registry.session(serverId);
   }
 }
 

@@ -41,6 +41,10 @@ export class SessionMemory {
   /** The last sign-up event seen from mod_invite_desk. */
   cursor: string | undefined;
   readonly seen = new RecentIds();
+
+  constructor(cursor?: string) {
+    this.cursor = cursor;
+  }
 }
 
 export interface SessionEvents {
@@ -50,6 +54,18 @@ export interface SessionEvents {
   /** New salted keys after a sign-in with the password. */
   credentials(credentials: SaltedCredentials): void;
 }
+
+/**
+ * The session's life: offline → connecting → online, and from online through
+ * reconnecting (as many attempts as it takes) back to online. Any state ends
+ * in offline when the admin disconnects or a failure needs the admin to act.
+ */
+const STATE_TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
+  offline: ['connecting'],
+  connecting: ['online', 'offline'],
+  online: ['reconnecting', 'offline'],
+  reconnecting: ['reconnecting', 'online', 'offline'],
+};
 
 /** Failures that retrying cannot fix: the admin has to act. */
 const FINAL_CODES = new Set(['auth-failed', 'password-required', 'not-admin', 'tls-untrusted', 'invalid-input']);
@@ -191,7 +207,10 @@ export class AdminSession {
       this.setStatus({ state: 'online' });
       return info;
     } catch (error) {
+      // close() during the sign-in dropped this client: that, not what the dying socket said, is the reason.
+      const closedMeanwhile = this.client !== client;
       await this.dropClient(false);
+      if (closedMeanwhile) throw new AdminError('not-connected', 'The connection was closed while signing in.');
       throw describeConnectError(error, context);
     }
   }
@@ -306,6 +325,9 @@ export class AdminSession {
   }
 
   private setStatus(status: Omit<ConnectionStatus, 'serverId'>): void {
+    if (!STATE_TRANSITIONS[this.status_.state].includes(status.state)) {
+      throw new Error(`A session may not go from ${this.status_.state} to ${status.state}.`);
+    }
     this.status_ = { serverId: this.profile.id, ...status };
     this.events.status(this.status_);
   }

@@ -276,7 +276,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const halt = async (): Promise<void> => {
     const proc = child;
     child = null;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((done) => proc.once('exit', () => done()));
     proc.kill('SIGTERM');
     const killer = setTimeout(() => proc.kill('SIGKILL'), 5_000);

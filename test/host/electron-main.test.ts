@@ -178,7 +178,7 @@ describe('the built Electron main process, wired up', () => {
     expect(info.savedSignIns.available).toBe(process.platform !== 'linux');
     if (process.platform === 'linux') expect(info.savedSignIns.reason).toContain('No keyring is running');
     expect(await call('setPreferences', APP_PAGE, { theme: 'dark' })).toEqual({ result: { theme: 'dark', notifications: false } });
-    expect(JSON.parse(await readFile(join(recorded.home, 'settings.json'), 'utf8'))).toMatchObject({ version: 3, preferences: { theme: 'dark' } });
+    expect(JSON.parse(await readFile(join(recorded.home, 'settings.json'), 'utf8'))).toMatchObject({ version: 4, preferences: { theme: 'dark' } });
   });
 
   it('denies new windows and every permission but clipboard writes, and opens only https links outside', async () => {

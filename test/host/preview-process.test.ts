@@ -39,7 +39,7 @@ describe('npm run preview, as a process', () => {
       expect(await exited).toBe(0);
       await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
       // The settings file was made in INVITE_DESK_HOME, and nothing was saved in it.
-      expect(JSON.parse(await readFile(join(home, 'settings.json'), 'utf8'))).toMatchObject({ version: 3, profiles: [] });
+      expect(JSON.parse(await readFile(join(home, 'settings.json'), 'utf8'))).toMatchObject({ version: 4, servers: [] });
     } finally {
       child.kill('SIGKILL');
       await rm(home, { recursive: true, force: true });

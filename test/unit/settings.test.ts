@@ -35,14 +35,25 @@ describe('settings migrations', () => {
   it('takes a version 1 document to the current version, keeping every profile and adding default preferences', () => {
     expect(migrateSettings(version1)).toEqual({
       from: 1,
-      settings: { version: SETTINGS_VERSION, profiles: [profile], preferences: { theme: 'system', notifications: false }, printKits: {} },
+      settings: { version: SETTINGS_VERSION, servers: [{ profile }], preferences: { theme: 'system', notifications: false } },
     });
   });
 
   it('takes a version 2 document to the current version, keeping the preferences and the window', () => {
     const window = { x: 0, y: 0, width: 1000, height: 700, maximized: true };
     const version2 = { version: 2, profiles: [profile], preferences: { theme: 'dark', notifications: true }, window };
-    expect(migrateSettings(version2)).toEqual({ from: 2, settings: { ...version2, version: SETTINGS_VERSION, printKits: {} } });
+    const { profiles, ...rest } = version2;
+    expect(migrateSettings(version2)).toEqual({ from: 2, settings: { ...rest, version: SETTINGS_VERSION, servers: profiles.map((p) => ({ profile: p })) } });
+  });
+
+  it("folds version 3's profiles and print-kit texts into one record per server", () => {
+    const other = { ...profile, id: 'other-org', jid: 'admin@other.org' };
+    const kit = { welcome: 'Welcome!', apps: 'Conversations' };
+    const version3 = { version: 3, profiles: [profile, other], preferences: { theme: 'dark', notifications: false }, printKits: { [profile.id]: kit, gone: kit } };
+    expect(migrateSettings(version3)).toEqual({
+      from: 3,
+      settings: { version: SETTINGS_VERSION, servers: [{ profile, printKit: kit }, { profile: other }], preferences: { theme: 'dark', notifications: false } },
+    });
   });
 
   it.each([
@@ -50,7 +61,7 @@ describe('settings migrations', () => {
     [[1, 2], 'does not hold a settings object'],
     [{ profiles: [] }, 'no settings version'],
     [{ version: 99, profiles: [] }, 'newer Invite Desk'],
-    [{ version: 1, profiles: [{ id: 'x', jid: 'not a jid' }] }, 'profiles.0.jid'],
+    [{ version: 1, profiles: [{ id: 'x', jid: 'not a jid' }] }, 'servers.0.profile.jid'],
     [{ version: 2, profiles: [], preferences: { theme: 'pink', notifications: true } }, 'preferences.theme'],
   ])('refuses %j with a reason (%s)', (raw, reason) => {
     const result = migrateSettings(raw);
@@ -60,7 +71,7 @@ describe('settings migrations', () => {
   it("imports 0.1's profiles.json into settings.json and keeps the old file under another name", async () => {
     await writeFile(join(dir, 'profiles.json'), JSON.stringify(version1));
     expect(prepareSettingsFolder(dir)).toEqual({ migratedFrom: 1 });
-    expect(await readSettingsFile()).toMatchObject({ version: SETTINGS_VERSION, profiles: [profile] });
+    expect(await readSettingsFile()).toMatchObject({ version: SETTINGS_VERSION, servers: [{ profile }] });
     expect((await readdir(dir)).sort()).toEqual(['profiles.json.migrated', 'settings.json']);
     // A second start finds nothing left to do.
     expect(prepareSettingsFolder(dir)).toEqual({});
@@ -72,14 +83,14 @@ describe('settings migrations', () => {
     expect(setAside?.reason).toBe('the file is not valid JSON');
     expect(await readFile(setAside?.path ?? '', 'utf8')).toBe('{ "version": 2, "profiles": [');
     const { store } = openNodeSettings(dir);
-    expect(store.read().profiles).toEqual([]);
+    expect(store.read().servers.map((r) => r.profile)).toEqual([]);
   });
 
   it('sets aside a file from a newer version rather than losing what it holds', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: 4, profiles: [profile], future: true }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: SETTINGS_VERSION + 1, profiles: [profile], future: true }));
     const { setAside } = prepareSettingsFolder(dir);
     expect(setAside?.reason).toContain('newer Invite Desk');
-    expect(JSON.parse(await readFile(setAside?.path ?? '', 'utf8'))).toMatchObject({ version: 4, future: true });
+    expect(JSON.parse(await readFile(setAside?.path ?? '', 'utf8'))).toMatchObject({ version: SETTINGS_VERSION + 1, future: true });
   });
 });
 
@@ -93,28 +104,28 @@ describe('the settings store (conf, the library under electron-store)', () => {
       settings.window = { x: 10, y: 20, width: 1000, height: 700, maximized: false };
     });
     const again = openNodeSettings(dir).store.read();
-    expect(again).toMatchObject({ profiles: [profile], preferences: { theme: 'dark' }, window: { width: 1000 } });
+    expect(again).toMatchObject({ servers: [{ profile }], preferences: { theme: 'dark' }, window: { width: 1000 } });
   });
 
   it("checks writes against the JSON Schema electron-store is given, and leaves the file as it was when one fails", async () => {
     const conf = new Conf<Settings>(settingsStoreOptions(dir));
     expect(() => {
-      (conf as unknown as { store: unknown }).store = { version: 3, profiles: [], preferences: { theme: 'neon', notifications: false }, printKits: {} };
+      (conf as unknown as { store: unknown }).store = { version: SETTINGS_VERSION, servers: [], preferences: { theme: 'neon', notifications: false } };
     }).toThrow(/theme/);
     expect(() => {
-      (conf as unknown as { store: unknown }).store = { version: 3, profiles: [], preferences: { theme: 'dark', notifications: false }, printKits: {}, secret: 'x' };
+      (conf as unknown as { store: unknown }).store = { version: SETTINGS_VERSION, servers: [], preferences: { theme: 'dark', notifications: false }, secret: 'x' };
     }).toThrow(/additional/i);
-    expect(await readSettingsFile()).toMatchObject({ version: 3, preferences: { theme: 'system' } });
+    expect(await readSettingsFile()).toMatchObject({ version: SETTINGS_VERSION, preferences: { theme: 'system' } });
   });
 
   it('refuses an update that would break the schema, and keeps the old settings', () => {
     const { store } = openNodeSettings(dir);
     expect(() =>
       store.update((settings) => {
-        settings.profiles.push({ id: 'bad id!', jid: 'admin@example.org' });
+        settings.servers.push({ profile: { id: 'bad id!', jid: 'admin@example.org' } });
       }),
     ).toThrow();
-    expect(store.read().profiles).toEqual([]);
+    expect(store.read().servers.map((r) => r.profile)).toEqual([]);
   });
 });
 
@@ -122,14 +133,14 @@ describe("the print kit's text", () => {
   it('is kept per saved server, refused for an unknown one, and forgotten with its server', async () => {
     const service = createAdminService(dir, new EncryptedFileCredentialStore(join(dir, 'credentials.json'), testCipher()));
     try {
-      openNodeSettings(dir).store.update((settings) => settings.profiles.push(profile));
+      openNodeSettings(dir).store.update((settings) => settings.servers.push({ profile }));
       expect(await service.getPrintKitText(profile.id)).toBeNull();
       const text = { serverId: profile.id, welcome: 'Welcome to the garden club!', apps: 'Conversations\nMonal' };
       await service.savePrintKitText(text);
       expect(await createAdminService(dir, new EncryptedFileCredentialStore(join(dir, 'c.json'), testCipher())).getPrintKitText(profile.id)).toEqual(text);
       await expect(service.savePrintKitText({ ...text, serverId: 'elsewhere' })).rejects.toMatchObject({ code: 'invalid-input' });
       await service.removeProfile(profile.id);
-      expect(openNodeSettings(dir).store.read().printKits).toEqual({});
+      expect(openNodeSettings(dir).store.read().servers).toEqual([]);
     } finally {
       await service.shutdown();
     }
@@ -142,7 +153,7 @@ describe("the print kit's text", () => {
     try {
       const stored = (() => {
         try {
-          openNodeSettings(dir).store.update((settings) => settings.profiles.push({ ...profile, id }));
+          openNodeSettings(dir).store.update((settings) => settings.servers.push({ profile: { ...profile, id } }));
           return true;
         } catch {
           return false;
@@ -173,7 +184,7 @@ describe('the server id pattern', () => {
 describe('files on disk', () => {
   it('are private to the user: the folder 700, settings.json 600, even when they were wider before', async () => {
     if (process.platform === 'win32') return;
-    openNodeSettings(dir).store.update((settings) => settings.profiles.push(profile));
+    openNodeSettings(dir).store.update((settings) => settings.servers.push({ profile }));
     expect((await stat(join(dir, 'settings.json'))).mode & 0o777).toBe(0o600);
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     await chmod(dir, 0o755);
@@ -187,14 +198,14 @@ describe('files on disk', () => {
   });
 
   it('lose what interrupted writes left behind at start, and nothing else', async () => {
-    openNodeSettings(dir).store.update((settings) => settings.profiles.push(profile));
+    openNodeSettings(dir).store.update((settings) => settings.servers.push({ profile }));
     const leftovers = ['settings.json.tmp-1764480000a1b2c3', 'settings.json.4242.tmp', 'credentials.json.4242.tmp'];
     for (const name of leftovers) await writeFile(join(dir, name), '{"half":');
     await writeFile(join(dir, 'notes.tmp'), 'not ours');
     const { preparation, store } = openNodeSettings(dir);
     expect(preparation.removedTemporaryFiles?.sort()).toEqual([...leftovers].sort());
     expect((await readdir(dir)).sort()).toEqual(['notes.tmp', 'settings.json']);
-    expect(store.read().profiles).toEqual([profile]);
+    expect(store.read().servers.map((r) => r.profile)).toEqual([profile]);
   });
 
   // The password itself never reaches these stores; the sign-in tests against a real server check it stays out of every file.
@@ -203,7 +214,7 @@ describe('files on disk', () => {
     const secrets = new EncryptedFileCredentialStore(join(dir, 'credentials.json'), testCipher());
     const service = createAdminService(dir, secrets);
     try {
-      openNodeSettings(dir).store.update((settings) => settings.profiles.push(profile));
+      openNodeSettings(dir).store.update((settings) => settings.servers.push({ profile }));
       await secrets.set(profile.id, credentials);
       await service.setPreferences({ notifications: true });
       expect((await service.listProfiles())[0]?.hasSavedCredentials).toBe(true);

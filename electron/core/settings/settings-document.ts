@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Preferences } from '../../../common/api';
-import { preferencesSchema, printKitTextSchema, serverIdSchema, serverProfileSchema } from '../../../common/schemas';
+import { preferencesSchema, printKitTextSchema, serverProfileSchema } from '../../../common/schemas';
 
 /**
  * The settings file: saved servers, the admin's preferences and the window's
  * place on screen. Never a password or a key: those live in the credential store.
  */
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', notifications: false };
 
@@ -20,31 +20,57 @@ export const windowStateSchema = z.strictObject({
 
 export type WindowState = z.infer<typeof windowStateSchema>;
 
+/**
+ * Everything the app keeps about one saved server, in one record, so that it
+ * is saved, changed and removed as one. Its sealed sign-in keys are the one
+ * part kept elsewhere (the credential store), under the same server id.
+ */
+export const serverRecordSchema = z.strictObject({
+  profile: serverProfileSchema,
+  /** The last mod_invite_desk sign-up event the app has seen: after a restart, only later ones are new. */
+  cursor: z.string().min(1).max(200).optional(),
+  /** The print kit's words. */
+  printKit: printKitTextSchema.omit({ serverId: true }).optional(),
+});
+
+export type ServerRecord = z.infer<typeof serverRecordSchema>;
+
 export const settingsSchema = z.strictObject({
   version: z.literal(SETTINGS_VERSION),
-  profiles: z.array(serverProfileSchema),
+  servers: z.array(serverRecordSchema).refine((servers) => new Set(servers.map((s) => s.profile.id)).size === servers.length, 'one record per server id'),
   preferences: preferencesSchema,
   window: windowStateSchema.optional(),
-  /** The print kit's words, by server id. */
-  printKits: z.record(serverIdSchema, printKitTextSchema.omit({ serverId: true })),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 
 export function emptySettings(): Settings {
-  return { version: SETTINGS_VERSION, profiles: [], preferences: { ...DEFAULT_PREFERENCES }, printKits: {} };
+  return { version: SETTINGS_VERSION, servers: [], preferences: { ...DEFAULT_PREFERENCES } };
 }
 
 type Document = Record<string, unknown>;
 
+/** Version 3's saved servers and print-kit texts, folded into version 4's one record per server. */
+function serverRecordsFromVersion3({ profiles, printKits, ...rest }: Document): Document {
+  const kits = (typeof printKits === 'object' && printKits !== null ? printKits : {}) as Record<string, unknown>;
+  const servers = (Array.isArray(profiles) ? profiles : []).map((profile: unknown) => {
+    const id = (profile as { id?: unknown }).id;
+    const printKit = typeof id === 'string' && Object.hasOwn(kits, id) ? kits[id] : undefined;
+    return printKit === undefined ? { profile } : { profile, printKit };
+  });
+  return { ...rest, version: 4, servers };
+}
+
 /**
  * One step per older version, each taking the document of version N to N+1.
  * Version 1 is the `profiles.json` of Invite Desk 0.1 (`{version, profiles}`);
- * 2 added preferences and the window's place; 3 the print kits' text.
+ * 2 added preferences and the window's place; 3 the print kits' text; 4 keeps
+ * one record per server (profile, catch-up cursor, print-kit text).
  */
 const MIGRATIONS: Record<number, (document: Document) => Document> = {
   1: (document) => ({ ...document, version: 2, preferences: { ...DEFAULT_PREFERENCES } }),
   2: (document) => ({ ...document, version: 3, printKits: {} }),
+  3: serverRecordsFromVersion3,
 };
 
 export type MigrationResult = { settings: Settings; from: number } | { error: string };

@@ -1,0 +1,205 @@
+import type { ConnectionStatus, PolicyChange, Registration, ServerInfo, ServerProfile } from '../../common/api';
+import { AdminError } from '../../common/errors';
+import { AdminSession, SessionMemory, type SessionTimeouts } from './admin-session';
+import type { CredentialStore } from './settings/credential-store';
+import type { ServerRecords } from './settings/server-records';
+import type { SaltedCredentials } from './xmpp/scram-client';
+
+/** How long a new catch-up cursor may wait before it is written: one write for a burst of sign-ups. */
+const CURSOR_WRITE_DELAY_MS = 500;
+
+/** What the registry tells the service about its servers. */
+export interface RegistryEvents {
+  status(status: ConnectionStatus): void;
+  registration(registration: Registration): void;
+  policy(change: PolicyChange): void;
+}
+
+/**
+ * Everything the backend holds about one server while the app runs: its
+ * session, what the session remembers across reconnects, the sign-in in
+ * flight, and whether the server was removed meanwhile.
+ */
+class ServerConnection {
+  readonly serverId: string;
+  readonly memory: SessionMemory;
+  session: AdminSession | null = null;
+  attempt: Promise<ServerInfo> | null = null;
+  removed = false;
+  /** The cursor last written to the server's record. */
+  storedCursor: string | undefined;
+  cursorTimer: NodeJS.Timeout | null = null;
+
+  constructor(serverId: string, cursor: string | undefined) {
+    this.serverId = serverId;
+    this.storedCursor = cursor;
+    this.memory = new SessionMemory(cursor);
+  }
+}
+
+/**
+ * The one owner of every server's connection, keyed by server id. A sign-in
+ * in flight is shared: a second connect to the same server joins it. A server
+ * not saved yet is a candidate: it is saved, together with its sign-in keys,
+ * only once sign-in and the admin check succeeded, and a failed candidate
+ * leaves nothing behind. Removing a server ends its session, stops its
+ * events and deletes its record and keys.
+ */
+export class ServerRegistry {
+  private readonly connections = new Map<string, ServerConnection>();
+  private readonly records: ServerRecords;
+  private readonly credentials: CredentialStore;
+  private readonly timeouts: SessionTimeouts;
+  private readonly events: RegistryEvents;
+
+  constructor(records: ServerRecords, credentials: CredentialStore, timeouts: SessionTimeouts, events: RegistryEvents) {
+    this.records = records;
+    this.credentials = credentials;
+    this.timeouts = timeouts;
+    this.events = events;
+  }
+
+  connect(profile: ServerProfile, password: string | undefined): Promise<ServerInfo> {
+    const connection = this.connectionOf(profile.id);
+    if (connection.attempt) return connection.attempt;
+    const attempt = this.signIn(connection, profile, password).finally(() => {
+      connection.attempt = null;
+    });
+    connection.attempt = attempt;
+    return attempt;
+  }
+
+  async disconnect(serverId: string): Promise<void> {
+    const connection = this.connections.get(serverId);
+    if (!connection?.session) return;
+    if (connection.session.state !== 'offline') await connection.session.close();
+    this.writeCursor(connection);
+  }
+
+  async remove(serverId: string): Promise<void> {
+    const connection = this.connections.get(serverId);
+    if (connection) {
+      connection.removed = true;
+      if (connection.cursorTimer) clearTimeout(connection.cursorTimer);
+      this.connections.delete(serverId);
+      await connection.session?.close('This server was removed.');
+    }
+    await this.credentials.delete(serverId);
+    this.records.remove(serverId);
+  }
+
+  /** The session of a server, or `not-connected`. */
+  session(serverId: string): AdminSession {
+    const session = this.connections.get(serverId)?.session;
+    if (!session) throw new AdminError('not-connected', 'This server is not connected. Connect to it first.');
+    return session;
+  }
+
+  statuses(): ConnectionStatus[] {
+    return [...this.connections.values()].flatMap((connection) => (connection.session ? [connection.session.status] : []));
+  }
+
+  /** Ends every session and writes every cursor, for when the host shuts down. */
+  async closeAll(): Promise<void> {
+    await Promise.all(
+      [...this.connections.values()].map(async (connection) => {
+        await connection.session?.close('Invite Desk is closing.');
+        this.writeCursor(connection);
+      }),
+    );
+  }
+
+  private connectionOf(serverId: string): ServerConnection {
+    let connection = this.connections.get(serverId);
+    if (!connection) {
+      connection = new ServerConnection(serverId, this.records.find(serverId)?.cursor);
+      this.connections.set(serverId, connection);
+    }
+    return connection;
+  }
+
+  private async signIn(connection: ServerConnection, profile: ServerProfile, password: string | undefined): Promise<ServerInfo> {
+    const saved = password === undefined ? await this.credentials.get(profile.id) : undefined;
+    if (password === undefined && saved === undefined) {
+      this.forgetCandidate(connection);
+      throw new AdminError('password-required', `Enter the password for ${profile.jid}: Invite Desk has no saved sign-in for it.`);
+    }
+    await connection.session?.close('Reconnecting with new settings.');
+    const secret = saved === undefined ? { password: password ?? '' } : { salted: saved };
+    // Kept in memory until the server has accepted the account as an admin: a refused account's keys are never sealed.
+    let keys: SaltedCredentials | undefined;
+    let accepted = false;
+    const session = new AdminSession(
+      profile,
+      secret,
+      {
+        // A removed server says nothing more.
+        status: (status) => {
+          if (!connection.removed) this.events.status(status);
+        },
+        registration: (registration) => {
+          if (connection.removed) return;
+          this.events.registration(registration);
+          if (registration.source === 'invite-desk') this.writeCursorSoon(connection);
+        },
+        policy: (change) => {
+          if (!connection.removed) this.events.policy(change);
+        },
+        credentials: (credentials) => {
+          keys = credentials;
+          // A failed write only means the password is asked for next time.
+          if (accepted) void this.credentials.set(profile.id, credentials).catch(() => undefined);
+        },
+      },
+      this.timeouts,
+      connection.memory,
+    );
+    connection.session = session;
+    const removedMeanwhile = (): AdminError => new AdminError('not-connected', 'This server was removed while Invite Desk was signing in to it.');
+    try {
+      const info = await session.open();
+      if (connection.removed) {
+        await session.close('This server was removed.');
+        throw removedMeanwhile();
+      }
+      accepted = true;
+      if (keys) await this.credentials.set(profile.id, keys).catch(() => undefined);
+      // Saved only once the server accepted it, so a typo never becomes a saved server.
+      this.records.saveProfile(profile);
+      this.writeCursor(connection);
+      return info;
+    } catch (error) {
+      // Saved keys the server no longer takes are useless: forget them so the UI asks for the password.
+      if (error instanceof AdminError && error.code === 'password-required') await this.credentials.delete(profile.id);
+      this.forgetCandidate(connection);
+      throw connection.removed ? removedMeanwhile() : error;
+    }
+  }
+
+  /** A server that is not saved leaves nothing behind when its sign-in fails. */
+  private forgetCandidate(connection: ServerConnection): void {
+    if (this.records.find(connection.serverId)) return;
+    if (this.connections.get(connection.serverId) === connection) this.connections.delete(connection.serverId);
+  }
+
+  private writeCursorSoon(connection: ServerConnection): void {
+    if (connection.cursorTimer) return;
+    connection.cursorTimer = setTimeout(() => {
+      connection.cursorTimer = null;
+      this.writeCursor(connection);
+    }, CURSOR_WRITE_DELAY_MS);
+    connection.cursorTimer.unref();
+  }
+
+  /** Writes where catch-up resumes, so that after a restart only later sign-ups count as new. */
+  private writeCursor(connection: ServerConnection): void {
+    if (connection.cursorTimer) clearTimeout(connection.cursorTimer);
+    connection.cursorTimer = null;
+    const cursor = connection.memory.cursor;
+    if (connection.removed || cursor === undefined || cursor === connection.storedCursor || !this.records.find(connection.serverId)) return;
+    this.records.change(connection.serverId, (record) => {
+      record.cursor = cursor;
+    });
+    connection.storedCursor = cursor;
+  }
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AdminError } from '../../common/errors';
+import { prosodyFixture } from '../helpers/fixtures';
+import { PROJECT_PLUGIN_PATH, startProsody, STOCK_MODULES, type ProsodyServer } from '../helpers/prosody';
+import { registerAccount } from '../helpers/raw-register';
+import { createTestService, eventually, profileFor, withTestService, type TestService } from '../helpers/session';
+
+/**
+ * One owner per server: a sign-in in flight is shared, a drop fails what is
+ * pending at once, a removal during a sign-in leaves nothing, a refused
+ * candidate leaves no keys and no session, and the catch-up cursor survives
+ * an app restart.
+ */
+
+const admin = { username: 'admin', password: 'admin-password' };
+const member = { username: 'member', password: 'member-password' };
+
+async function failure(work: Promise<unknown>): Promise<AdminError> {
+  const error = await work.then(
+    () => new Error('expected a failure'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AdminError);
+  return error as AdminError;
+}
+
+async function sealedIds(t: TestService): Promise<string[]> {
+  try {
+    return Object.keys((JSON.parse(await readFile(join(t.home, 'credentials.json'), 'utf8')) as { entries: object }).entries);
+  } catch {
+    return [];
+  }
+}
+
+describe('the connection of one server', () => {
+  const stock = prosodyFixture({ domain: 'lifecycle.test', admins: [admin], users: [member] });
+
+  it('shares one sign-in between two connects at once', async () => {
+    await withTestService(async (t) => {
+      const profile = profileFor(stock(), admin);
+      const [first, second] = await Promise.all([t.service.connect({ profile, password: admin.password }), t.service.connect({ profile, password: admin.password })]);
+      expect(second).toBe(first);
+      expect((await t.service.connectionStatuses()).filter((s) => s.serverId === profile.id)).toHaveLength(1);
+      expect(t.statuses.filter((s) => s.serverId === profile.id && s.state === 'connecting')).toHaveLength(1);
+      expect(await t.service.createInvites({ serverId: profile.id, kind: 'account' })).toHaveLength(1);
+    });
+  });
+
+  it('leaves no keys, no session and no saved server behind a refused candidate', async () => {
+    await withTestService(async (t) => {
+      const profile = profileFor(stock(), member);
+      expect((await failure(t.service.connect({ profile, password: member.password }))).code).toBe('not-admin');
+      expect(await sealedIds(t)).toEqual([]);
+      expect(await t.service.connectionStatuses()).toEqual([]);
+      expect(await t.service.listProfiles()).toEqual([]);
+    });
+  });
+});
+
+describe('a server that fails or goes away during a call', () => {
+  it('fails a call in flight with not-connected the moment the connection drops, not at its timeout', async () => {
+    const server = await startProsody({ domain: 'drop.test', admins: [admin] });
+    const t = await createTestService({ requestMs: 120_000 });
+    try {
+      const profile = profileFor(server, admin);
+      await t.service.connect({ profile, password: admin.password });
+      server.signal('SIGSTOP');
+      const pending = failure(t.service.createInvites({ serverId: profile.id, kind: 'account' }));
+      // The kernel closes a killed server's sockets: the session sees the drop.
+      server.signal('SIGKILL');
+      expect((await pending).code).toBe('not-connected');
+    } finally {
+      await t.dispose();
+      await server.stop();
+    }
+  });
+
+  it('leaves nothing of a server removed while it was signing in', async () => {
+    const server = await startProsody({ domain: 'removed.test', admins: [admin] });
+    const t = await createTestService({ connectMs: 120_000 });
+    try {
+      const profile = profileFor(server, admin);
+      // Saved once, with its keys.
+      await t.service.connect({ profile, password: admin.password });
+      await t.service.disconnect(profile.id);
+      expect(await sealedIds(t)).toEqual([profile.id]);
+
+      server.signal('SIGSTOP');
+      const signingIn = failure(t.service.connect({ profile }));
+      await eventually(() => t.statuses.filter((s) => s.serverId === profile.id && s.state === 'connecting').at(1), 'the second sign-in under way');
+      await t.service.removeProfile(profile.id);
+      expect((await signingIn).code).toBe('not-connected');
+      server.signal('SIGCONT');
+
+      expect(await t.service.listProfiles()).toEqual([]);
+      expect(await t.service.connectionStatuses()).toEqual([]);
+      expect(await sealedIds(t)).toEqual([]);
+      expect((await failure(t.service.serverInfo(profile.id))).code).toBe('not-connected');
+    } finally {
+      server.signal('SIGCONT');
+      await t.dispose();
+      await server.stop();
+    }
+  });
+});
+
+describe('an app restart', () => {
+  const module = prosodyFixture({ domain: 'restart.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const signUp = (server: ProsodyServer, username: string, token: string) =>
+    registerAccount({ port: server.c2sPort, domain: server.domain, username, password: `${username}-pw`, token });
+
+  it('reports as new only the sign-ups that happened while the app was closed', async () => {
+    const first = await createTestService();
+    const profile = profileFor(module(), admin);
+    await first.service.connect({ profile, password: admin.password });
+    const invites = await first.service.createInvites({ serverId: profile.id, kind: 'account', count: 5 });
+    for (const [i, invite] of invites.slice(0, 3).entries()) expect(await signUp(module(), `seen${i}`, invite.token)).toEqual({ ok: true });
+    await eventually(() => (first.registrations.length === 3 ? true : undefined), 'the three live sign-ups');
+    // The app closes; its settings folder stays.
+    await first.service.shutdown();
+
+    for (const [i, invite] of invites.slice(3).entries()) expect(await signUp(module(), `missed${i}`, invite.token)).toEqual({ ok: true });
+
+    const second = await createTestService({}, first.home);
+    try {
+      await second.service.connect({ profile });
+      await eventually(() => (second.registrations.length >= 2 ? true : undefined), 'the sign-ups missed while closed');
+      // A live one after the catch-up: once it is in, the catch-up is over.
+      const [last] = await second.service.createInvites({ serverId: profile.id, kind: 'account' });
+      expect(await signUp(module(), 'afterwards', last?.token ?? '')).toEqual({ ok: true });
+      await eventually(() => second.registrations.find((r) => r.username === 'afterwards'), 'the live sign-up');
+      expect(second.registrations.map((r) => [r.username, r.catchUp])).toEqual([
+        ['missed0', true],
+        ['missed1', true],
+        ['afterwards', false],
+      ]);
+    } finally {
+      await second.dispose();
+    }
+  });
+});
