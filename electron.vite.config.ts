@@ -20,10 +20,17 @@ function contentSecurityPolicyMeta(): Plugin {
   };
 }
 
+/**
+ * Rolldown prints a [PLUGIN_TIMINGS] block whenever plugins take a noticeable
+ * share of a build (the Svelte compiler always does). It is advice about build
+ * speed, not a problem with the build, so it is left out.
+ */
+const checks = { bundlerTimings: false };
+
 export default defineConfig({
   main: {
     build: {
-      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
+      rolldownOptions: { checks, input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
     },
   },
   preload: {
@@ -32,6 +39,7 @@ export default defineConfig({
       externalizeDeps: false,
       isolatedEntries: true,
       rolldownOptions: {
+        checks,
         input: { index: resolve(import.meta.dirname, 'electron/preload/index.ts') },
         external: ['electron'],
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
@@ -42,7 +50,7 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'renderer'),
     plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), contentSecurityPolicyMeta()],
     build: {
-      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
+      rolldownOptions: { checks, input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
     },
   },
 });
