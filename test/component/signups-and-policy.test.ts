@@ -81,9 +81,10 @@ describe('the policy switch', () => {
     expect(changes).toEqual([]);
   });
 
-  it('explains what enables it on a server without the module', () => {
+  it('says what it needs on a server without the module, and where the steps are', () => {
     render(PolicySwitch, { policy: undefined, available: false, domain: 'example.org', onchange: () => Promise.resolve() });
     expect(screen.queryByRole('radio')).toBeNull();
-    expect(screen.getByRole('note').textContent).toContain('"invite_desk"');
+    expect(screen.getByRole('note').textContent).toContain('needs the Invite Desk module on this server');
+    expect(screen.getByRole('note').textContent).toContain('the Server tab show how to install it');
   });
 });
