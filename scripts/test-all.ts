@@ -7,22 +7,34 @@ import { isProsody13Installed, type ProsodyVersion } from '../test/helpers/proso
 /**
  * `npm test`: every check and every test suite, then one summary line.
  * Build, lint and typecheck each count as one check; a failure in any of them
- * fails the run. Unit and component tests run once; integration and e2e run
- * against Prosody 0.12 and again against 13. Skipped tests are reported as
+ * fails the run. Unit, component and host tests run once; integration and e2e
+ * run against Prosody 0.12 and again against 13. Skipped tests are reported as
  * skipped, never as passed.
  */
 
 const root = resolve(import.meta.dirname, '..');
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Hold the output and print it in one piece at the end, so that runs side by side do not interleave. */
+  buffered?: boolean;
+}
+
+function run(command: string, args: string[], { env = process.env, buffered = false }: RunOptions = {}): Promise<boolean> {
   return new Promise((done) => {
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
-    child.on('exit', (code) => done(code === 0));
+    const child = spawn(command, args, { cwd: root, stdio: buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit', env });
+    const output: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.on('close', (code) => {
+      process.stdout.write(Buffer.concat(output));
+      done(code === 0);
+    });
     child.on('error', () => done(false));
   });
 }
 
-const npx = (args: string[], env?: NodeJS.ProcessEnv): Promise<boolean> => run('npx', ['--no-install', ...args], env);
+const npx = (args: string[], options?: RunOptions): Promise<boolean> => run('npx', ['--no-install', ...args], options);
 
 const checks: [string, () => Promise<boolean>][] = [
   ['build', () => npx(['electron-vite', 'build'])],
@@ -63,22 +75,31 @@ interface VitestReport {
   testResults: { name: string; status: string; assertionResults: { status: string }[] }[];
 }
 
-/** Runs vitest on `suites` and records each suite's tally; `label` tells the runs of one suite apart. */
-async function runSuites(suites: readonly string[], label: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const report = resolve(root, `test-results/vitest-${label.replace(/\W+/g, '-')}.json`);
-  console.log(`\n=== tests: ${suites.join(', ')} (${label}) ===`);
+interface SuiteResult {
+  name: string;
+  tally: Tally;
+  note?: string;
+}
+
+const failedToRun = (name: string, note: string): SuiteResult => ({ name, tally: { passed: 0, failed: 1, skipped: 0 }, note });
+
+/** Runs vitest on `suites` and tallies each suite; `label` tells the runs of one suite apart. */
+async function runSuites(suites: readonly string[], label: string, options: RunOptions = {}): Promise<SuiteResult[]> {
+  const report = resolve(root, `test-results/vitest-${suites.join('-')}-${label.replace(/\W+/g, '-')}.json`);
+  const header = `\n=== tests: ${suites.join(', ')} (${label}) ===`;
+  console.log(options.buffered ? `${header} started; its output follows when it ends` : header);
   await rm(report, { force: true });
-  const ok = await npx(['vitest', 'run', ...suites.flatMap((s) => ['--project', s]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
+  const args = ['vitest', 'run', ...suites.flatMap((s) => ['--project', s]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
+  const ok = await npx(args, options);
+  if (options.buffered) console.log(`=== end of tests: ${suites.join(', ')} (${label}) ===`);
   let files: VitestReport['testResults'];
   try {
     files = (JSON.parse(await readFile(report, 'utf8')) as VitestReport).testResults;
   } catch {
     // Vitest itself did not get far enough to write a report: every suite it was to run failed.
-    for (const suite of suites) record(`${suite} (${label})`, { passed: 0, failed: 1, skipped: 0 }, ': vitest wrote no report');
-    return;
+    return suites.map((suite) => failedToRun(`${suite} (${label})`, 'vitest wrote no report'));
   }
-  let failedHere = 0;
-  for (const suite of suites) {
+  const results = suites.map((suite): SuiteResult => {
     const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
     for (const file of files.filter((f) => relative(root, f.name).startsWith(`test/${suite}/`))) {
       const before = tally.failed;
@@ -90,22 +111,29 @@ async function runSuites(suites: readonly string[], label: string, env: NodeJS.P
       // A file that fails to load, or whose setup fails, may have no failed test; it is still a failure.
       if (file.status === 'failed' && tally.failed === before) tally.failed++;
     }
-    failedHere += tally.failed;
-    record(`${suite} (${label})`, tally);
-  }
-  if (!ok && failedHere === 0) record(`vitest (${label})`, { passed: 0, failed: 1, skipped: 0 }, ': it exited with an error outside any test');
+    return { name: `${suite} (${label})`, tally };
+  });
+  if (!ok && results.every((r) => r.tally.failed === 0)) results.push(failedToRun(`vitest (${label})`, 'it exited with an error outside any test'));
+  return results;
 }
 
-await runSuites(['unit', 'component', 'host'], 'no server');
+const results = await runSuites(['unit', 'component', 'host'], 'no server');
+
 const versions: ProsodyVersion[] = ['0.12', '13'];
-for (const version of versions) {
-  const label = `Prosody ${version}`;
-  if (version === '13' && !isProsody13Installed()) {
-    for (const suite of ['integration', 'e2e']) record(`${suite} (${label})`, { passed: 0, failed: 1, skipped: 0 }, ': not installed; run scripts/install-prosody-13.sh');
-    continue;
-  }
-  await runSuites(['integration', 'e2e'], label, { ...process.env, INVITE_DESK_PROSODY: version });
+const label = (version: ProsodyVersion): string => `Prosody ${version}`;
+const env = (version: ProsodyVersion): NodeJS.ProcessEnv => ({ ...process.env, INVITE_DESK_PROSODY: version });
+const installed = versions.filter((version) => version !== '13' || isProsody13Installed());
+// The integration runs of the two versions go side by side: they mostly wait on
+// Prosody and on sockets, so two of them share two cores well. The e2e runs
+// drive one browser at a time, one version after the other.
+const integration = await Promise.all(installed.map((version) => runSuites(['integration'], label(version), { env: env(version), buffered: installed.length > 1 })));
+results.push(...integration.flat());
+for (const version of installed) results.push(...(await runSuites(['e2e'], label(version), { env: env(version) })));
+for (const version of versions.filter((v) => !installed.includes(v))) {
+  for (const suite of ['integration', 'e2e']) results.push(failedToRun(`${suite} (${label(version)})`, 'not installed; run scripts/install-prosody-13.sh'));
 }
+
+for (const { name, tally, note } of results) record(name, tally, note === undefined ? '' : `: ${note}`);
 
 console.log('\n=== summary ===');
 for (const line of lines) console.log(line);
