@@ -8,6 +8,11 @@ import { listCommands, softwareVersion } from '../xmpp/disco';
 import type { IqCaller } from '@xmpp/iq/caller.js';
 import { inviteRoles, moduleGrantsAdmin } from './invite-desk';
 
+/** Who refused the account: mod_invite_desk by its own permission, or stock Prosody's admin commands. */
+export interface NotAdminDetail {
+  refusedBy: 'module' | 'stock';
+}
+
 /**
  * Asks the server what it offers this account: its ad-hoc commands (disco),
  * its modules (`modules#list`, when offered), its software version and the
@@ -32,6 +37,7 @@ export async function probeServer(iq: IqCaller, serverId: string, account: strin
         (admin === 'module'
           ? `Give it the permission invite_desk:administer (on Prosody 13, for example add_permissions = { ["ROLE"] = { "invite_desk:administer" } } for its role), or make it an admin (admins = { "${bare}" }), then restart Prosody.`
           : `Add it to admins in the Prosody config (admins = { "${bare}" }) and restart Prosody, or sign in with an admin account.`),
+      { refusedBy: admin } satisfies NotAdminDetail,
     );
   }
   const info: ServerInfo = {
