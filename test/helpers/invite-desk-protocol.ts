@@ -1,4 +1,6 @@
+import { rm, writeFile } from 'node:fs/promises';
 import { connect as tcpConnect } from 'node:net';
+import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import xml, { type Element } from '@xmpp/xml';
 import Parser from '@xmpp/xml/lib/Parser.js';
@@ -393,6 +395,31 @@ export async function subscribe(session: Session, after?: string, max?: number):
 
 export async function unsubscribe(session: Session): Promise<void> {
   await request(session, 'set', xml('unsubscribe', { xmlns: NS.events }));
+}
+
+/** The cursor of the i-th event seeded into the history. */
+export const seedKey = (i: number): string => `seed-${String(i).padStart(5, '0')}`;
+
+/** Prosody's internal list-store file for `count` sign-up events, oldest first, as the module appends them. */
+function signupHistory(domain: string, count: number): string {
+  const start = Math.floor(Date.now() / 1000) - count;
+  return Array.from({ length: count }, (_, i) => {
+    const when = start + i;
+    const stamp = new Date(when * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return (
+      `item({ ["name"] = "signup"; ["attr"] = { ["xmlns"] = "${NS.events}"; ["username"] = "seed${i}"; ["jid"] = "seed${i}@${domain}"; ` +
+      `["time"] = "${stamp}"; ["stamp"] = "${stamp}"; }; ["key"] = "${seedKey(i)}"; ["when"] = ${when}; });\n`
+    );
+  }).join('');
+}
+
+/** Replaces the module's sign-up history with `count` events (keyed by `seedKey`), written with the server stopped. */
+export async function seedHistory(server: ProsodyServer, count: number): Promise<void> {
+  await server.editHostData(async (hostDir) => {
+    await writeFile(join(hostDir, 'invite_desk_events.list'), signupHistory(server.domain, count));
+    // Prosody 13 keeps an index beside the list; without one it builds it anew.
+    await rm(join(hostDir, 'invite_desk_events.lidx'), { force: true });
+  });
 }
 
 // Signing up in two steps ----------------------------------------------------

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import xml, { type Element } from '@xmpp/xml';
@@ -26,6 +26,8 @@ import {
   request,
   revokeInvites,
   run,
+  seedHistory,
+  seedKey,
   setPolicy,
   signIn,
   subscribe,
@@ -605,38 +607,45 @@ describe('mod_invite_desk: a bounded history', () => {
   });
 });
 
-/** The cursor of the i-th event seeded into the history. */
-const seedKey = (i: number): string => `seed-${String(i).padStart(5, '0')}`;
-
-/** Prosody's internal list-store file for `count` sign-up events, oldest first, as the module appends them. */
-function signupHistory(domain: string, count: number): string {
-  const start = Math.floor(Date.now() / 1000) - count;
-  return Array.from({ length: count }, (_, i) => {
-    const when = start + i;
-    const stamp = new Date(when * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return (
-      `item({ ["name"] = "signup"; ["attr"] = { ["xmlns"] = "${NS.events}"; ["username"] = "seed${i}"; ["jid"] = "seed${i}@${domain}"; ` +
-      `["time"] = "${stamp}"; ["stamp"] = "${stamp}"; }; ["key"] = "${seedKey(i)}"; ["when"] = ${when}; });\n`
-    );
-  }).join('');
-}
-
 describe('mod_invite_desk: the history at its default size', () => {
   const fixture = prosodyFixture({ domain: 'full.test', ...withModule });
 
   it('keeps recording sign-ups once 10,000 events fill it, trimmed by a tenth', async () => {
     const server = fixture();
-    await server.editHostData(async (hostDir) => {
-      await writeFile(join(hostDir, 'invite_desk_events.list'), signupHistory(server.domain, 10_000));
-      // Prosody 13 keeps an index beside the list; without one it builds it anew.
-      await rm(join(hostDir, 'invite_desk_events.lidx'), { force: true });
-    });
+    await seedHistory(server, 10_000);
     await signedIn(server, async (session) => {
       await setPolicy(session, 'open');
       expect(await signUp(server, 'overflow')).toEqual({ ok: true });
       expect((await subscribe(session, seedKey(9_999))).signups.map((s) => s.username)).toEqual(['overflow']);
       expect(await subscribe(session, seedKey(999), 1)).toMatchObject({ gap: true, signups: [{ id: seedKey(1_000) }] });
       expect(await subscribe(session, seedKey(1_000), 1)).toMatchObject({ gap: false, complete: false, signups: [{ id: seedKey(1_001) }] });
+    });
+  });
+});
+
+describe('mod_invite_desk: a long catch-up', () => {
+  const fixture = prosodyFixture({ domain: 'catchup.test', ...withModule });
+
+  it('reads the archive once for a catch-up of many pages, and keeps up with sign-ups meanwhile', async () => {
+    const server = fixture();
+    await seedHistory(server, 3_000);
+    const reads = async (): Promise<number> => (await server.log()).split('\n').filter((line) => line.includes('sign-up events for catching up')).length;
+    const before = await reads();
+    await signedIn(server, async (session) => {
+      await setPolicy(session, 'open');
+      const ids: (string | undefined)[] = [];
+      let page = await subscribe(session, seedKey(0), 1000);
+      expect(page.gap).toBe(false);
+      expect(await signUp(server, 'meanwhile')).toEqual({ ok: true });
+      for (;;) {
+        ids.push(...page.signups.map((s) => s.id));
+        if (page.complete) break;
+        page = await subscribe(session, page.signups.at(-1)?.id, 1000);
+      }
+      expect(ids).toHaveLength(3_000);
+      expect(ids.slice(0, 2_999)).toEqual(Array.from({ length: 2_999 }, (_, i) => seedKey(i + 1)));
+      expect(page.signups.at(-1)?.username).toBe('meanwhile');
+      expect(await reads()).toBe(before + 1);
     });
   });
 });
