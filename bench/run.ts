@@ -4,6 +4,7 @@ import { benchInvites } from './invites';
 import { benchSignups } from './signups';
 import { benchModule } from './invite-desk';
 import { benchUi } from './ui';
+import { benchRoundTrips } from './round-trips';
 
 /**
  * `npm run bench`: what an admin waits for, each figure next to a baseline
@@ -20,6 +21,7 @@ const perVersion: Section[] = [
   ['mod_invite_desk', (server) => benchModule(server.version)],
 ];
 const once: Section[] = [
+  ['Round trips at 100 and 200 ms RTT', () => benchRoundTrips()],
   ['Signing in', benchConnect],
   ['The UI', () => benchUi()],
 ];
