@@ -8,7 +8,7 @@ import { describeConnectError } from './error-messages';
 import type { SessionContext } from './features/context';
 import { explainNotAdmin } from './features/admin-rights';
 import { probeServer } from './features/probe';
-import { hasModule, readModuleMessage, subscribeEvents, type ModuleUpdate } from './features/invite-desk';
+import { hasModule, historyGapNotice, readModuleMessage, subscribeEvents, type ModuleUpdate } from './features/invite-desk';
 import { DEFAULT_REGISTRATION_TEMPLATE, readRegistrationMessage, RecentIds, registrationMatcher } from './features/signups';
 import { createXmppClient, destroyConnection, startClient, type XmppClient } from './xmpp/client';
 import { signInMethodOf } from './xmpp/sasl';
@@ -195,7 +195,7 @@ export class AdminSession {
       );
       const signIn = signInMethodOf(client.entity);
       if (signIn) info.signIn = signIn;
-      await this.followModule(client, jid.domain, info, false);
+      const gap = await this.followModule(client, jid.domain, info, false);
       // Presence last: it makes the server deliver what was stored while the app was away.
       await client.entity.send(xml('presence', {}, xml('priority', {}, String(PRESENCE_PRIORITY))));
       if (this.client !== client) throw new AdminError('not-connected', 'The connection was closed while signing in.');
@@ -204,7 +204,8 @@ export class AdminSession {
         if (status === 'disconnect' && this.client === client) this.onDrop(`The connection to ${jid.domain} was lost.`);
       });
       this.startKeepAlive(client, jid.domain);
-      this.setStatus({ state: 'online' });
+      // Online, but some sign-ups were missed for good: the admin should know.
+      this.setStatus(gap ? { state: 'online', reason: historyGapNotice(jid.domain) } : { state: 'online' });
       return info;
     } catch (error) {
       // close() during the sign-in dropped this client: that, not what the dying socket said, is the reason.
@@ -233,17 +234,23 @@ export class AdminSession {
     return info;
   }
 
-  /** With mod_invite_desk, subscribe to its events (unless this connection already is), catching up on what was missed. */
-  private async followModule(client: XmppClient, domain: string, info: ServerInfo, subscribed: boolean): Promise<void> {
+  /**
+   * With mod_invite_desk, subscribe to its events (unless this connection
+   * already is), catching up on what was missed. True when the server's
+   * history no longer reached back to the cursor.
+   */
+  private async followModule(client: XmppClient, domain: string, info: ServerInfo, subscribed: boolean): Promise<boolean> {
     this.moduleEvents = hasModule(new Set(info.commands.map((c) => c.node)));
-    if (!this.moduleEvents || subscribed) return;
+    if (!this.moduleEvents || subscribed) return false;
     // Subscribing returns what was missed since the cursor; repeat while the server says there is more.
     let update = await subscribeEvents(client.iqCaller, this.profile.id, domain, this.memory.cursor, this.timeouts.requestMs);
+    const gap = update.gap;
     this.apply(update);
     while (!update.complete && update.registrations.length > 0) {
       update = await subscribeEvents(client.iqCaller, this.profile.id, domain, this.memory.cursor, this.timeouts.requestMs);
       this.apply(update);
     }
+    return gap;
   }
 
   private apply(update: ModuleUpdate): void {

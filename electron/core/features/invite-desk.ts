@@ -246,19 +246,35 @@ export function readModuleMessage(stanza: Element, serverId: string, domain: str
   return null;
 }
 
+/** The most events the module sends in one answer: a long catch-up takes few round trips. */
+const EVENTS_PER_PAGE = 1000;
+
+export interface EventsPage extends ModuleUpdate {
+  /** The server has more after these: ask again from the last one. */
+  complete: boolean;
+  /** The cursor was no longer in the server's history: sign-ups between it and the first event here are lost. */
+  gap: boolean;
+}
+
 /** Subscribes this session to live events and returns those after `cursor`, with the current policy. */
-export async function subscribeEvents(iq: IqCaller, serverId: string, domain: string, cursor: string | undefined, timeoutMs: number): Promise<ModuleUpdate & { complete: boolean }> {
-  const reply = await iq.request(xml('iq', { type: 'set', to: domain }, xml('subscribe', { xmlns: NS.events, after: cursor })), timeoutMs);
+export async function subscribeEvents(iq: IqCaller, serverId: string, domain: string, cursor: string | undefined, timeoutMs: number): Promise<EventsPage> {
+  const reply = await iq.request(xml('iq', { type: 'set', to: domain }, xml('subscribe', { xmlns: NS.events, after: cursor, max: String(EVENTS_PER_PAGE) })), timeoutMs);
   const events = reply.getChild('events', NS.events);
   if (!events) throw new AdminError('server-error', 'The Invite Desk module answered the subscription with something unexpected.');
   const mode = events.getChild('policy', NS.policy)?.attrs.mode;
-  const update: ModuleUpdate & { complete: boolean } = {
+  const update: EventsPage = {
     registrations: events.getChildren('signup', NS.events).flatMap((el) => {
       const r = readSignup(el, serverId, domain, true);
       return r ? [r] : [];
     }),
     complete: events.attrs.complete !== 'false',
+    gap: events.attrs.gap === 'true',
   };
   if (mode !== undefined && POLICIES.includes(mode)) update.policy = mode as RegistrationPolicy;
   return update;
+}
+
+/** What the admin is told when a catch-up started past a gap in the server's history. */
+export function historyGapNotice(domain: string): string {
+  return `Some sign-ups on ${domain} from while Invite Desk was away are no longer in the server's history, so they are not shown: see the server's accounts for them.`;
 }
