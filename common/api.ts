@@ -228,6 +228,16 @@ export interface HostInfo {
   nativeNotifications: boolean;
   /** `printPage` and `savePageAsPdf` work; otherwise the page uses the browser's print dialog. */
   nativePrinting: boolean;
+  /** Files Invite Desk could not read at start, renamed so that nothing in them is lost. */
+  setAsideFiles: SetAsideFile[];
+  /** Where errors Invite Desk did not expect are logged, with their details. */
+  errorLog?: string;
+}
+
+/** A settings or credentials file that could not be read, kept under another name. */
+export interface SetAsideFile {
+  path: string;
+  reason: string;
 }
 
 /** The words printed on a server's invite cards, kept between runs. */
@@ -299,6 +309,8 @@ export interface AdminApi {
   getPrintKitText(serverId: string): Promise<PrintKitText | null>;
   savePrintKitText(text: PrintKitText): Promise<void>;
   hostInfo(): Promise<HostInfo>;
+  /** A report for a bug: versions, each server's version and capabilities, and the end of the error log, redacted. */
+  diagnostics(): Promise<string>;
   /** Prints the current page with the system's print dialog (desktop). */
   printPage(): Promise<void>;
   /** Saves the current page as a PDF where the admin chooses; null when they cancel (desktop). */

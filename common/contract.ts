@@ -36,6 +36,7 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'getPrintKitText',
   'savePrintKitText',
   'hostInfo',
+  'diagnostics',
   'printPage',
   'savePageAsPdf',
   'setUnreadCount',

@@ -119,6 +119,7 @@ export const callArgumentSchemas = {
   getPrintKitText: z.tuple([serverId]),
   savePrintKitText: z.tuple([printKitTextSchema]),
   hostInfo: z.tuple([]),
+  diagnostics: z.tuple([]),
   printPage: z.tuple([]),
   savePageAsPdf: z.tuple([z.strictObject({ suggestedName: fileName })]),
   setUnreadCount: z.tuple([z.number().int().min(0).max(1_000_000)]),

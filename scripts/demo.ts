@@ -7,6 +7,7 @@ import type { ServerProfile } from '../common/api';
 import { createAdminService } from '../electron/core/admin-service';
 import { MemoryCredentialStore } from '../electron/core/settings/credential-store';
 import { openNodeSettings } from '../electron/core/settings/settings-store';
+import { ServerRecords } from '../electron/core/settings/server-records';
 import { runPreview } from '../electron/preview/run';
 import { keepProcessAlive } from '../electron/core/last-resort';
 import { isProsodyInstalled, startProsody, STOCK_MODULES, PROJECT_PLUGIN_PATH, type ProsodyServer } from '../test/helpers/prosody';
@@ -94,9 +95,8 @@ servers.forEach((server, index) => {
 
 const problem = electronLaunchProblem();
 if (problem === null) {
-  openNodeSettings(home).store.update((settings) => {
-    settings.profiles = [...settings.profiles.filter((p) => !profiles.some((demo) => demo.id === p.id)), ...profiles];
-  });
+  const records = new ServerRecords(openNodeSettings(home).store);
+  for (const profile of profiles) records.saveProfile(profile);
   console.log(`Starting the Invite Desk app. Sign in to the demo ${count === 1 ? 'server' : 'servers'} with the password above.`);
   const app = spawn('npx', ['--no-install', 'electron-vite', 'preview'], { stdio: 'inherit', env: { ...process.env, INVITE_DESK_HOME: home } });
   app.on('exit', stop);

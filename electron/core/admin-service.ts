@@ -13,6 +13,7 @@ import type {
   Preferences,
   PrintKitText,
   RegistrationPolicy,
+  SetAsideFile,
   Registration,
   RevealRequest,
   SavedProfile,
@@ -30,6 +31,8 @@ import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
 import { ServerRecords } from './settings/server-records';
+import { ErrorLog, useErrorLog } from './diagnostics/error-log';
+import { diagnosticsReport, REPORT_LOG_LINES } from './diagnostics/report';
 import { openNodeSettings, type SettingsStore } from './settings/settings-store';
 
 const RECENT_LIMIT = 10_000;
@@ -39,6 +42,10 @@ export interface AdminServiceOptions {
   credentials: CredentialStore;
   shell: HostShell;
   timeouts?: Partial<SessionTimeouts>;
+  /** Where unexpected errors are logged, for diagnostics. */
+  errorLog?: ErrorLog;
+  /** Files the host could not read at start (settings.json), to show the admin. */
+  setAsideFiles?: SetAsideFile[];
 }
 
 /**
@@ -54,8 +61,12 @@ export class AdminService implements AdminApi {
   private readonly settings: SettingsStore;
   private readonly credentials: CredentialStore;
   private readonly shell: HostShell;
+  private readonly errorLog: ErrorLog | undefined;
+  private readonly setAsideFiles: SetAsideFile[];
 
   constructor(options: AdminServiceOptions) {
+    this.errorLog = options.errorLog;
+    this.setAsideFiles = options.setAsideFiles ?? [];
     this.settings = options.settings;
     this.credentials = options.credentials;
     this.shell = options.shell;
@@ -180,7 +191,20 @@ export class AdminService implements AdminApi {
 
   hostInfo(): Promise<HostInfo> {
     const { kind, version, nativeNotifications, nativePrinting } = this.shell;
-    return Promise.resolve({ kind, version, nativeNotifications, nativePrinting, savedSignIns: { ...this.credentials.persistence } });
+    const info: HostInfo = {
+      kind,
+      version,
+      nativeNotifications,
+      nativePrinting,
+      savedSignIns: { ...this.credentials.persistence },
+      setAsideFiles: [...this.setAsideFiles, ...this.credentials.setAsideFiles],
+    };
+    if (this.errorLog) info.errorLog = this.errorLog.path;
+    return Promise.resolve(info);
+  }
+
+  async diagnostics(): Promise<string> {
+    return diagnosticsReport(await this.hostInfo(), this.registry.snapshot(), this.errorLog?.tail(REPORT_LOG_LINES) ?? []);
   }
 
   printPage(): Promise<void> {
@@ -228,16 +252,24 @@ export class AdminService implements AdminApi {
   }
 }
 
-/** The service over a settings folder, for plain Node: settings through conf, secrets where the caller keeps them. */
+/**
+ * The service over a settings folder, for plain Node: settings through conf,
+ * secrets where the caller keeps them, unexpected errors logged in the folder.
+ */
 export function createAdminService(
   home: string,
   credentials: CredentialStore,
   options: { shell?: HostShell; timeouts?: Partial<SessionTimeouts> } = {},
 ): AdminService {
+  const { store, preparation } = openNodeSettings(home);
+  const errorLog = new ErrorLog(home);
+  useErrorLog(errorLog);
   const serviceOptions: AdminServiceOptions = {
-    settings: openNodeSettings(home).store,
+    settings: store,
     credentials,
     shell: options.shell ?? browserShell(sourceTreeVersion()),
+    errorLog,
+    setAsideFiles: preparation.setAside ? [preparation.setAside] : [],
   };
   if (options.timeouts) serviceOptions.timeouts = options.timeouts;
   return new AdminService(serviceOptions);

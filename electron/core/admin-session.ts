@@ -5,6 +5,7 @@ import { parseAccountJid, resolveServerAddress } from '../../common/address';
 import { AdminError } from '../../common/errors';
 import { retryDelay } from './backoff';
 import { describeConnectError } from './error-messages';
+import { logUnexpected } from './diagnostics/error-log';
 import type { SessionContext } from './features/context';
 import { explainNotAdmin } from './features/admin-rights';
 import { probeServer } from './features/probe';
@@ -117,7 +118,7 @@ export class AdminSession {
       return await this.attempt();
     } catch (error) {
       this.wanted = false;
-      const failure = error instanceof AdminError ? error : new AdminError('server-error', 'Connecting failed.');
+      const failure = error instanceof AdminError ? error : new AdminError('server-error', `Connecting failed.${logUnexpected('connecting', error)}`);
       this.setStatus({ state: 'offline', reason: failure.message });
       throw failure;
     }
@@ -282,7 +283,7 @@ export class AdminSession {
       if (!this.wanted) return;
       this.attempt().catch((error: unknown) => {
         if (!this.wanted) return;
-        const failure = error instanceof AdminError ? error : new AdminError('server-error', 'Reconnecting failed.');
+        const failure = error instanceof AdminError ? error : new AdminError('server-error', `Reconnecting failed.${logUnexpected('reconnecting', error)}`);
         if (FINAL_CODES.has(failure.code)) {
           this.wanted = false;
           this.setStatus({ state: 'offline', reason: failure.message });

@@ -2,6 +2,7 @@ import type { AdminCalls } from '../../common/api';
 import { isAdminMethod, type CallEnvelope } from '../../common/contract';
 import { AdminError, toAdminErrorShape } from '../../common/errors';
 import { callArgumentSchemas } from '../../common/schemas';
+import { logUnexpected } from './diagnostics/error-log';
 
 export type CallDispatcher = (method: unknown, args: unknown) => Promise<CallEnvelope>;
 
@@ -24,7 +25,10 @@ export function createCallDispatcher(api: AdminCalls): CallDispatcher {
       const result = await call.apply(api, parsed.data as unknown[]);
       return { result: result ?? null };
     } catch (error) {
-      return { error: toAdminErrorShape(error) };
+      if (error instanceof AdminError) return { error: error.toJSON() };
+      // Not one of ours: keep its cause in the log, and tell the admin where.
+      const shape = toAdminErrorShape(error);
+      return { error: { ...shape, message: `${shape.message}${logUnexpected(`calling ${String(method)}`, error)}` } };
     }
   };
 }

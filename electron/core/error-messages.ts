@@ -1,6 +1,7 @@
 import { AdminError } from '../../common/errors';
 import { ScramError } from './xmpp/scram-client';
 import { NotXmppError } from './xmpp/client';
+import { logUnexpected } from './diagnostics/error-log';
 
 export interface ConnectContext {
   account: string;
@@ -85,7 +86,7 @@ export function describeConnectError(error: unknown, ctx: ConnectContext): Admin
   if (typeof e.code === 'string' && e.code.startsWith('ERR_SSL')) {
     return new AdminError('server-error', `The TLS handshake with ${ctx.address} failed (${e.code}). Check the server's TLS settings.`);
   }
-  return new AdminError('server-error', `Connecting to ${ctx.address} failed: ${e.message ?? 'unknown error'}.`);
+  return new AdminError('server-error', `Connecting to ${ctx.address} failed: ${e.message ?? 'unknown error'}.${logUnexpected(`connecting to ${ctx.address}`, error)}`);
 }
 
 /** A TLS record starts with its content type (0x15 an alert, 0x16 a handshake), then the major version 3. */
@@ -124,5 +125,5 @@ export function describeRequestError(error: unknown, what: string): AdminError {
     }
     return new AdminError('server-error', `The server refused while ${what} (${e.condition ?? 'error'}${e.text ? `: ${e.text}` : ''}).`);
   }
-  return new AdminError('server-error', `Something went wrong while ${what}: ${e.message ?? 'unknown error'}.`);
+  return new AdminError('server-error', `Something went wrong while ${what}: ${e.message ?? 'unknown error'}.${logUnexpected(what, error)}`);
 }

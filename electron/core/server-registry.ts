@@ -95,6 +95,11 @@ export class ServerRegistry {
     return session;
   }
 
+  /** Each server's status and, while it is connected, what it offers. */
+  snapshot(): { status: ConnectionStatus; info: ServerInfo | null }[] {
+    return [...this.connections.values()].flatMap((connection) => (connection.session ? [{ status: connection.session.status, info: connection.session.info }] : []));
+  }
+
   statuses(): ConnectionStatus[] {
     return [...this.connections.values()].flatMap((connection) => (connection.session ? [connection.session.status] : []));
   }

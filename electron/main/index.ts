@@ -8,6 +8,7 @@ import type { SettingsStore } from '../core/settings/settings-store';
 import { APP_ENTRY_URL, APP_SCHEME, appRequestFile, isAppUrl } from './app-origin';
 import { guardWebContents } from './navigation-guard';
 import { keepProcessAlive } from '../core/last-resort';
+import { ErrorLog, useErrorLog } from '../core/diagnostics/error-log';
 import { registerAdminIpc } from './ipc';
 import { aboutPanelOptions, applicationMenuTemplate } from './menu';
 import { nativeSignupNotifier } from './notifications';
@@ -154,7 +155,15 @@ void app.whenReady().then(async () => {
   const userData = app.getPath('userData');
   const { store: settings, preparation } = openElectronSettings(userData);
   if (preparation.setAside) console.warn(`Settings could not be read (${preparation.setAside.reason}); kept as ${preparation.setAside.path}.`);
-  const service = new AdminService({ settings, credentials: await osCredentialStore(userData), shell: desktopShell() });
+  const errorLog = new ErrorLog(userData);
+  useErrorLog(errorLog);
+  const service = new AdminService({
+    settings,
+    credentials: await osCredentialStore(userData),
+    shell: desktopShell(),
+    errorLog,
+    setAsideFiles: preparation.setAside ? [preparation.setAside] : [],
+  });
 
   app.setAboutPanelOptions(aboutPanelOptions(app.getVersion(), process.versions.electron));
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(process.platform, () => app.showAboutPanel())));

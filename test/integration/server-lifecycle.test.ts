@@ -45,6 +45,12 @@ describe('the connection of one server', () => {
       expect((await t.service.connectionStatuses()).filter((s) => s.serverId === profile.id)).toHaveLength(1);
       expect(t.statuses.filter((s) => s.serverId === profile.id && s.state === 'connecting')).toHaveLength(1);
       expect(await t.service.createInvites({ serverId: profile.id, kind: 'account' })).toHaveLength(1);
+      // What a bug report carries about it: its state, software and capabilities, and no password.
+      const report = await t.service.diagnostics();
+      expect(report).toContain(`- ${stock().domain}: online`);
+      expect(report).toMatch(/software: Prosody \d/);
+      expect(report).toMatch(/capabilities: .*invites=available/);
+      expect(report).not.toContain(admin.password);
     });
   });
 

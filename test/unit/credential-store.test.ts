@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { EncryptedFileCredentialStore } from '../../electron/core/settings/credential-store';
 import { testCipher } from '../helpers/test-cipher';
 import type { SaltedCredentials } from '../../electron/core/xmpp/scram-client';
@@ -37,6 +37,27 @@ describe('the encrypted credential store', () => {
       expect(await new EncryptedFileCredentialStore(path, testCipher()).get('server-1')).toBeUndefined();
       await writeFile(path, '{ not json');
       expect(await new EncryptedFileCredentialStore(path, testCipher()).get('server-1')).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['not JSON', '{ not json', 'not valid JSON'],
+    ['of another form', JSON.stringify({ version: 1, entries: { __proto__: 'x', 'bad id!': 'y' } }), 'expected form'],
+  ])('sets a file %s aside instead of overwriting it with the next save', async (_, damaged, reason) => {
+    const dir = await mkdtemp(join(tmpdir(), 'invite-desk-secrets-'));
+    try {
+      const path = join(dir, 'credentials.json');
+      await writeFile(path, damaged);
+      const store = new EncryptedFileCredentialStore(path, testCipher());
+      await store.set('server-2', credentials);
+      expect(store.setAsideFiles).toHaveLength(1);
+      expect(store.setAsideFiles[0]?.reason).toContain(reason);
+      // What was in the damaged file is still there, under the new name, for the admin to restore.
+      expect(await readFile(store.setAsideFiles[0]?.path ?? '', 'utf8')).toBe(damaged);
+      expect((await readdir(dir)).sort()).toEqual(['credentials.json', basename(store.setAsideFiles[0]?.path ?? '')].sort());
+      expect(await store.get('server-2')).toEqual(credentials);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import type { SetAsideFile } from '../../../common/api';
+import { serverIdSchema } from '../../../common/schemas';
 import type { SaltedCredentials } from '../xmpp/scram-client';
 
 /**
@@ -10,6 +12,8 @@ import type { SaltedCredentials } from '../xmpp/scram-client';
 export interface CredentialStore {
   /** Whether what is set here is still there after a restart, and if not, why (for the admin). */
   readonly persistence: { available: boolean; reason?: string };
+  /** A file of this store that could not be read and was renamed, so its sealed keys are not overwritten. */
+  readonly setAsideFiles: readonly SetAsideFile[];
   get(serverId: string): Promise<SaltedCredentials | undefined>;
   set(serverId: string, credentials: SaltedCredentials): Promise<void>;
   delete(serverId: string): Promise<void>;
@@ -29,6 +33,7 @@ const saltedCredentialsSchema = z.strictObject({
  */
 export class MemoryCredentialStore implements CredentialStore {
   readonly persistence: { available: false; reason: string };
+  readonly setAsideFiles: readonly SetAsideFile[] = [];
   private readonly entries = new Map<string, SaltedCredentials>();
 
   constructor(reason = 'Sign-ins are kept only until Invite Desk stops.') {
@@ -56,7 +61,7 @@ export interface SecretCipher {
   decrypt(sealed: Buffer): Promise<string>;
 }
 
-const fileSchema = z.object({ version: z.literal(1), entries: z.record(z.string(), z.string()) });
+const fileSchema = z.object({ version: z.literal(1), entries: z.record(serverIdSchema, z.string()) });
 
 /**
  * One JSON file of sealed entries. An entry that no longer decrypts (another
@@ -65,6 +70,7 @@ const fileSchema = z.object({ version: z.literal(1), entries: z.record(z.string(
  */
 export class EncryptedFileCredentialStore implements CredentialStore {
   readonly persistence = { available: true };
+  readonly setAsideFiles: SetAsideFile[] = [];
   private readonly path: string;
   private readonly cipher: SecretCipher;
   private queue: Promise<unknown> = Promise.resolve();
@@ -75,7 +81,7 @@ export class EncryptedFileCredentialStore implements CredentialStore {
   }
 
   async get(serverId: string): Promise<SaltedCredentials | undefined> {
-    const sealed = (await this.read())[serverId];
+    const sealed = (await this.read()).get(serverId);
     if (sealed === undefined) return undefined;
     try {
       const parsed = saltedCredentialsSchema.safeParse(JSON.parse(await this.cipher.decrypt(Buffer.from(sealed, 'base64'))));
@@ -88,37 +94,53 @@ export class EncryptedFileCredentialStore implements CredentialStore {
   async set(serverId: string, credentials: SaltedCredentials): Promise<void> {
     const sealed = (await this.cipher.encrypt(JSON.stringify(credentials))).toString('base64');
     return this.update((entries) => {
-      entries[serverId] = sealed;
+      entries.set(serverId, sealed);
     });
   }
 
   delete(serverId: string): Promise<void> {
     return this.update((entries) => {
-      // The store's own record, keyed by validated server ids.
-      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
-      delete entries[serverId];
+      entries.delete(serverId);
     });
   }
 
-  private update(change: (entries: Record<string, string>) => void): Promise<void> {
+  private update(change: (entries: Map<string, string>) => void): Promise<void> {
     const next = this.queue.then(async () => {
       const entries = await this.read();
       change(entries);
       await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
       const temporary = `${this.path}.${process.pid}.tmp`;
-      await writeFile(temporary, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`, { mode: 0o600 });
+      await writeFile(temporary, `${JSON.stringify({ version: 1, entries: Object.fromEntries(entries) }, null, 2)}\n`, { mode: 0o600 });
       await rename(temporary, this.path);
     });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async read(): Promise<Record<string, string>> {
+  /**
+   * The sealed entries, in a map. A file that cannot be read is renamed
+   * aside, as settings.json is, rather than overwritten by the next save:
+   * the admin can still restore it.
+   */
+  private async read(): Promise<Map<string, string>> {
+    let text: string;
     try {
-      const parsed = fileSchema.safeParse(JSON.parse(await readFile(this.path, 'utf8')));
-      return parsed.success ? { ...parsed.data.entries } : {};
-    } catch {
-      return {};
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+      throw error;
     }
+    let reason: string;
+    try {
+      const parsed = fileSchema.safeParse(JSON.parse(text));
+      if (parsed.success) return new Map(Object.entries(parsed.data.entries));
+      reason = 'the file does not hold sealed sign-ins in the expected form';
+    } catch {
+      reason = 'the file is not valid JSON';
+    }
+    const aside = `${this.path}.unreadable-${Date.now()}`;
+    await rename(this.path, aside);
+    this.setAsideFiles.push({ path: aside, reason });
+    return new Map();
   }
 }
