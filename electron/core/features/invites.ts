@@ -106,16 +106,36 @@ export async function createStockRequest(ctx: SessionContext, request: CreateInv
   return createStockInvites(ctx, kind, count);
 }
 
-/** `count` invites, `INVITE_BATCH_CONCURRENCY` at a time, in order. */
+/**
+ * `count` invites, `INVITE_BATCH_CONCURRENCY` at a time, in order. When one
+ * fails, no more are started; the error carries the invites made before it
+ * (`detail.created`), since they exist on the server and may be handed out.
+ */
 export async function createStockInvites(ctx: SessionContext, kind: StockKind, count: number, concurrency = INVITE_BATCH_CONCURRENCY): Promise<Invite[]> {
-  const invites: Invite[] = new Array<Invite>(count);
+  const invites: (Invite | undefined)[] = new Array<Invite | undefined>(count);
   let next = 0;
+  let failure: unknown;
   const worker = async (): Promise<void> => {
-    while (next < count) {
+    while (next < count && failure === undefined) {
       const index = next++;
-      invites[index] = await createStockInvite(ctx, kind);
+      try {
+        invites[index] = await createStockInvite(ctx, kind);
+      } catch (error) {
+        failure ??= error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return invites;
+  const created = invites.filter((invite): invite is Invite => invite !== undefined);
+  if (failure === undefined) return created;
+  throw partialBatchError(failure, created, count);
+}
+
+/** The batch's failure, with the invites made before it and a message that counts them. */
+function partialBatchError(failure: unknown, created: Invite[], count: number): AdminError {
+  const cause = failure instanceof AdminError ? failure : new AdminError('server-error', failure instanceof Error ? failure.message : 'The server failed.');
+  if (created.length === 0) return cause;
+  const made = `${created.length} of ${count} invites were made before this`;
+  const detail = typeof cause.detail === 'object' && cause.detail !== null ? { ...cause.detail, created } : { created };
+  return new AdminError(cause.code, `${made}: ${cause.message} The ${created.length} made are shown below and work; make the rest once the server answers again.`, detail);
 }
