@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import InviteStudio from '../../renderer/src/components/InviteStudio.svelte';
-import type { CreateInvitesRequest, Invite } from '../../common/api';
+import type { Invite } from '../../common/api';
 import { AdminError } from '../../common/errors';
 
 const invite = (n: number): Invite => ({ serverId: 's', kind: 'account', uri: `xmpp:example.org?register;preauth=token${n}`, token: `token${n}`, createdAt: new Date(0).toISOString() });
@@ -9,7 +9,7 @@ const invite = (n: number): Invite => ({ serverId: 's', kind: 'account', uri: `x
 describe('a batch that fails partway, in the invite studio', () => {
   it('shows the error and the invites that were made, and not those of an earlier batch', async () => {
     let call = 0;
-    const create = (_: CreateInvitesRequest): Promise<Invite[]> =>
+    const create = (): Promise<Invite[]> =>
       ++call === 1
         ? Promise.resolve([invite(100)])
         : Promise.reject(new AdminError('not-connected', '2 of 10 invites were made before this: the connection was lost.', { created: [invite(1), invite(2)] }));
