@@ -291,10 +291,28 @@ export async function createInvites(session: Session, options: CreateOptions = {
   });
 }
 
-export async function listInvites(session: Session, filter: { state?: string; query?: string; offset?: number; limit?: number } = {}): Promise<{ total: number; rows: LedgerRow[] }> {
+export interface LedgerFilter {
+  state?: string;
+  kind?: string;
+  createdBy?: string;
+  query?: string;
+  sort?: string;
+  offset?: number;
+  limit?: number;
+}
+
+/** The list command's fields for `filter`; the whole ledger (up to 1000) when it says nothing. */
+export function ledgerFields(filter: LedgerFilter): Fields {
   const fields: Fields = { offset: String(filter.offset ?? 0), limit: String(filter.limit ?? 1000) };
-  if (filter.state !== undefined) fields.state = filter.state;
-  if (filter.query !== undefined) fields.query = filter.query;
+  for (const [key, name] of [['state', 'state'], ['kind', 'kind'], ['createdBy', 'created-by'], ['query', 'query'], ['sort', 'sort']] as const) {
+    const value = filter[key];
+    if (value !== undefined) fields[name] = value;
+  }
+  return fields;
+}
+
+export async function listInvites(session: Session, filter: LedgerFilter = {}): Promise<{ total: number; rows: LedgerRow[] }> {
+  const fields = ledgerFields(filter);
   const stage = succeeded(await run(session, NODES.list, NS.invites, fields), 'listing invites');
   return { total: Number(fieldValues(stage.form, 'total')[0]), rows: ledgerRows(stage.form) };
 }

@@ -420,6 +420,33 @@ describe('mod_invite_desk: the ledger', () => {
       expect(times).toEqual([...times].sort((a, b) => b - a));
     });
   });
+
+  it('filters by kind and creator, sorts by age, expiry or uses, and pages what it found', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const [later] = await createInvites(session, { note: 'sorting', expires: 3000 });
+      const [soon] = await createInvites(session, { note: 'sorting', expires: 1000, maxUses: 0 });
+      const [contact] = await createInvites(session, { note: 'sorting', kind: 'contact', username: member.username });
+      expect(await signUp(server, 'sorted1', soon?.token)).toEqual({ ok: true });
+      expect(await signUp(server, 'sorted2', soon?.token)).toEqual({ ok: true });
+      const fromCli = await server.createInviteWithCli();
+      const ids = async (filter: Parameters<typeof listInvites>[1]): Promise<(string | undefined)[]> => (await listInvites(session, filter)).rows.map((r) => r.id);
+
+      expect(await ids({ query: 'sorting', sort: 'expires' })).toEqual([soon?.id, later?.id, contact?.id]);
+      expect((await ids({ query: 'sorting', sort: 'uses' }))[0]).toBe(soon?.id);
+      expect(await ids({ query: 'sorting', kind: 'contact' })).toEqual([contact?.id]);
+      expect(new Set(await ids({ query: 'sorting', kind: 'account' }))).toEqual(new Set([soon?.id, later?.id]));
+      expect(await listInvites(session, { query: 'sorting', sort: 'expires', offset: 1, limit: 1 })).toMatchObject({ total: 3, rows: [{ id: later?.id }] });
+      expect(new Set(await ids({ query: 'sorting', createdBy: 'ADMIN@' }))).toEqual(new Set([soon?.id, later?.id, contact?.id]));
+      const byCli = (await listInvites(session, { createdBy: 'prosodyctl' })).rows;
+      expect(byCli.some((r) => r.uri?.includes(fromCli))).toBe(true);
+      expect(byCli.every((r) => r.source === 'prosodyctl')).toBe(true);
+      const times = (await listInvites(session, { sort: 'oldest' })).rows.map((r) => Date.parse(r.created ?? r.usedBy[0]?.at ?? ''));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      expect(errorNote(await run(session, NODES.list, NS.invites, { sort: 'sideways' }))).toBe('Order must be newest, oldest, expires or uses.');
+      expect(errorNote(await run(session, NODES.list, NS.invites, { kind: 'gift' }))).toBe('Kind must be all, account, reset or contact.');
+    });
+  });
 });
 
 describe('mod_invite_desk: who made a password reset', () => {
