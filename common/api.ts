@@ -26,6 +26,8 @@ export interface ServerProfile {
 /** A saved server as listed: the profile, and whether it can sign in without asking for the password. */
 export interface SavedProfile extends ServerProfile {
   hasSavedCredentials: boolean;
+  /** Sign-ups of this server not yet seen in its feed, kept across restarts. */
+  unread: number;
 }
 
 export interface ConnectRequest {
@@ -317,6 +319,8 @@ export interface AdminApi {
   savePageAsPdf(request: PdfRequest): Promise<{ path: string } | null>;
   /** Shows how many sign-ups are unread on the app's badge or in its title. */
   setUnreadCount(count: number): Promise<void>;
+  /** The admin has seen this server's sign-ups: its unread count goes back to 0. */
+  markSignupsRead(serverId: string): Promise<void>;
   on<E extends AdminEventName>(event: E, listener: (payload: AdminEvents[E]) => void): Unsubscribe;
 }
 

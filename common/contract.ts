@@ -40,6 +40,7 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'printPage',
   'savePageAsPdf',
   'setUnreadCount',
+  'markSignupsRead',
 ]);
 
 export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration']);

@@ -123,5 +123,6 @@ export const callArgumentSchemas = {
   printPage: z.tuple([]),
   savePageAsPdf: z.tuple([z.strictObject({ suggestedName: fileName })]),
   setUnreadCount: z.tuple([z.number().int().min(0).max(1_000_000)]),
+  markSignupsRead: z.tuple([serverId]),
 } satisfies { [M in AdminMethod]: z.ZodType<Parameters<AdminCalls[M]>> };
 

@@ -85,7 +85,13 @@ export class AdminService implements AdminApi {
   on: AdminApi['on'] = (event, listener) => this.events.on(event, listener);
 
   async listProfiles(): Promise<SavedProfile[]> {
-    return Promise.all(this.records.all().map(async ({ profile }) => ({ ...profile, hasSavedCredentials: (await this.credentials.get(profile.id)) !== undefined })));
+    return Promise.all(
+      this.records.all().map(async ({ profile }) => ({
+        ...profile,
+        hasSavedCredentials: (await this.credentials.get(profile.id)) !== undefined,
+        unread: this.registry.unread(profile.id),
+      })),
+    );
   }
 
   async removeProfile(serverId: string): Promise<void> {
@@ -213,6 +219,11 @@ export class AdminService implements AdminApi {
 
   savePageAsPdf(request: PdfRequest): Promise<{ path: string } | null> {
     return this.shell.savePageAsPdf(request);
+  }
+
+  markSignupsRead(serverId: string): Promise<void> {
+    this.registry.markRead(serverId);
+    return Promise.resolve();
   }
 
   setUnreadCount(count: number): Promise<void> {

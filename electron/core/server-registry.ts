@@ -5,8 +5,8 @@ import type { CredentialStore } from './settings/credential-store';
 import type { ServerRecords } from './settings/server-records';
 import type { SaltedCredentials } from './xmpp/scram-client';
 
-/** How long a new catch-up cursor may wait before it is written: one write for a burst of sign-ups. */
-const CURSOR_WRITE_DELAY_MS = 500;
+/** How long a new cursor or unread count may wait before it is written: one write for a burst of sign-ups. */
+const STATE_WRITE_DELAY_MS = 500;
 
 /** What the registry tells the service about its servers. */
 export interface RegistryEvents {
@@ -26,13 +26,16 @@ class ServerConnection {
   session: AdminSession | null = null;
   attempt: Promise<ServerInfo> | null = null;
   removed = false;
-  /** The cursor last written to the server's record. */
-  storedCursor: string | undefined;
-  cursorTimer: NodeJS.Timeout | null = null;
+  /** Sign-ups not yet seen in the server's feed. */
+  unread: number;
+  /** The cursor and count last written to the server's record. */
+  stored: { cursor: string | undefined; unread: number };
+  stateTimer: NodeJS.Timeout | null = null;
 
-  constructor(serverId: string, cursor: string | undefined) {
+  constructor(serverId: string, cursor: string | undefined, unread: number) {
     this.serverId = serverId;
-    this.storedCursor = cursor;
+    this.unread = unread;
+    this.stored = { cursor, unread };
     this.memory = new SessionMemory(cursor);
   }
 }
@@ -73,14 +76,31 @@ export class ServerRegistry {
     const connection = this.connections.get(serverId);
     if (!connection?.session) return;
     if (connection.session.state !== 'offline') await connection.session.close();
-    this.writeCursor(connection);
+    this.writeState(connection);
+  }
+
+  /** Sign-ups of a saved server not yet seen, whether or not it is connected now. */
+  unread(serverId: string): number {
+    return this.connections.get(serverId)?.unread ?? this.records.find(serverId)?.unread ?? 0;
+  }
+
+  markRead(serverId: string): void {
+    const connection = this.connections.get(serverId);
+    if (connection) {
+      connection.unread = 0;
+      this.writeState(connection);
+    } else if (this.records.find(serverId)?.unread) {
+      this.records.change(serverId, (record) => {
+        delete record.unread;
+      });
+    }
   }
 
   async remove(serverId: string): Promise<void> {
     const connection = this.connections.get(serverId);
     if (connection) {
       connection.removed = true;
-      if (connection.cursorTimer) clearTimeout(connection.cursorTimer);
+      if (connection.stateTimer) clearTimeout(connection.stateTimer);
       this.connections.delete(serverId);
       await connection.session?.close('This server was removed.');
     }
@@ -109,7 +129,7 @@ export class ServerRegistry {
     await Promise.all(
       [...this.connections.values()].map(async (connection) => {
         await connection.session?.close('Invite Desk is closing.');
-        this.writeCursor(connection);
+        this.writeState(connection);
       }),
     );
   }
@@ -117,7 +137,8 @@ export class ServerRegistry {
   private connectionOf(serverId: string): ServerConnection {
     let connection = this.connections.get(serverId);
     if (!connection) {
-      connection = new ServerConnection(serverId, this.records.find(serverId)?.cursor);
+      const record = this.records.find(serverId);
+      connection = new ServerConnection(serverId, record?.cursor, record?.unread ?? 0);
       this.connections.set(serverId, connection);
     }
     return connection;
@@ -145,7 +166,8 @@ export class ServerRegistry {
         registration: (registration) => {
           if (connection.removed) return;
           this.events.registration(registration);
-          if (registration.source === 'invite-desk') this.writeCursorSoon(connection);
+          connection.unread++;
+          this.writeStateSoon(connection);
         },
         policy: (change) => {
           if (!connection.removed) this.events.policy(change);
@@ -171,7 +193,7 @@ export class ServerRegistry {
       if (keys) await this.credentials.set(profile.id, keys).catch(() => undefined);
       // Saved only once the server accepted it, so a typo never becomes a saved server.
       this.records.saveProfile(profile);
-      this.writeCursor(connection);
+      this.writeState(connection);
       return info;
     } catch (error) {
       // Saved keys the server no longer takes are useless: forget them so the UI asks for the password.
@@ -187,24 +209,28 @@ export class ServerRegistry {
     if (this.connections.get(connection.serverId) === connection) this.connections.delete(connection.serverId);
   }
 
-  private writeCursorSoon(connection: ServerConnection): void {
-    if (connection.cursorTimer) return;
-    connection.cursorTimer = setTimeout(() => {
-      connection.cursorTimer = null;
-      this.writeCursor(connection);
-    }, CURSOR_WRITE_DELAY_MS);
-    connection.cursorTimer.unref();
+  private writeStateSoon(connection: ServerConnection): void {
+    if (connection.stateTimer) return;
+    connection.stateTimer = setTimeout(() => {
+      connection.stateTimer = null;
+      this.writeState(connection);
+    }, STATE_WRITE_DELAY_MS);
+    connection.stateTimer.unref();
   }
 
-  /** Writes where catch-up resumes, so that after a restart only later sign-ups count as new. */
-  private writeCursor(connection: ServerConnection): void {
-    if (connection.cursorTimer) clearTimeout(connection.cursorTimer);
-    connection.cursorTimer = null;
-    const cursor = connection.memory.cursor;
-    if (connection.removed || cursor === undefined || cursor === connection.storedCursor || !this.records.find(connection.serverId)) return;
+  /** Writes where catch-up resumes and how many sign-ups are unread, so that a restart neither repeats nor forgets them. */
+  private writeState(connection: ServerConnection): void {
+    if (connection.stateTimer) clearTimeout(connection.stateTimer);
+    connection.stateTimer = null;
+    const { cursor } = connection.memory;
+    const { unread } = connection;
+    if (connection.removed || (cursor === connection.stored.cursor && unread === connection.stored.unread) || !this.records.find(connection.serverId)) return;
     this.records.change(connection.serverId, (record) => {
-      record.cursor = cursor;
+      if (cursor === undefined) delete record.cursor;
+      else record.cursor = cursor;
+      if (unread === 0) delete record.unread;
+      else record.unread = unread;
     });
-    connection.storedCursor = cursor;
+    connection.stored = { cursor, unread };
   }
 }

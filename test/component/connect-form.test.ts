@@ -23,6 +23,7 @@ function savedServer(hasSavedCredentials: boolean): SavedProfile {
     address: '10.0.0.2:5222',
     trustedFingerprint: 'AB:'.repeat(31) + 'AB',
     registrationTemplate: '$username joined',
+    unread: 0,
     hasSavedCredentials,
   };
 }

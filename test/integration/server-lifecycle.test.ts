@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdminError } from '../../common/errors';
+import { createAdminService } from '../../electron/core/admin-service';
+import { MemoryCredentialStore } from '../../electron/core/settings/credential-store';
 import { prosodyFixture } from '../helpers/fixtures';
 import { PROJECT_PLUGIN_PATH, startProsody, STOCK_MODULES, type ProsodyServer } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
@@ -15,6 +17,8 @@ import { createTestService, eventually, profileFor, withTestService, type TestSe
  */
 
 const admin = { username: 'admin', password: 'admin-password' };
+/** Another start of the app over the same settings folder, not connected to anything. */
+const createAdminServiceOver = (home: string) => createAdminService(home, new MemoryCredentialStore());
 const member = { username: 'member', password: 'member-password' };
 
 async function failure(work: Promise<unknown>): Promise<AdminError> {
@@ -124,6 +128,9 @@ describe('an app restart', () => {
     const invites = await first.service.createInvites({ serverId: profile.id, kind: 'account', count: 5 });
     for (const [i, invite] of invites.slice(0, 3).entries()) expect(await signUp(module(), `seen${i}`, invite.token)).toEqual({ ok: true });
     await eventually(() => (first.registrations.length === 3 ? true : undefined), 'the three live sign-ups');
+    expect((await first.service.listProfiles())[0]?.unread).toBe(3);
+    // The admin opens the feed: those three are read.
+    await first.service.markSignupsRead(profile.id);
     // The app closes; its settings folder stays.
     await first.service.shutdown();
 
@@ -142,6 +149,13 @@ describe('an app restart', () => {
         ['missed1', true],
         ['afterwards', false],
       ]);
+      // Unread: what the admin has not seen, and it too survives a restart.
+      expect((await second.service.listProfiles())[0]?.unread).toBe(3);
+      await second.service.shutdown();
+      const third = createAdminServiceOver(second.home);
+      expect((await third.listProfiles())[0]?.unread).toBe(3);
+      await third.markSignupsRead(profile.id);
+      expect((await createAdminServiceOver(second.home).listProfiles())[0]?.unread).toBe(0);
     } finally {
       await second.dispose();
     }

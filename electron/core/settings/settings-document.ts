@@ -31,6 +31,8 @@ export const serverRecordSchema = z.strictObject({
   cursor: z.string().min(1).max(200).optional(),
   /** The print kit's words. */
   printKit: printKitTextSchema.omit({ serverId: true }).optional(),
+  /** Sign-ups not yet seen in the server's feed. */
+  unread: z.number().int().min(0).optional(),
 });
 
 export type ServerRecord = z.infer<typeof serverRecordSchema>;

@@ -50,6 +50,8 @@ export class Desk {
       for (const registration of recent) this.known.add(`${registration.serverId}\n${registration.id}`);
       this.registrations = [...recent].sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
       this.profiles = profiles;
+      // Counted by the backend, so a reload or a restart keeps them.
+      for (const profile of profiles) this.unread.set(profile.id, profile.unread);
       for (const status of statuses) this.applyStatus(status);
       // A session may already be up (a reloaded window, or the demo connected before the UI opened).
       await Promise.all(statuses.filter((s) => s.state === 'online').map((s) => this.refreshInfo(s.serverId)));
@@ -82,9 +84,13 @@ export class Desk {
 
   async remove(serverId: string): Promise<void> {
     await this.api.removeProfile(serverId);
+    // Nothing of a removed server stays: not in the list, the title's count, the feed, or its policy.
     this.profiles = this.profiles.filter((p) => p.id !== serverId);
     this.statuses.delete(serverId);
     this.infos.delete(serverId);
+    this.unread.delete(serverId);
+    this.policies.delete(serverId);
+    this.registrations = this.registrations.filter((r) => r.serverId !== serverId);
     this.selectedId = this.profiles[0]?.id ?? null;
   }
 
@@ -107,6 +113,7 @@ export class Desk {
 
   markFeedRead(serverId: string): void {
     this.unread.set(serverId, 0);
+    void this.api.markSignupsRead(serverId).catch(() => undefined);
   }
 
   /** Asks the server again what it offers, over the session it has (after the admin loaded a module). */
@@ -137,6 +144,8 @@ export class Desk {
     for (const r of batch) {
       if (this.viewingFeedOf !== r.serverId) this.unread.set(r.serverId, (this.unread.get(r.serverId) ?? 0) + 1);
     }
+    // The backend counted them too: those that arrived in the feed on screen are read already.
+    if (this.viewingFeedOf !== null && batch.some((r) => r.serverId === this.viewingFeedOf)) this.markFeedRead(this.viewingFeedOf);
   }
 
   /** What a server offers, and with mod_invite_desk its policy. */
