@@ -63,12 +63,13 @@ function record(name: string, tally: Tally, note = ''): void {
   lines.push(`${tally.failed === 0 ? 'ok  ' : 'FAIL'} ${name}: ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped${note}`);
 }
 
+// Checks are not tests: they are listed, and fail the run, but the closing line counts tests only.
+let failedChecks = 0;
 for (const [name, check] of checks) {
   console.log(`\n=== ${name} ===`);
   const ok = await check();
   lines.push(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
-  if (ok) total.passed++;
-  else total.failed++;
+  if (!ok) failedChecks++;
 }
 
 interface VitestReport {
@@ -103,12 +104,14 @@ async function runSuites(suites: readonly string[], label: string, options: RunO
     const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
     for (const file of files.filter((f) => relative(root, f.name).startsWith(`test/${suite}/`))) {
       const before = tally.failed;
+      // In a file that failed to start (its setup threw), the tests that never ran failed too: they are not skipped.
+      const unrun = file.status === 'failed' ? 'failed' : 'skipped';
       for (const test of file.assertionResults) {
         if (test.status === 'passed') tally.passed++;
         else if (test.status === 'failed') tally.failed++;
-        else tally.skipped++;
+        else tally[unrun]++;
       }
-      // A file that fails to load, or whose setup fails, may have no failed test; it is still a failure.
+      // A file that fails to load has no tests listed at all; it still counts as one failure.
       if (file.status === 'failed' && tally.failed === before) tally.failed++;
     }
     return { name: `${suite} (${label})`, tally };
@@ -137,5 +140,6 @@ for (const { name, tally, note } of results) record(name, tally, note === undefi
 
 console.log('\n=== summary ===');
 for (const line of lines) console.log(line);
+console.log(`checks: ${checks.length - failedChecks} ok, ${failedChecks} failed`);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
-process.exit(total.failed === 0 ? 0 : 1);
+process.exit(total.failed === 0 && failedChecks === 0 ? 0 : 1);
