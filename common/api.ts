@@ -242,6 +242,22 @@ export interface SetAsideFile {
   reason: string;
 }
 
+/** What the invite studio was last set to for a server, so the next batch starts from it. */
+export interface StudioChoices {
+  serverId: string;
+  kind: InviteKind;
+  count: number;
+  /** Seconds; 0 never expires, -1 a custom number of days. */
+  expiresInSeconds: number;
+  customDays: number;
+  reusable: boolean;
+  maxUses: number;
+  /** A role name, or '' for the server's default. */
+  role: string;
+  /** Which link the QR codes carry. */
+  link: 'landing' | 'uri';
+}
+
 /** The words printed on a server's invite cards, kept between runs. */
 export interface PrintKitText {
   serverId: string;
@@ -310,6 +326,9 @@ export interface AdminApi {
   /** The print kit's text saved for a server, or null when it still has the defaults. */
   getPrintKitText(serverId: string): Promise<PrintKitText | null>;
   savePrintKitText(text: PrintKitText): Promise<void>;
+  /** The invite studio's last choices for a server, or null when it has none yet. */
+  getStudioChoices(serverId: string): Promise<StudioChoices | null>;
+  saveStudioChoices(choices: StudioChoices): Promise<void>;
   hostInfo(): Promise<HostInfo>;
   /** A report for a bug: versions, each server's version and capabilities, and the end of the error log, redacted. */
   diagnostics(): Promise<string>;

@@ -35,6 +35,8 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'setPreferences',
   'getPrintKitText',
   'savePrintKitText',
+  'getStudioChoices',
+  'saveStudioChoices',
   'hostInfo',
   'diagnostics',
   'printPage',

@@ -78,6 +78,18 @@ export const printKitTextSchema = z.strictObject({
   apps: z.string().max(1000),
 });
 
+export const studioChoicesSchema = z.strictObject({
+  serverId,
+  kind: z.enum(['account', 'contact', 'reset']),
+  count: z.number().int().min(1).max(MAX_INVITES_PER_CALL),
+  expiresInSeconds: z.number().int().min(-1).max(100 * 365 * 86400),
+  customDays: z.number().int().min(1).max(36_500),
+  reusable: z.boolean(),
+  maxUses: z.number().int().min(0).max(1_000_000),
+  role: z.string().regex(/^[\w.:-]{0,100}$/, 'a role such as prosody:member'),
+  link: z.enum(['landing', 'uri']),
+});
+
 /** A file name without folders or characters the common file systems refuse. */
 const fileName = z
   .string()
@@ -118,6 +130,8 @@ export const callArgumentSchemas = {
   setPreferences: z.tuple([preferencesSchema.partial()]),
   getPrintKitText: z.tuple([serverId]),
   savePrintKitText: z.tuple([printKitTextSchema]),
+  getStudioChoices: z.tuple([serverId]),
+  saveStudioChoices: z.tuple([studioChoicesSchema]),
   hostInfo: z.tuple([]),
   diagnostics: z.tuple([]),
   printPage: z.tuple([]),

@@ -14,6 +14,7 @@ import type {
   PrintKitText,
   RegistrationPolicy,
   SetAsideFile,
+  StudioChoices,
   Registration,
   RevealRequest,
   SavedProfile,
@@ -192,6 +193,17 @@ export class AdminService implements AdminApi {
   savePrintKitText({ serverId, welcome, apps }: PrintKitText): Promise<void> {
     return this.changeSavedServer(serverId, (record) => {
       record.printKit = { welcome, apps };
+    });
+  }
+
+  getStudioChoices(serverId: string): Promise<StudioChoices | null> {
+    const saved = this.records.find(serverId)?.studio;
+    return Promise.resolve(saved ? { serverId, ...saved } : null);
+  }
+
+  saveStudioChoices({ serverId, ...choices }: StudioChoices): Promise<void> {
+    return this.changeSavedServer(serverId, (record) => {
+      record.studio = choices;
     });
   }
 

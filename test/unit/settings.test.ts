@@ -173,6 +173,26 @@ describe("the print kit's text", () => {
   });
 });
 
+describe("the invite studio's last choices", () => {
+  it('are kept in the server record across a restart, checked, and gone with the server', async () => {
+    const credentials = (): EncryptedFileCredentialStore => new EncryptedFileCredentialStore(join(dir, 'credentials.json'), testCipher());
+    const service = createAdminService(dir, credentials());
+    const dispatch = createCallDispatcher(service);
+    try {
+      openNodeSettings(dir).store.update((settings) => settings.servers.push({ profile }));
+      expect(await service.getStudioChoices(profile.id)).toBeNull();
+      const choices = { serverId: profile.id, kind: 'account' as const, count: 20, expiresInSeconds: 28 * 86400, customDays: 14, reusable: false, maxUses: 1, role: 'prosody:member', link: 'landing' as const };
+      expect(await dispatch('saveStudioChoices', [choices])).toEqual({ result: null });
+      expect(await dispatch('saveStudioChoices', [{ ...choices, count: 100_000 }])).toMatchObject({ error: { code: 'invalid-input' } });
+      expect(await createAdminService(dir, credentials()).getStudioChoices(profile.id)).toEqual(choices);
+      await service.removeProfile(profile.id);
+      expect(await service.getStudioChoices(profile.id)).toBeNull();
+    } finally {
+      await service.shutdown();
+    }
+  });
+});
+
 describe('the server id pattern', () => {
   it('refuses ids that could reach an object prototype, and takes the ids the app makes', async () => {
     const { serverIdSchema } = await import('../../common/schemas');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Preferences } from '../../../common/api';
-import { preferencesSchema, printKitTextSchema, serverProfileSchema } from '../../../common/schemas';
+import { preferencesSchema, printKitTextSchema, serverProfileSchema, studioChoicesSchema } from '../../../common/schemas';
 
 /**
  * The settings file: saved servers, the admin's preferences and the window's
@@ -33,6 +33,8 @@ export const serverRecordSchema = z.strictObject({
   printKit: printKitTextSchema.omit({ serverId: true }).optional(),
   /** Sign-ups not yet seen in the server's feed. */
   unread: z.number().int().min(0).optional(),
+  /** The invite studio's last choices. */
+  studio: studioChoicesSchema.omit({ serverId: true }).optional(),
 });
 
 export type ServerRecord = z.infer<typeof serverRecordSchema>;
@@ -67,7 +69,8 @@ function serverRecordsFromVersion3({ profiles, printKits, ...rest }: Document): 
  * One step per older version, each taking the document of version N to N+1.
  * Version 1 is the `profiles.json` of Invite Desk 0.1 (`{version, profiles}`);
  * 2 added preferences and the window's place; 3 the print kits' text; 4 keeps
- * one record per server (profile, catch-up cursor, print-kit text).
+ * one record per server (profile, catch-up cursor, unread count, print-kit
+ * text, the invite studio's last choices).
  */
 const MIGRATIONS: Record<number, (document: Document) => Document> = {
   1: (document) => ({ ...document, version: 2, preferences: { ...DEFAULT_PREFERENCES } }),
