@@ -5,7 +5,8 @@ import { createServer, connect, type Socket } from 'node:net';
  * optional jitter) in each direction, so loopback behaves like a link with
  * `2 × oneWayMs` of round-trip time. The kernel here has no `netem`, so the
  * delay is added in user space. Chunks keep their order: jitter never lets a
- * later chunk overtake an earlier one, as on one TCP connection.
+ * later chunk overtake an earlier one, as on one TCP connection. The TCP
+ * handshake counts as the round trip it costs on a real link.
  *
  * Bounded: at most `maxConnections` open at once, and the proxy closes itself
  * (and every connection) after `lifetimeMs`, so a benchmark that dies cannot
@@ -33,9 +34,14 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   const maxConnections = options.maxConnections ?? 64;
   const sockets = new Set<Socket>();
 
-  /** Forwards `from` to `to`, each chunk after the delay, never before the chunk in front of it. */
-  const pipe = (from: Socket, to: Socket): void => {
-    let lastDue = 0;
+  /**
+   * Forwards `from` to `to`, each chunk after the delay, never before the
+   * chunk in front of it. `notBefore` stands in for TCP's handshake, which
+   * the proxy cannot delay: on a real link the client's first byte leaves a
+   * round trip after it dialled.
+   */
+  const pipe = (from: Socket, to: Socket, notBefore = 0): void => {
+    let lastDue = notBefore + oneWayMs;
     let pending = 0;
     let ended = false;
     const endWhenDrained = (): void => {
@@ -76,7 +82,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
         upstream.destroy();
       });
     }
-    pipe(client, upstream);
+    pipe(client, upstream, performance.now() + 2 * oneWayMs);
     pipe(upstream, client);
   });
 

@@ -72,10 +72,17 @@ export interface Capability {
   enable: string;
 }
 
-/** How the session signed in: the SASL mechanism, and the TLS channel binding of a `-PLUS` one. */
+/**
+ * How the session signed in: the SASL mechanism (`HT-SHA-256-*` for a FAST
+ * token), the TLS channel binding of a `-PLUS` one, and `sasl2` where the
+ * session signed in with SASL2 and bound inline with Bind2 (XEP-0388,
+ * XEP-0386), which saves a stream restart and resource binding.
+ */
 export interface SignInMethod {
   mechanism: string;
   channelBinding?: 'tls-exporter' | 'tls-server-end-point';
+  /** Absent for SASL with a stream restart and resource binding. */
+  protocol?: 'sasl2';
 }
 
 export interface ServerInfo {
@@ -170,11 +177,19 @@ export interface LedgerInvite {
   source?: string;
 }
 
+/** The ledger's orders: by creation (newest or oldest first), soonest expiry first, or most used first. */
+export type LedgerSort = 'newest' | 'oldest' | 'expires' | 'uses';
+
 export interface ListInvitesRequest {
   serverId: string;
   state?: InviteState;
+  kind?: InviteKind;
+  /** Part of the maker's address, or how the invite was made (e.g. prosodyctl). */
+  createdBy?: string;
   /** Matches the note, the bound account, the users and the id. */
   query?: string;
+  /** Newest first unless said. */
+  sort?: LedgerSort;
   offset?: number;
   limit?: number;
 }

@@ -34,6 +34,8 @@ export const DEFAULT_TIMEOUTS: SessionTimeouts = { connectMs: 20_000, requestMs:
  */
 export const PRESENCE_PRIORITY = 127;
 
+type Subscription = Awaited<ReturnType<typeof subscribeEvents>>;
+
 /**
  * What outlives one session to a server: where sign-up catch-up resumes, and
  * which sign-ups were already reported, so a reconnect repeats none.
@@ -191,12 +193,15 @@ export class AdminSession {
     try {
       await withDeadline(startClient(client), this.timeouts.connectMs, () => new AdminError('timeout', `${context.address} did not finish signing in within ${Math.round(this.timeouts.connectMs / 1000)} s. Check the address, and that Prosody is running.`));
       const account = client.entity.jid?.toString() ?? context.account;
+      // The subscription goes out with the probe, before knowing the module is there: one round trip for both.
+      const subscription = this.subscribe(client, jid.domain);
+      subscription.catch(() => undefined);
       const info = await probeServer(client.iqCaller, this.profile.id, account, jid.domain, this.timeouts.requestMs).catch((error: unknown) =>
         explainNotAdmin(error, client.iqCaller, account, jid.domain, this.timeouts.requestMs),
       );
       const signIn = signInMethodOf(client.entity);
       if (signIn) info.signIn = signIn;
-      const gap = await this.followModule(client, jid.domain, info, false);
+      const gap = await this.followModule(client, jid.domain, info, subscription);
       // Presence last: it makes the server deliver what was stored while the app was away.
       await client.entity.send(xml('presence', {}, xml('priority', {}, String(PRESENCE_PRIORITY))));
       if (this.client !== client) throw new AdminError('not-connected', 'The connection was closed while signing in.');
@@ -226,25 +231,35 @@ export class AdminSession {
     const { domain } = this.context();
     const client = this.client as XmppClient;
     const previous = this.info as ServerInfo;
+    const subscription = this.moduleEvents ? null : this.subscribe(client, domain);
+    subscription?.catch(() => undefined);
     const probed = await probeServer(client.iqCaller, this.profile.id, previous.account, domain, this.timeouts.requestMs);
     if (this.client !== client) throw new AdminError('not-connected', 'The connection was lost while checking the server again. Invite Desk reconnects by itself.');
     // What the session learnt at sign-in (how it signed in) still holds.
     const info: ServerInfo = { ...previous, ...probed };
-    await this.followModule(client, domain, info, this.moduleEvents);
+    await this.followModule(client, domain, info, subscription);
     this.info = info;
     return info;
   }
 
+  /** Subscribes to mod_invite_desk's events; a server that answers has the module, so its events count from the answer on. */
+  private async subscribe(client: XmppClient, domain: string): Promise<Subscription> {
+    const update = await subscribeEvents(client.iqCaller, this.profile.id, domain, this.memory.cursor, this.timeouts.requestMs);
+    if (this.client === client) this.moduleEvents = true;
+    return update;
+  }
+
   /**
-   * With mod_invite_desk, subscribe to its events (unless this connection
-   * already is), catching up on what was missed. True when the server's
-   * history no longer reached back to the cursor.
+   * With mod_invite_desk, follow its events, catching up on what was missed:
+   * `first` is the subscription already sent, or null when this connection
+   * is subscribed already. True when the server's history no longer reached
+   * back to the cursor.
    */
-  private async followModule(client: XmppClient, domain: string, info: ServerInfo, subscribed: boolean): Promise<boolean> {
+  private async followModule(client: XmppClient, domain: string, info: ServerInfo, first: Promise<Subscription> | null): Promise<boolean> {
     this.moduleEvents = hasModule(new Set(info.commands.map((c) => c.node)));
-    if (!this.moduleEvents || subscribed) return false;
+    if (!this.moduleEvents || !first) return false;
     // Subscribing returns what was missed since the cursor; repeat while the server says there is more.
-    let update = await subscribeEvents(client.iqCaller, this.profile.id, domain, this.memory.cursor, this.timeouts.requestMs);
+    let update = await first;
     const gap = update.gap;
     this.apply(update);
     while (!update.complete && update.registrations.length > 0) {

@@ -21,15 +21,18 @@ export interface NotAdminDetail {
  * the commands Prosody lists to the account.
  */
 export async function probeServer(iq: IqCaller, serverId: string, account: string, domain: string, timeoutMs: number): Promise<ServerInfo> {
-  const commands = await listCommands(iq, domain, timeoutMs).catch((error: unknown) => {
+  // One wave of requests, not one after another: over the internet each wave costs a round trip.
+  // The module list is asked for before knowing the command is listed; a server without it just says no.
+  const listing = listCommands(iq, domain, timeoutMs).catch((error: unknown) => {
     throw describeRequestError(error, 'listing the ad-hoc commands');
   });
-  const bare = account.split('/')[0] ?? account;
-  const [admin, modules, software] = await Promise.all([
-    adminVerdict(iq, domain, commands, timeoutMs),
-    commands.some((c) => c.node === NODES.listModules) ? listModules(iq, domain, timeoutMs) : Promise.resolve(null),
+  const [commands, admin, modules, version] = await Promise.all([
+    listing,
+    Promise.all([listing, moduleGrantsAdmin(iq, domain, timeoutMs)]).then(([listed, byModule]) => adminVerdict(listed, byModule)),
+    listModules(iq, domain, timeoutMs).catch(() => null),
     softwareVersion(iq, domain, timeoutMs).catch(() => undefined),
   ]);
+  const bare = account.split('/')[0] ?? account;
   if (admin !== true) {
     throw new AdminError(
       'not-admin',
@@ -40,16 +43,18 @@ export async function probeServer(iq: IqCaller, serverId: string, account: strin
       { refusedBy: admin } satisfies NotAdminDetail,
     );
   }
+  // Only what the server lists to this account counts, whatever the speculative request answered.
+  const listed = commands.some((c) => c.node === NODES.listModules) ? modules : null;
   const info: ServerInfo = {
     serverId,
     account,
     domain,
     commands,
-    modules: modules === null ? null : [...new Set(modules)].sort(),
-    capabilities: describeCapabilities(commands, modules),
+    modules: listed === null ? null : [...new Set(listed)].sort(),
+    capabilities: describeCapabilities(commands, listed),
   };
-  if (software) info.software = software;
-  const roles = await inviteRoles(iq, domain, commands, software, timeoutMs);
+  if (version) info.software = version;
+  const roles = await inviteRoles(iq, domain, commands, version, timeoutMs);
   if (roles) info.inviteRoles = roles;
   return info;
 }
@@ -59,8 +64,7 @@ export async function probeServer(iq: IqCaller, serverId: string, account: strin
  * its own permission; `module` when it refuses, `stock` when stock Prosody's
  * commands do not make the account an admin.
  */
-async function adminVerdict(iq: IqCaller, domain: string, commands: readonly AdHocCommand[], timeoutMs: number): Promise<true | 'module' | 'stock'> {
-  const byModule = await moduleGrantsAdmin(iq, domain, timeoutMs);
+function adminVerdict(commands: readonly AdHocCommand[], byModule: boolean | undefined): true | 'module' | 'stock' {
   if (byModule !== undefined) return byModule ? true : 'module';
   return isAdminCommandSet(commands) ? true : 'stock';
 }

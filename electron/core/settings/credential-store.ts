@@ -25,6 +25,15 @@ const saltedCredentialsSchema = z.strictObject({
   iterations: z.number().int().positive(),
   clientKey: z.string().max(200),
   serverKey: z.string().max(200),
+  // Optional, so that keys saved before FAST existed still read.
+  fast: z
+    .strictObject({
+      mechanism: z.enum(['HT-SHA-256-EXPR', 'HT-SHA-256-NONE']),
+      token: z.string().max(1000),
+      expiry: z.string().max(100),
+      clientId: z.string().max(100),
+    })
+    .optional(),
 });
 
 /**

@@ -1,6 +1,4 @@
 import { jid } from '@xmpp/client-core';
-import xml from '@xmpp/xml';
-import { promise } from '@xmpp/events';
 import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import createMiddleware, { type Middleware } from '@xmpp/middleware';
@@ -9,13 +7,12 @@ import createIqCaller, { type IqCaller } from '@xmpp/iq/caller.js';
 import { createIqRequester } from './iq-requester';
 import createIqCallee from '@xmpp/iq/callee.js';
 import resourceBinding from '@xmpp/resource-binding';
-import { AdminError } from '../../../common/errors';
 import { saslFeature } from './sasl';
+import { sasl2Feature } from './sasl2';
 import type { SaltedCredentials, ScramSecret } from './scram-client';
 import { TrustCheckingTlsSocket, type TlsTrust } from './tls-trust';
-import { GuardedClient, GuardedParser } from './guarded-stream';
-
-const NS_STARTTLS = 'urn:ietf:params:xml:ns:xmpp-tls';
+import { GuardedParser, type GuardedClient } from './guarded-stream';
+import { PipeliningClient, sendWithoutDelay, startTlsFeature } from './starttls';
 
 export interface XmppClientOptions {
   host: string;
@@ -51,12 +48,13 @@ export function createXmppClient(options: XmppClientOptions): XmppClient {
 
   const scheme = options.directTls ? 'xmpps' : 'xmpp';
   const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
-  const entity = new GuardedClient({
+  const entity = new PipeliningClient({
     service: `${scheme}://${host}:${options.port}`,
     domain: options.domain,
     timeout: options.streamTimeoutMs,
   });
   entity.jid = jid(options.username, options.domain);
+  sendWithoutDelay(entity);
 
   entity.transports.push(guardedTcpTransport(), trustCheckingTlsTransport(trust));
 
@@ -68,20 +66,12 @@ export function createXmppClient(options: XmppClientOptions): XmppClient {
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
 
   // Stream features: order matters and defines priority.
-  streamFeatures.use('starttls', NS_STARTTLS, async ({ entity: connection }) => {
-    const reply = await connection.sendReceive(xml('starttls', { xmlns: NS_STARTTLS }));
-    if (!reply.is('proceed', NS_STARTTLS)) {
-      throw new AdminError('server-error', `${options.domain} refused to start TLS. Check the server's certificate configuration.`);
-    }
-    const secure = new TrustCheckingTlsSocket(trust);
-    secure.connect({ socket: connection.socket as unknown as import('node:net').Socket });
-    await promise(secure, 'connect');
-    connection._attachSocket(secure);
-    await connection.restart();
-  });
+  startTlsFeature(streamFeatures, trust);
 
   const signIn: Parameters<typeof saslFeature>[1] = { username: options.username, domain: options.domain, secret: options.secret };
   if (options.onSaltedCredentials) signIn.onSaltedCredentials = options.onSaltedCredentials;
+  // SASL2 first: where the server offers it with Bind2, it replaces both SASL and resource binding.
+  sasl2Feature(streamFeatures, { ...signIn, tag: 'invite-desk' });
   saslFeature(streamFeatures, signIn);
   resourceBinding({ iqCaller: bindingIqCaller, streamFeatures }, options.resource);
 

@@ -19,6 +19,10 @@ export function signInMethodOf(entity: Client): SignInMethod | undefined {
   return signInMethods.get(entity);
 }
 
+export function recordSignIn(entity: Client, method: SignInMethod): void {
+  signInMethods.set(entity, method);
+}
+
 export interface SignInOptions {
   username: string;
   domain: string;
@@ -40,7 +44,7 @@ export class SaslFailure extends Error {
   }
 }
 
-function chooseMechanism(offered: readonly string[], secret: ScramSecret, domain: string, bound: boolean): Mechanism {
+export function chooseMechanism(offered: readonly string[], secret: ScramSecret, domain: string, bound: boolean): Mechanism {
   // A -PLUS mechanism uses the same keys as its plain one, so saved keys fit either.
   const available = (m: string): boolean => offered.includes(m) || (bound && m !== 'PLAIN' && offered.includes(`${m}-PLUS`));
   if ('salted' in secret) {
@@ -57,19 +61,20 @@ function chooseMechanism(offered: readonly string[], secret: ScramSecret, domain
  * Binds to the channel when the server offers this mechanism's -PLUS variant
  * and a binding type both sides know; otherwise says whether we could have.
  */
-function gs2For(mechanism: ScramMechanism, offered: readonly string[], plan: { binding: ReturnType<typeof chooseChannelBinding>; couldBind: boolean }): GS2Binding {
+export function gs2For(mechanism: ScramMechanism, offered: readonly string[], plan: { binding: ReturnType<typeof chooseChannelBinding>; couldBind: boolean }): GS2Binding {
   if (plan.binding && offered.includes(`${mechanism}-PLUS`)) return { flag: 'p', binding: plan.binding };
   // `y` to a server that offers -PLUS would read as a downgrade attack: say `n` there.
   const serverBinds = offered.some((m) => m.endsWith('-PLUS'));
   return plan.couldBind && !serverBinds ? { flag: 'y' } : { flag: 'n' };
 }
 
-const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+export const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const unb64 = (element: Element): string => Buffer.from(element.text(), 'base64').toString('utf8');
 
-async function expect(entity: Client, send: Element): Promise<Element> {
+/** Sends `send` and returns the answer, or throws the `<failure/>` of namespace `ns` (SASL's, or SASL2's) as a SaslFailure. */
+export async function expect(entity: Client, send: Element, ns = NS_SASL): Promise<Element> {
   const reply = await entity.sendReceive(send);
-  if (reply.is('failure', NS_SASL)) {
+  if (reply.is('failure', ns)) {
     const condition = reply.getChildElements().find((c) => c.name !== 'text')?.name ?? 'not-authorized';
     throw new SaslFailure(condition, reply.getChildText('text') ?? '');
   }
@@ -81,15 +86,20 @@ async function expect(entity: Client, send: Element): Promise<Element> {
  * app can sign in with saved salted keys, prefer SCRAM-SHA-256, and check the
  * server's signature, which xmpp.js does not.
  */
+/** No credentials over a stream without TLS. */
+export function requireEncryption(entity: Client, domain: string): void {
+  if (!entity.isSecure()) {
+    throw new AdminError(
+      'server-error',
+      `${domain} did not offer an encrypted connection, so Invite Desk did not send your credentials. ` +
+        'Enable TLS on the server (certificates and c2s_require_encryption = true) and try again.',
+    );
+  }
+}
+
 export function saslFeature(streamFeatures: StreamFeatures, options: SignInOptions): void {
   streamFeatures.use('mechanisms', NS_SASL, async ({ entity, stanza }, _next, element) => {
-    if (!entity.isSecure()) {
-      throw new AdminError(
-        'server-error',
-        `${options.domain} did not offer an encrypted connection, so Invite Desk did not send your credentials. ` +
-          'Enable TLS on the server (certificates and c2s_require_encryption = true) and try again.',
-      );
-    }
+    requireEncryption(entity, options.domain);
     const offered = element.getChildren('mechanism', NS_SASL).map((m) => m.text().trim());
     const socket = tlsSocketOf(entity.socket);
     const binding = chooseChannelBinding(socket, advertisedBindings(stanza));
@@ -99,11 +109,11 @@ export function saslFeature(streamFeatures: StreamFeatures, options: SignInOptio
       if (!('password' in options.secret)) throw new ScramError('stale-credentials', `${options.domain} only offers PLAIN sign-in.`);
       const reply = await expect(entity, xml('auth', { xmlns: NS_SASL, mechanism }, b64(`\0${options.username}\0${options.secret.password}`)));
       if (!reply.is('success', NS_SASL)) throw new SaslFailure('malformed-request', 'unexpected answer');
-      signInMethods.set(entity, { mechanism });
+      recordSignIn(entity, { mechanism });
     } else {
       const gs2 = gs2For(mechanism, offered, { binding, couldBind: canBind(socket) });
       await scram(entity, mechanism, gs2, options);
-      signInMethods.set(entity, gs2.flag === 'p' ? { mechanism: `${mechanism}-PLUS`, channelBinding: gs2.binding.type } : { mechanism });
+      recordSignIn(entity, gs2.flag === 'p' ? { mechanism: `${mechanism}-PLUS`, channelBinding: gs2.binding.type } : { mechanism });
     }
     await entity.restart();
   });

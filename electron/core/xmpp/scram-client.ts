@@ -1,6 +1,7 @@
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { ChannelBindingData } from './channel-binding';
+import type { FastToken } from './fast-token';
 
 /**
  * SCRAM (RFC 5802, RFC 7677) client computations. PBKDF2 runs as one
@@ -25,6 +26,8 @@ export interface SaltedCredentials {
   clientKey: string;
   /** Base64. */
   serverKey: string;
+  /** A FAST token (XEP-0484) from a SASL2 sign-in, kept and sealed with the keys it stands beside. */
+  fast?: FastToken;
 }
 
 /** Refused as absurd: below the RFC's minimum, or so high that a hostile server could stall the app. */
