@@ -155,15 +155,17 @@ export class AdminSession {
   private async attempt(): Promise<ServerInfo> {
     const jid = parseAccountJid(this.profile.jid);
     if (!jid) throw new AdminError('invalid-input', `"${this.profile.jid}" is not an account address. Enter it as name@example.org.`);
-    // A typed address wins; otherwise the domain's SRV records say where to go.
-    const address = this.profile.address?.trim() ? resolveServerAddress(jid, this.profile.address) : await lookupServer(jid.domain, this.profile.directTls === true);
+    const chosen = this.profile.directTls === true;
+    // A typed address wins, with the form's choice of TLS; otherwise the domain's SRV records say where to go, and how.
+    const typed = this.profile.address?.trim() ? resolveServerAddress(jid, this.profile.address) : undefined;
+    const address = typed === undefined ? await lookupServer(jid.domain, chosen) : typed && { ...typed, directTls: chosen };
     if (!address) throw new AdminError('invalid-input', `"${this.profile.address ?? ''}" is not a server address. Enter it as host or host:port.`);
-    const context = { account: `${jid.local}@${jid.domain}`, domain: jid.domain, address: `${address.host}:${address.port}`, directTls: this.profile.directTls === true };
+    const context = { account: `${jid.local}@${jid.domain}`, domain: jid.domain, address: `${address.host}:${address.port}`, directTls: address.directTls };
 
     const client = createXmppClient({
       host: address.host,
       port: address.port,
-      directTls: this.profile.directTls === true,
+      directTls: address.directTls,
       domain: jid.domain,
       username: jid.local,
       secret: this.secret,
