@@ -7,6 +7,8 @@ import { MemoryCredentialStore } from '../../electron/core/settings/credential-s
 import { prosodyFixture } from '../helpers/fixtures';
 import { PROJECT_PLUGIN_PATH, startProsody, STOCK_MODULES, type ProsodyServer } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
+import { seedHistory, seedKey } from '../helpers/invite-desk-protocol';
+import { openNodeSettings } from '../../electron/core/settings/settings-store';
 import { createTestService, eventually, profileFor, withTestService, type TestService } from '../helpers/session';
 
 /**
@@ -158,6 +160,37 @@ describe('an app restart', () => {
       expect((await createAdminServiceOver(second.home).listProfiles())[0]?.unread).toBe(0);
     } finally {
       await second.dispose();
+    }
+  });
+});
+
+describe('an app restart with a long history', () => {
+  const module = prosodyFixture({ domain: 'history.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+
+  it('shows none of 10,000 stored sign-ups the app had already seen as new', async () => {
+    await seedHistory(module(), 10_000);
+    const profile = profileFor(module(), admin);
+    const first = await createTestService();
+    try {
+      // The first start catches up on the whole history, then the app closes.
+      await first.service.connect({ profile, password: admin.password });
+      expect(first.registrations).toHaveLength(10_000);
+      await first.service.shutdown();
+      // Its record says where catch-up resumes: after the last event it saw.
+      expect(openNodeSettings(first.home).store.read().servers[0]?.cursor).toBe(seedKey(9_999));
+      const second = await createTestService({}, first.home);
+      try {
+        await second.service.connect({ profile });
+        // A live sign-up after the connect: once it is reported, any catch-up is over.
+        const [invite] = await second.service.createInvites({ serverId: profile.id, kind: 'account' });
+        expect(await registerAccount({ port: module().c2sPort, domain: module().domain, username: 'fresh', password: 'fresh-pw', token: invite?.token ?? '' })).toEqual({ ok: true });
+        await eventually(() => second.registrations.find((r) => r.username === 'fresh'), 'the live sign-up');
+        expect(second.registrations.map((r) => r.username)).toEqual(['fresh']);
+      } finally {
+        await second.dispose();
+      }
+    } finally {
+      await first.dispose();
     }
   });
 });
