@@ -1,6 +1,8 @@
 import { isProsody13Installed, prosodyVersionFromEnv, startProsody, type ProsodyServer, type ProsodyVersion } from '../test/helpers/prosody';
+import { benchCatchUp } from './catch-up';
 import { benchConnect } from './connect';
 import { benchInvites } from './invites';
+import { benchLedger } from './ledger';
 import { benchSignups } from './signups';
 import { benchModule } from './invite-desk';
 import { benchUi } from './ui';
@@ -19,6 +21,8 @@ const perVersion: Section[] = [
   ['Sign-ups', benchSignups],
   ['Invites on stock Prosody', benchInvites],
   ['mod_invite_desk', (server) => benchModule(server.version)],
+  ['Catching up', (server) => benchCatchUp(server.version)],
+  ['The ledger', (server) => benchLedger(server.version)],
 ];
 const once: Section[] = [
   ['Round trips at 100 and 200 ms RTT', () => benchRoundTrips()],

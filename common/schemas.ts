@@ -113,7 +113,10 @@ export const callArgumentSchemas = {
     z.strictObject({
       serverId,
       state: z.enum(['pending', 'used', 'expired', 'revoked']).optional(),
+      kind: z.enum(['account', 'contact', 'reset']).optional(),
+      createdBy: z.string().max(200).optional(),
       query: z.string().max(200).optional(),
+      sort: z.enum(['newest', 'oldest', 'expires', 'uses']).optional(),
       offset: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(1000).optional(),
     }),

@@ -168,8 +168,15 @@ export async function createModuleInvites(ctx: SessionContext, request: CreateIn
 
 export async function listLedger(ctx: SessionContext, request: ListInvitesRequest): Promise<InvitePage> {
   requireModule(ctx, 'The invite ledger');
-  const values: Record<string, string> = { state: request.state ?? 'all', offset: String(request.offset ?? 0), limit: String(request.limit ?? 100) };
+  const values: Record<string, string> = {
+    state: request.state ?? 'all',
+    kind: request.kind ?? 'all',
+    sort: request.sort ?? 'newest',
+    offset: String(request.offset ?? 0),
+    limit: String(request.limit ?? 100),
+  };
   if (request.query) values.query = request.query;
+  if (request.createdBy) values['created-by'] = request.createdBy;
   const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.list, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true });
   const total = Number(stage.form ? textValue(stage.form, 'total') : undefined);
   const invites = rows(stage.form, ctx.domain);
