@@ -6,7 +6,7 @@ import createStreamFeatures from '@xmpp/stream-features';
 import createIqCaller, { type IqCaller } from '@xmpp/iq/caller.js';
 import { createIqRequester } from './iq-requester';
 import createIqCallee from '@xmpp/iq/callee.js';
-import resourceBinding from '@xmpp/resource-binding';
+import { resourceBindingFeature } from './bind';
 import { saslFeature } from './sasl';
 import { sasl2Feature } from './sasl2';
 import type { SaltedCredentials, ScramSecret } from './scram-client';
@@ -60,7 +60,7 @@ export function createXmppClient(options: XmppClientOptions): XmppClient {
 
   const middleware = createMiddleware({ entity });
   const streamFeatures = createStreamFeatures({ middleware });
-  // xmpp.js' caller only for resource binding, which needs its get/set helpers; every other iq goes through ours.
+  // xmpp.js' caller only for resource binding, which runs before the session is online; every other iq goes through ours.
   const bindingIqCaller = createIqCaller({ entity, middleware });
   const iqCallee = createIqCallee({ entity, middleware });
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
@@ -68,12 +68,12 @@ export function createXmppClient(options: XmppClientOptions): XmppClient {
   // Stream features: order matters and defines priority.
   startTlsFeature(streamFeatures, trust);
 
-  const signIn: Parameters<typeof saslFeature>[1] = { username: options.username, domain: options.domain, secret: options.secret };
+  const binding = resourceBindingFeature(streamFeatures, bindingIqCaller, options.resource);
+  const signIn: Parameters<typeof saslFeature>[1] = { username: options.username, domain: options.domain, secret: options.secret, onRestart: () => binding.sendEarly() };
   if (options.onSaltedCredentials) signIn.onSaltedCredentials = options.onSaltedCredentials;
   // SASL2 first: where the server offers it with Bind2, it replaces both SASL and resource binding.
   sasl2Feature(streamFeatures, { ...signIn, tag: 'invite-desk' });
   saslFeature(streamFeatures, signIn);
-  resourceBinding({ iqCaller: bindingIqCaller, streamFeatures }, options.resource);
 
   return { entity, iqCaller: createIqRequester({ entity, middleware }), middleware };
 }

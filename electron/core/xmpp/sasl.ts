@@ -29,6 +29,8 @@ export interface SignInOptions {
   secret: ScramSecret;
   /** Receives the salted keys after a SCRAM sign-in, for password-less sign-in next time. */
   onSaltedCredentials?: (credentials: SaltedCredentials) => void;
+  /** Called once the stream restarted after sign-in is requested: what need not wait for its features goes out now. */
+  onRestart?: () => void;
 }
 
 /** A SASL failure, named as xmpp.js names it so error mapping treats both alike. */
@@ -115,7 +117,10 @@ export function saslFeature(streamFeatures: StreamFeatures, options: SignInOptio
       await scram(entity, mechanism, gs2, options);
       recordSignIn(entity, gs2.flag === 'p' ? { mechanism: `${mechanism}-PLUS`, channelBinding: gs2.binding.type } : { mechanism });
     }
-    await entity.restart();
+    // restart() writes the new stream header before it first waits, so whatever onRestart sends follows it.
+    const restarted = entity.restart();
+    options.onRestart?.();
+    await restarted;
   });
 }
 
