@@ -68,7 +68,7 @@ describe('the print kit', () => {
     const create = screen.getByRole('button', { name: 'Create 8 cards' });
     expect(create.classList.contains('primary')).toBe(true);
     await fireEvent.click(create);
-    await waitFor(() => expect(printedLinks()).toHaveLength(8));
+    await waitFor(() => expect(printedLinks()).toHaveLength(8), { timeout: 10_000 });
     expect(screen.getByRole('button', { name: 'Print…' }).classList.contains('primary')).toBe(true);
     expect(screen.getByRole('button', { name: 'Create 8 more cards' }).classList.contains('primary')).toBe(false);
   });

@@ -1,6 +1,7 @@
-import { SvelteMap } from 'svelte/reactivity';
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { AdminApi, ConnectionStatus, Registration, RegistrationPolicy, RevealRequest, SavedProfile, ServerInfo, ServerProfile } from '../../../common/api';
 import { AdminError, toAdminErrorShape, type AdminErrorShape } from '../../../common/errors';
+import { newestFirst } from './newest-first';
 
 /**
  * The UI's state: saved servers, each one's connection status and, when
@@ -21,6 +22,8 @@ export class Desk {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Sign-ups not yet seen in each server's feed. */
   readonly unread = new SvelteMap<string, number>();
+  /** Accounts deleted from this window, as `serverId\njid`: the feed marks them and offers nothing more for them. */
+  readonly deleted = new SvelteSet<string>();
   /** The server whose feed is on screen: its new sign-ups are read as they arrive. */
   viewingFeedOf: string | null = null;
   /** A sign-up to bring into view (its notification was clicked); the server's view takes it and clears it. */
@@ -48,7 +51,7 @@ export class Desk {
       const [profiles, statuses, recent] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses(), this.api.recentRegistrations()]);
       // Seen before this window opened: listed, but not counted as unread.
       for (const registration of recent) this.known.add(`${registration.serverId}\n${registration.id}`);
-      this.registrations = [...recent].sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+      this.registrations = newestFirst(recent, []);
       this.profiles = profiles;
       // Counted by the backend, so a reload or a restart keeps them.
       for (const profile of profiles) this.unread.set(profile.id, profile.unread);
@@ -140,7 +143,7 @@ export class Desk {
     this.flushTimer = null;
     const batch = this.arriving;
     this.arriving = [];
-    this.registrations = [...batch, ...this.registrations].sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+    this.registrations = newestFirst(batch, this.registrations);
     for (const r of batch) {
       if (this.viewingFeedOf !== r.serverId) this.unread.set(r.serverId, (this.unread.get(r.serverId) ?? 0) + 1);
     }
