@@ -29,6 +29,27 @@ describe('the encrypted credential store', () => {
     }
   });
 
+  it('seals a FAST token with the keys, and still reads keys saved without one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'invite-desk-secrets-'));
+    try {
+      const path = join(dir, 'credentials.json');
+      const cipher = testCipher();
+      const withToken: SaltedCredentials = {
+        ...credentials,
+        fast: { mechanism: 'HT-SHA-256-EXPR', token: 'secret-token:fast-abc123', expiry: '2031-01-01T00:00:00Z', clientId: '4a1c0a4e-0d8e-4a43-9d55-3f6c1b1f2c11' },
+      };
+      const store = new EncryptedFileCredentialStore(path, cipher);
+      await store.set('old', credentials);
+      await store.set('new', withToken);
+      expect(await readFile(path, 'utf8')).not.toContain('secret-token');
+      const reread = new EncryptedFileCredentialStore(path, cipher);
+      expect(await reread.get('new')).toEqual(withToken);
+      expect(await reread.get('old')).toEqual(credentials);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('treats an entry it cannot decrypt, or a damaged file, as absent', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'invite-desk-secrets-'));
     try {

@@ -28,7 +28,7 @@ export function diagnosticsReport(host: HostInfo, servers: ServerSnapshot[], log
     lines.push(`- ${info?.domain ?? status.serverId}: ${status.state}${status.reason ? ` (${status.reason})` : ''}`);
     if (!info) continue;
     if (info.software) lines.push(`  software: ${info.software.name} ${info.software.version}`);
-    if (info.signIn) lines.push(`  sign-in: ${info.signIn.mechanism}${info.signIn.channelBinding ? ` with ${info.signIn.channelBinding}` : ''}`);
+    if (info.signIn) lines.push(`  sign-in: ${info.signIn.mechanism}${info.signIn.channelBinding ? ` with ${info.signIn.channelBinding}` : ''}${info.signIn.protocol === 'sasl2' ? ' over SASL2 with Bind2' : ''}`);
     lines.push(`  capabilities: ${info.capabilities.map((c) => `${c.id}=${c.state}`).join(', ')}`);
   }
   lines.push('', `Error log${host.errorLog ? ` (${host.errorLog})` : ''}, last ${REPORT_LOG_LINES} lines:`, ...(logLines.length > 0 ? logLines : ['(empty)']));
