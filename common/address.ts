@@ -36,6 +36,14 @@ export function isDomain(value: string): boolean {
   return value.length > 0 && value.length <= 253 && (DOMAIN.test(value) || IPV6_LITERAL.test(value));
 }
 
+/** What is wrong with a server address the admin typed, in their words; null when it is fine or empty. */
+export function addressProblem(input: string): string | null {
+  if (input.trim() === '' || parseServerAddress(input)) return null;
+  const port = /:(\d+)$/.exec(input.trim())?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `Port ${port} is out of range: a port is a number from 1 to 65535 (XMPP's usual one is 5222).`;
+  return 'Enter a host name or IP address, optionally followed by :port.';
+}
+
 /** Parses `host`, `host:port` or `[v6]:port`; returns null when it is not an address. */
 export function parseServerAddress(input: string): ServerAddress | null {
   const value = input.trim();

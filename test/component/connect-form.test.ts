@@ -36,7 +36,7 @@ describe('the connect form', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
     expect(screen.getByText('Enter the admin account as name@example.org.')).toBeTruthy();
     expect(screen.getByText("Enter the account's password.")).toBeTruthy();
-    expect(screen.getByText('Enter a host name or IP address, optionally followed by :port.')).toBeTruthy();
+    expect(screen.getByText("Port 99999 is out of range: a port is a number from 1 to 65535 (XMPP's usual one is 5222).")).toBeTruthy();
     expect(screen.getByLabelText('Admin account').getAttribute('aria-invalid')).toBe('true');
     expect(calls).toEqual([]);
   });
