@@ -4,6 +4,23 @@ import { AdminError, toAdminErrorShape } from '../../common/errors';
 import { callArgumentSchemas } from '../../common/schemas';
 import { logUnexpected } from './diagnostics/error-log';
 
+/** The fields of requests as the forms label them. */
+const FIELD_NAMES: Record<string, string> = {
+  jid: 'account',
+  username: 'account name',
+  password: 'password',
+  address: 'server address',
+  count: 'number of invites',
+  expiresInSeconds: 'expiry',
+  maxUses: 'use limit',
+  note: 'note',
+  role: 'role',
+  welcome: 'welcome text',
+  apps: 'list of apps',
+  registrationTemplate: 'sign-up message template',
+  suggestedName: 'file name',
+};
+
 export type CallDispatcher = (method: unknown, args: unknown) => Promise<CallEnvelope>;
 
 /**
@@ -18,8 +35,10 @@ export function createCallDispatcher(api: AdminCalls): CallDispatcher {
       const parsed = callArgumentSchemas[method].safeParse(args);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-        throw new AdminError('invalid-input', `Some of the details are not valid${where}: ${issue?.message ?? 'check them and try again'}.`);
+        // A path such as `0.username` means nothing to the admin: name the field as the forms do.
+        const field = issue?.path.findLast((key): key is string => typeof key === 'string' && key in FIELD_NAMES);
+        const what = field ? `The ${FIELD_NAMES[field]} is not valid` : 'Some of the details are not valid';
+        throw new AdminError('invalid-input', `${what}: ${issue?.message ?? 'check them and try again'}.`);
       }
       const call = api[method] as (...callArgs: unknown[]) => Promise<unknown>;
       const result = await call.apply(api, parsed.data as unknown[]);
