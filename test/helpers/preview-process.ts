@@ -12,6 +12,8 @@ export interface PreviewProcess {
   port: number;
   token: string;
   home: string;
+  /** The lines it printed up to and with its address. */
+  printed: string[];
   /** Everything it wrote to stderr. */
   stderr(): string;
   stop(): Promise<void>;
@@ -30,7 +32,9 @@ export async function startPreviewProcess(): Promise<PreviewProcess> {
   child.stderr.on('data', (data: Buffer) => (errors += data.toString()));
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   let token = '';
+  const printed: string[] = [];
   for await (const line of lines) {
+    printed.push(line);
     const found = /^http:\/\/127\.0\.0\.1:\d+\/\?token=(.+)$/.exec(line);
     if (found?.[1]) {
       token = found[1];
@@ -43,6 +47,7 @@ export async function startPreviewProcess(): Promise<PreviewProcess> {
     port,
     token,
     home,
+    printed,
     stderr: () => errors,
     async stop() {
       if (child.exitCode === null) {

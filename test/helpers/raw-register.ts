@@ -2,6 +2,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import Parser from '@xmpp/xml/lib/Parser.js';
 import type { Element } from '@xmpp/xml';
+import type { ProsodyServer } from './prosody';
 
 /**
  * A deliberately separate, minimal client that signs up the way a new member's
@@ -117,4 +118,14 @@ export async function registerAccount(options: RegisterOptions): Promise<Registe
     secure.end('</stream:stream>');
     secure.destroy();
   }
+}
+
+/** Signs `username` up on a test server, with the password `<username>-pw` and the invite token when one is given. */
+export function signUp(
+  server: Pick<ProsodyServer, 'c2sPort' | 'domain'>,
+  username: string,
+  token?: string,
+  options: Pick<RegisterOptions, 'afterPreauth'> = {},
+): Promise<RegisterOutcome> {
+  return registerAccount({ port: server.c2sPort, domain: server.domain, username, password: `${username}-pw`, ...(token === undefined ? {} : { token }), ...options });
 }

@@ -5,8 +5,8 @@ import { AdminError } from '../../common/errors';
 import { createAdminService } from '../../electron/core/admin-service';
 import { MemoryCredentialStore } from '../../electron/core/settings/credential-store';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, startProsody, STOCK_MODULES, type ProsodyServer } from '../helpers/prosody';
-import { registerAccount } from '../helpers/raw-register';
+import { PROJECT_PLUGIN_PATH, startProsody, STOCK_MODULES } from '../helpers/prosody';
+import { registerAccount, signUp } from '../helpers/raw-register';
 import { seedHistory, seedKey } from '../helpers/invite-desk-protocol';
 import { openNodeSettings } from '../../electron/core/settings/settings-store';
 import { createTestService, eventually, profileFor, withTestService, type TestService } from '../helpers/session';
@@ -120,8 +120,6 @@ describe('a server that fails or goes away during a call', () => {
 
 describe('an app restart', () => {
   const module = prosodyFixture({ domain: 'restart.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
-  const signUp = (server: ProsodyServer, username: string, token: string) =>
-    registerAccount({ port: server.c2sPort, domain: server.domain, username, password: `${username}-pw`, token });
 
   it('reports as new only the sign-ups that happened while the app was closed', async () => {
     const first = await createTestService();

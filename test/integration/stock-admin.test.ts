@@ -5,15 +5,12 @@ import { join } from 'node:path';
 import xml from '@xmpp/xml';
 import type { Registration } from '../../common/api';
 import { prosodyFixture } from '../helpers/fixtures';
-import { registerAccount } from '../helpers/raw-register';
+import { signUp } from '../helpers/raw-register';
 import { createTestService, withTestService, eventually, expectAdminError, otherClient, profileFor } from '../helpers/session';
 import { PRESENCE_PRIORITY } from '../../electron/core/admin-session';
-import type { ProsodyServer } from '../helpers/prosody';
 
 const admin = { username: 'admin', password: 'admin-password' };
 
-const signUp = (server: ProsodyServer, username: string, token?: string) =>
-  registerAccount({ port: server.c2sPort, domain: server.domain, username, password: `${username}-password`, ...(token === undefined ? {} : { token }) });
 
 const forUser = (registrations: Registration[], username: string) => () => registrations.find((r) => r.username === username);
 

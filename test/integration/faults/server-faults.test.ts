@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../../common/api';
 import { AdminError, ERROR_CODES } from '../../../common/errors';
 import { prosodyFixture } from '../../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, startProsody, STOCK_MODULES, type ProsodyServer } from '../../helpers/prosody';
-import { registerAccount } from '../../helpers/raw-register';
+import { PROJECT_PLUGIN_PATH, startProsody, STOCK_MODULES } from '../../helpers/prosody';
+import { signUp } from '../../helpers/raw-register';
 import { createTestService, eventually, profileFor, withTestService, type TestService } from '../../helpers/session';
 
 /**
@@ -17,8 +17,6 @@ import { createTestService, eventually, profileFor, withTestService, type TestSe
 const admin = { username: 'admin', password: 'admin-password' };
 const QUICK = { connectMs: 10_000, requestMs: 2_000, keepAliveMs: 1_000 };
 
-const signUp = (server: ProsodyServer, username: string, token: string) =>
-  registerAccount({ port: server.c2sPort, domain: server.domain, username, password: `${username}-pw`, token });
 
 async function contractError(work: Promise<unknown>): Promise<AdminError> {
   const failure = await work.then(

@@ -3,7 +3,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { NS } from '../../../electron/core/features/invite-desk';
 import { prosodyFixture } from '../../helpers/fixtures';
 import { PROJECT_PLUGIN_PATH, STOCK_MODULES, type ProsodyServer } from '../../helpers/prosody';
-import { registerAccount } from '../../helpers/raw-register';
+import { signUp } from '../../helpers/raw-register';
 import { eventually, otherClient, profileFor, withTestService } from '../../helpers/session';
 
 /**
@@ -16,8 +16,6 @@ const admin = { username: 'admin', password: 'admin-password' };
 const eve = { username: 'eve', password: 'eve-password' };
 const mallory = { username: 'mallory', password: 'mallory-password' };
 
-const signUp = (server: ProsodyServer, username: string, token: string | undefined) =>
-  registerAccount({ port: server.c2sPort, domain: server.domain, username, password: `${username}-pw`, ...(token === undefined ? {} : { token }) });
 
 function settled<T>(work: Promise<T>): () => boolean {
   let done = false;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prosodyFixture } from '../../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES, type ProsodyServer } from '../../helpers/prosody';
-import { registerAccount, type RegisterOutcome } from '../../helpers/raw-register';
+import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../../helpers/prosody';
+import { signUp } from '../../helpers/raw-register';
 import { createTestService, profileFor, type TestService } from '../../helpers/session';
 
 /**
@@ -26,8 +26,6 @@ afterAll(async () => {
   await t.dispose();
 });
 
-const signUp = (s: ProsodyServer, username: string, token: string, afterPreauth?: () => Promise<void>): Promise<RegisterOutcome> =>
-  registerAccount({ port: s.c2sPort, domain: s.domain, username, password: `${username}-pw`, token, ...(afterPreauth ? { afterPreauth } : {}) });
 
 async function invite(options: { maxUses?: number; username?: string; expiresInSeconds?: number } = {}): Promise<{ id: string; token: string }> {
   const [made] = await t.service.createInvites({ serverId, kind: 'account', ...options });
@@ -44,15 +42,17 @@ describe('the module under concurrent and late sign-ups', () => {
 
   it('refuses an account when the invite is revoked after its token was accepted', async () => {
     const { id, token } = await invite();
-    const outcome = await signUp(server(), 'latecomer', token, async () => {
-      expect(await t.service.revokeInvites({ serverId, ids: [id] })).toEqual({ revoked: 1 });
+    const outcome = await signUp(server(), 'latecomer', token, {
+      afterPreauth: async () => {
+        expect(await t.service.revokeInvites({ serverId, ids: [id] })).toEqual({ revoked: 1 });
+      },
     });
     expect(outcome).toMatchObject({ ok: false, stage: 'register' });
   });
 
   it('refuses an account when the invite expires after its token was accepted', async () => {
     const { token } = await invite({ expiresInSeconds: 2 });
-    const outcome = await signUp(server(), 'slowpoke', token, () => new Promise((resolve) => setTimeout(resolve, 3_000)));
+    const outcome = await signUp(server(), 'slowpoke', token, { afterPreauth: () => new Promise((resolve) => setTimeout(resolve, 3_000)) });
     expect(outcome).toMatchObject({ ok: false, stage: 'register' });
   });
 
