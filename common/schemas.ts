@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAccountJid, parseServerAddress } from './address';
+import { MAX_INVITES_PER_CALL } from './limits';
 import type { AdminCalls, AdminMethod } from './api';
 
 /**
@@ -42,8 +43,7 @@ const connectRequest = z.strictObject({
   password: z.string().min(1).max(1024).optional(),
 });
 
-/** Most invites one call may create: a print kit of a few pages, not a flood. */
-export const MAX_INVITES_PER_CALL = 500;
+export { MAX_INVITES_PER_CALL };
 
 const username = z.string().min(1).max(1023).regex(/^[^\s@/"&'<>:]+$/, 'an account name without @, / or spaces');
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import ConnectForm from '../../renderer/src/components/ConnectForm.svelte';
+import InviteStudio from '../../renderer/src/components/InviteStudio.svelte';
 import { AdminError } from '../../common/errors';
+import type { CreateInvitesRequest, Invite } from '../../common/api';
+
+function studio(): CreateInvitesRequest[] {
+  const requests: CreateInvitesRequest[] = [];
+  const create = (request: CreateInvitesRequest): Promise<Invite[]> => Promise.resolve(void requests.push(request)).then(() => []);
+  render(InviteStudio, { serverId: 's', withModule: true, create, roles: ['prosody:member'] });
+  return requests;
+}
 
 describe('forms and their words', () => {
   it("drops a server's earlier answer when the form's own problem is shown instead", async () => {
@@ -14,5 +23,38 @@ describe('forms and their words', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
     expect(screen.getByText(/Port 0 is out of range/)).toBeTruthy();
     expect(screen.queryByText('The server refused the password.')).toBeNull();
+  });
+});
+
+describe('the invite studio form', () => {
+  it('shows only the fields that apply to the kind: a reset has an account name, and no count, reuse or role', async () => {
+    studio();
+    expect(screen.getByLabelText('How many')).toBeTruthy();
+    expect(screen.getByLabelText('Role')).toBeTruthy();
+    await fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'reset' } });
+    expect(screen.getByLabelText('Account name')).toBeTruthy();
+    for (const gone of ['How many', 'Role', 'Only for account name', 'Reusable']) expect(screen.queryByLabelText(gone), gone).toBeNull();
+  });
+
+  it('keeps "Valid for" to the expiry choices alone', () => {
+    studio();
+    const validFor = screen.getByRole('group', { name: 'Valid for' });
+    expect(Array.from(validFor.querySelectorAll('input')).every((input) => input.type === 'radio')).toBe(true);
+    expect(validFor.contains(screen.getByLabelText('Note'))).toBe(false);
+  });
+
+  it('explains invalid fields inline, as the connect form does, and sends nothing', async () => {
+    const requests = studio();
+    await fireEvent.input(screen.getByLabelText('How many'), { target: { value: '0' } });
+    await fireEvent.input(screen.getByLabelText('Only for account name'), { target: { value: 'two words' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Create invite' }));
+    expect(screen.getByText('Enter a whole number from 1 to 500.')).toBeTruthy();
+    expect(screen.getByLabelText('How many').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('Enter just the name before the @, without spaces or /.')).toBeTruthy();
+    await fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'reset' } });
+    await fireEvent.input(screen.getByLabelText('Account name'), { target: { value: '' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Create invite' }));
+    expect(screen.getByText('Enter the name of the account whose password is to be reset.')).toBeTruthy();
+    expect(requests).toEqual([]);
   });
 });
