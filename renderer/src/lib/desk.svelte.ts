@@ -166,9 +166,16 @@ export class Desk {
   }
 
   private applyStatus(status: ConnectionStatus): void {
+    const before = this.statuses.get(status.serverId)?.state;
     this.statuses.set(status.serverId, status);
-    if (status.state !== 'online') this.infos.delete(status.serverId);
+    // While it reconnects, the last view stays on screen (read-only); once the session is over, the sign-in form comes back.
+    if (status.state === 'offline' || status.state === 'connecting') this.infos.delete(status.serverId);
     // Back after a drop: the server may have changed while the session was away.
-    else if (!this.infos.has(status.serverId)) void this.refreshInfo(status.serverId);
+    else if (status.state === 'online' && (before === 'reconnecting' || !this.infos.has(status.serverId))) void this.refreshInfo(status.serverId);
+  }
+
+  /** Whether the server's view shows data kept from before its connection dropped. */
+  isReconnecting(serverId: string): boolean {
+    return this.statuses.get(serverId)?.state === 'reconnecting';
   }
 }
