@@ -427,11 +427,13 @@ module:hook("user-password-reset", record_use, 10);
 -- Sign-up events and their history
 ---------------------------------------------------------------------------
 
-local history_count = 0;
+-- Counted when a sign-up first needs it, not at load or after a trim: on 13
+-- counting reads every event, which held up a restart with a long history.
+local history_count;
 
 -- 0.12's internal storage and SQL count for `find`; 13's internal storage
 -- says it can but returns no total, so the events are counted one by one
--- there (on load and after each trim only).
+-- there (only when a sign-up needs the count, see history_count).
 local function count_history()
 	local none, total = history:find(nil, { total = true, limit = 0 });
 	if not none then return 0; end -- empty, or unreadable: the next append says which
@@ -491,10 +493,13 @@ local function load_window()
 end
 
 local function prune_history(keep)
-	window, history_changes = nil, history_changes + 1;
-	history:delete(nil, { ["end"] = os.time() - history_days * 86400 });
-	if keep then history:delete(nil, { truncate = keep }); end
-	history_count = count_history();
+	local by_age = history:delete(nil, { ["end"] = os.time() - history_days * 86400 });
+	local by_size = keep and history:delete(nil, { truncate = keep }) or 0;
+	-- Storage says 0 when nothing was old or over: the copy in memory still
+	-- holds (Prosody 13 runs the daily prune a second after start).
+	if by_age ~= 0 or by_size ~= 0 then
+		window, history_changes, history_count = nil, history_changes + 1, nil;
+	end
 end
 module:daily("Prune the sign-up history", function () prune_history(); end);
 
@@ -516,7 +521,11 @@ module:hook("user-registered", function (event)
 	});
 	if row and row.note then signup:text_tag("note", row.note); end
 	-- Trim a full history by a tenth at once: one rewrite per many sign-ups, not one each.
-	if history_count >= history_size then prune_history(math.floor(history_size * 0.9)); end
+	history_count = history_count or count_history();
+	if history_count >= history_size then
+		prune_history(math.floor(history_size * 0.9));
+		history_count = count_history();
+	end
 	local key, err = history:append(nil, nil, signup, when, nil);
 	if key then
 		history_count, history_changes = history_count + 1, history_changes + 1;
