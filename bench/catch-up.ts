@@ -55,9 +55,8 @@ async function moduleCatchUp(version: ProsodyVersion, sizes: number[]): Promise<
     // Room for the largest history measured: both bounds default to 10,000.
     extraConfig: `storage_archive_item_limit = ${most + 1}\ninvite_desk_history_size = ${most + 1}`,
   });
-  const lines: string[] = [];
   try {
-    for (const size of sizes) {
+    return await eachSize(sizes, async (size) => {
       const caughtUp: number[] = [];
       const reads: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
@@ -65,12 +64,11 @@ async function moduleCatchUp(version: ProsodyVersion, sizes: number[]): Promise<
         caughtUp.push(await connectAndCatchUp(server, size));
         reads.push(await lastHistoryRead(server));
       }
-      lines.push(ratioLine(`${size} missed sign-ups caught up, connect to the last in the app, median of ${ROUNDS}`, median(caughtUp), `one history find of the ${size}`, median(reads)));
-    }
+      return ratioLine(`${size} missed sign-ups caught up, connect to the last in the app, median of ${ROUNDS}`, median(caughtUp), `one history find of the ${size}`, median(reads));
+    });
   } finally {
     await server.stop();
   }
-  return lines;
 }
 
 /** mod_offline's store for `admin`: `count` mod_watchregistrations notices, oldest first. */
@@ -105,9 +103,8 @@ async function stockBurst(version: ProsodyVersion, sizes: number[]): Promise<str
     modules: [...STOCK_MODULES, 'offline'],
     extraConfig: `storage_archive_item_limit = ${most + 1}`,
   });
-  const lines: string[] = [];
   try {
-    for (const size of sizes) {
+    return await eachSize(sizes, async (size) => {
       const burst: number[] = [];
       const empty: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
@@ -116,10 +113,23 @@ async function stockBurst(version: ProsodyVersion, sizes: number[]): Promise<str
         await seedOffline(server, 0);
         empty.push(await connectAndCatchUp(server, 0));
       }
-      lines.push(ratioLine(`stock Prosody, ${size} sign-up notices stored offline, connect to the last in the app, median of ${ROUNDS}`, median(burst), 'a connect with none', median(empty)));
-    }
+      return ratioLine(`stock Prosody, ${size} sign-up notices stored offline, connect to the last in the app, median of ${ROUNDS}`, median(burst), 'a connect with none', median(empty));
+    });
   } finally {
     await server.stop();
+  }
+}
+
+/** One size's failure (a server too slow to start, say) should not hide the other sizes' figures; the exit code still reports it. */
+async function eachSize(sizes: number[], measure: (size: number) => Promise<string>): Promise<string[]> {
+  const lines: string[] = [];
+  for (const size of sizes) {
+    try {
+      lines.push(await measure(size));
+    } catch (error) {
+      lines.push(`  ${size}: failed: ${(error as Error).message.split('\n')[0] ?? ''}`);
+      process.exitCode = 1;
+    }
   }
   return lines;
 }
