@@ -1,7 +1,10 @@
 import QRCode from 'qrcode';
 
-/** QR codes for invites: medium error correction survives a crumpled printed card. */
-const OPTIONS = { errorCorrectionLevel: 'M', margin: 2 } as const;
+/**
+ * QR codes for invites: medium error correction survives a crumpled printed
+ * card, and the 4-module quiet zone is what the QR standard asks for.
+ */
+const OPTIONS = { errorCorrectionLevel: 'M', margin: 4 } as const;
 
 export function qrPng(text: string, width = 480): Promise<string> {
   return QRCode.toDataURL(text, { ...OPTIONS, width });
