@@ -2,7 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServerProfile } from '../common/api';
+import type { SessionContext } from '../electron/core/features/context';
+import { createStockInvites, INVITE_BATCH_CONCURRENCY } from '../electron/core/features/invites';
 import { createXmppClient, startClient, type XmppClient } from '../electron/core/xmpp/client';
+import { listCommands } from '../electron/core/xmpp/disco';
 import { isProsody13Installed, PROJECT_PLUGIN_PATH, prosodyFlavour, STOCK_MODULES, startProsody, type ProsodyServer, type ProsodyVersion } from '../test/helpers/prosody';
 import { createTestService, type TestService } from '../test/helpers/session';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
@@ -18,7 +21,7 @@ import { signupHistory } from './signup-history';
  * `npx tsx bench/round-trips.ts`, or part of `npm run bench`.
  */
 
-const ROUNDS = Number(process.env.BENCH_RTT_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_RTT_ROUNDS ?? 5);
 const ONE_WAY_MS = [0, 50, 100] as const;
 const SIGNUPS = 1000;
 const admin = { username: 'admin', password: 'admin-password' };
@@ -106,6 +109,23 @@ function measureConnect(targets: readonly Target[], what: string, t: TestService
   return measure(targets, what, () => Promise.all(profiles.map(connect)), { ...extra, after: () => Promise.all(profiles.map((p) => t.service.disconnect(p.id))) });
 }
 
+/** A plain client of the admin through `port`, not started. */
+function benchClient(target: Target, port: number): XmppClient {
+  const client = createXmppClient({
+    host: '127.0.0.1',
+    port,
+    directTls: false,
+    domain: target.server.domain,
+    username: admin.username,
+    secret: { password: admin.password },
+    resource: 'bench',
+    trustedFingerprint: target.server.certificateFingerprint(),
+    streamTimeoutMs: 10_000,
+  });
+  client.entity.on('error', () => undefined);
+  return client;
+}
+
 /** Sign-in alone (no admin check or probe), for the Nagle rows; the stream close is not timed. */
 function measureSignIn(target: Target, what: string): Promise<Row> {
   let client: XmppClient | null = null;
@@ -113,22 +133,65 @@ function measureSignIn(target: Target, what: string): Promise<Row> {
     [target],
     what,
     async () => {
-      client = createXmppClient({
-        host: '127.0.0.1',
-        port: target.starttls.port,
-        directTls: false,
-        domain: target.server.domain,
-        username: admin.username,
-        secret: { password: admin.password },
-        resource: 'bench',
-        trustedFingerprint: target.server.certificateFingerprint(),
-        streamTimeoutMs: 10_000,
-      });
-      client.entity.on('error', () => undefined);
+      client = benchClient(target, target.starttls.port);
       await startClient(client);
     },
     { after: () => (client as XmppClient).entity.stop() },
   );
+}
+
+/** Sign-in straight to Prosody, without the proxy: the stall Nagle causes is a loopback effect too. */
+async function nagleOnLoopback(withNagle: Target, without: Target): Promise<string> {
+  const rounds = ROUNDS * 5;
+  const time = async (target: Target): Promise<number> => {
+    const client = benchClient(target, target.server.c2sPort);
+    const start = performance.now();
+    await startClient(client);
+    const elapsed = performance.now() - start;
+    await client.entity.stop();
+    return elapsed;
+  };
+  const on: number[] = [];
+  const off: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    on.push(await time(withNagle));
+    off.push(await time(without));
+  }
+  return `  sign-in straight to Prosody on loopback, median of ${rounds}: ${ms(median(on))} with the server's default (Nagle on), ${ms(median(off))} with network_settings = { nagle = false }`;
+}
+
+/** 100 stock invites over one session by how many are in flight, at 100 ms RTT: what picks INVITE_BATCH_CONCURRENCY. */
+async function stockBatchSweep(target: Target): Promise<string> {
+  const bounds = [1, 4, 8, 16, 32, 100];
+  const times = new Map<number, number[]>(bounds.map((b) => [b, []]));
+  target.starttls.setOneWayMs(50);
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const bound of bounds) {
+        // Each run starts from an empty store: Prosody rewrites the whole file for every invite.
+        await target.server.seedInvites(0);
+        const client = benchClient(target, target.starttls.port);
+        await startClient(client);
+        const ctx: SessionContext = {
+          serverId: 'sweep',
+          account: `${admin.username}@${target.server.domain}`,
+          domain: target.server.domain,
+          iq: client.iqCaller,
+          timeoutMs: 60_000,
+          commands: new Set((await listCommands(client.iqCaller, target.server.domain, 10_000)).map((c) => c.node)),
+        };
+        const start = performance.now();
+        await createStockInvites(ctx, 'account', 100, bound);
+        times.get(bound)?.push(performance.now() - start);
+        await client.entity.stop();
+      }
+    }
+  } finally {
+    target.starttls.setOneWayMs(0);
+  }
+  const medians = bounds.map((b) => [b, median(times.get(b) ?? [])] as const);
+  const best = medians.reduce((a, b) => (b[1] < a[1] ? b : a));
+  return `  100 stock invites at 100 ms RTT, median of ${ROUNDS} runs each from an empty store, by requests in flight: ${medians.map(([b, t]) => `${b}: ${ms(t)}`).join(', ')}; fastest ${best[0]} (the app uses ${INVITE_BATCH_CONCURRENCY})`;
 }
 
 /** Connect rows for one server: the password, saved keys, and direct TLS. */
@@ -228,7 +291,12 @@ export async function benchRoundTrips(): Promise<string[]> {
     rows.push(await catchUp(module));
     rows.push(await measureSignIn(stock, 'sign-in, server default (Nagle on)'));
     rows.push(await measureSignIn(noNagle, 'sign-in, nagle = false'));
-    return [`  medians of ${ROUNDS} rounds; RT = (time at that RTT − loopback time) / RTT, through a latency proxy on 127.0.0.1`, ...formatTable(rows)];
+    return [
+      `  medians of ${ROUNDS} rounds; RT = (time at that RTT − loopback time) / RTT, through a latency proxy on 127.0.0.1`,
+      ...formatTable(rows),
+      await nagleOnLoopback(stock, noNagle),
+      await stockBatchSweep(stock),
+    ];
   } finally {
     await Promise.all(started.map(async (t) => {
       await t.starttls.close();
