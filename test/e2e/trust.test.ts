@@ -155,7 +155,12 @@ describe('an admin UI you can trust, in the browser preview with mod_invite_desk
         for (const { name, show } of screens) {
           await show();
           const label = `${name} at ${width}×${height}, ${theme}`;
-          await screenshot(page, `trust-${name.toLowerCase().replaceAll(' ', '-')}-${width}x${height}-${theme}`);
+          const shot = `trust-${name.toLowerCase().replaceAll(' ', '-')}-${width}x${height}-${theme}`;
+          await screenshot(page, shot);
+          // The main panel scrolls by itself, so its end gets a picture of its own.
+          await page.evaluate("document.querySelector('main').scrollTo(0, 1e6)");
+          await screenshot(page, `${shot}-end`);
+          await page.evaluate("document.querySelector('main').scrollTo(0, 0)");
           const overflow = await sidewaysOverflow(page);
           if (overflow > 0) problems.push(`${label}: the main panel scrolls ${overflow} px sideways`);
           for (const violation of await accessibilityViolations(page)) problems.push(`${label}: ${violation.id} (${violation.help}) at ${violation.targets.join(', ')}`);
