@@ -57,6 +57,13 @@ describe('an admin UI you can trust, in the browser preview with mod_invite_desk
     expect(await page.locator(':focus').getAttribute('value')).toBe('closed');
     expect(await closed.isChecked()).toBe(false);
     expect(await inviteOnly.isChecked()).toBe(true);
+    // Focused and selected look different: a dashed ring outside one, a filled and ticked card the other.
+    const look = (choice: string): Promise<string> =>
+      page.evaluate<string>(`(() => { const s = getComputedStyle(document.querySelector('input[value="${choice}"]').closest('label')); return [s.outlineStyle, s.backgroundColor].join(' '); })()`);
+    const [focusedLook, selectedLook] = [await look('closed'), await look('invite-only')];
+    expect(focusedLook).toMatch(/^dashed /);
+    expect(selectedLook).toMatch(/^none /);
+    expect(focusedLook.replace(/^dashed /, '')).not.toBe(selectedLook.replace(/^none /, ''));
     await screenshot(page, 'trust-policy-focus-moved');
     // The server agrees: after a reload the policy it reports is still invite-only.
     await page.reload();
