@@ -88,4 +88,32 @@ describe('the connect form', () => {
     expect(screen.getByText("Enter the account's password.")).toBeTruthy();
     expect(calls).toHaveLength(1);
   });
+
+  it('does not ask to trust the certificate again after a wrong password, but does for another server', async () => {
+    const fingerprint = 'CD:'.repeat(31) + 'CD';
+    const certificate = { fingerprint, subject: 'CN=example.org', issuer: 'CN=example.org', validFrom: '', validTo: '', reason: 'DEPTH_ZERO_SELF_SIGNED_CERT' };
+    const { calls, connect } = recorder(() =>
+      Promise.reject(
+        calls.at(-1)?.[0].trustedFingerprint === fingerprint
+          ? new AdminError('auth-failed', 'The server did not accept the password for admin@example.org.')
+          : new AdminError('tls-untrusted', 'Your system does not trust the certificate of example.org.', certificate),
+      ),
+    );
+    render(ConnectForm, { connect });
+    await fireEvent.input(screen.getByLabelText('Admin account'), { target: { value: 'admin@example.org' } });
+    await fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'wrong' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'Trust and connect' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('did not accept the password');
+
+    await fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'right-this-time' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    expect(calls.at(-1)?.[0].trustedFingerprint).toBe(fingerprint);
+    expect(screen.queryByRole('button', { name: 'Trust and connect' })).toBeNull();
+
+    // Another server's certificate is another question.
+    await fireEvent.input(screen.getByLabelText('Admin account'), { target: { value: 'admin@other.example' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+    expect(calls.at(-1)?.[0].trustedFingerprint).toBeUndefined();
+  });
 });
