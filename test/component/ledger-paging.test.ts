@@ -8,7 +8,7 @@ import { fakeApi } from './fake-api';
 
 const invite = (i: number, note: string): LedgerInvite => ({ id: i.toString(16).padStart(16, '0'), kind: 'account', state: 'pending', uses: [], createdAt: '2026-11-20T10:00:00.000Z', note });
 
-function pageOf(request: ListInvitesRequest, total: number, note = 'stored'): InvitePage {
+function pageOf(request: Pick<ListInvitesRequest, 'offset' | 'limit'>, total: number, note = 'stored'): InvitePage {
   const from = request.offset ?? 0;
   const count = Math.max(0, Math.min(request.limit ?? 100, total - from));
   return { total, invites: Array.from({ length: count }, (_, i) => invite(from + i + 1, note)) };
