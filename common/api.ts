@@ -257,6 +257,14 @@ export interface SetAsideFile {
   reason: string;
 }
 
+/** One sign-up in a server's history, as the growth picture needs it. */
+export interface SignupPoint {
+  /** ISO 8601. */
+  time: string;
+  /** Who made the invite it used, when the module knows. */
+  inviter?: string;
+}
+
 /** What the invite studio was last set to for a server, so the next batch starts from it. */
 export interface StudioChoices {
   serverId: string;
@@ -325,6 +333,8 @@ export interface AdminApi {
   listInvites(request: ListInvitesRequest): Promise<InvitePage>;
   revokeInvites(request: { serverId: string; ids: string[] }): Promise<{ revoked: number }>;
   purgeExpiredInvites(serverId: string): Promise<{ purged: number }>;
+  /** The sign-ups of the last `days` days from mod_invite_desk's history (feature-missing without it). */
+  signupHistory(request: { serverId: string; days: number }): Promise<SignupPoint[]>;
   /** The registration policy (mod_invite_desk). */
   getPolicy(serverId: string): Promise<RegistrationPolicy>;
   setPolicy(request: { serverId: string; policy: RegistrationPolicy }): Promise<void>;

@@ -25,6 +25,7 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'listInvites',
   'revokeInvites',
   'purgeExpiredInvites',
+  'signupHistory',
   'getPolicy',
   'setPolicy',
   'deleteAccount',

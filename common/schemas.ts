@@ -123,6 +123,7 @@ export const callArgumentSchemas = {
   ]),
   revokeInvites: z.tuple([z.strictObject({ serverId, ids: z.array(inviteId).min(1).max(1000) })]),
   purgeExpiredInvites: z.tuple([serverId]),
+  signupHistory: z.tuple([z.strictObject({ serverId, days: z.number().int().min(1).max(366) })]),
   getPolicy: z.tuple([serverId]),
   setPolicy: z.tuple([z.strictObject({ serverId, policy })]),
   deleteAccount: z.tuple([accountRequest]),

@@ -14,6 +14,7 @@ import type {
   PrintKitText,
   RegistrationPolicy,
   SetAsideFile,
+  SignupPoint,
   StudioChoices,
   Registration,
   RevealRequest,
@@ -26,7 +27,7 @@ import { createEventHub } from '../../common/event-hub';
 import { DEFAULT_TIMEOUTS, type AdminSession, type SessionTimeouts } from './admin-session';
 import { ServerRegistry } from './server-registry';
 import { createStockRequest } from './features/invites';
-import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, revokeLedger, writePolicy } from './features/invite-desk';
+import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, readSignupHistory, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
@@ -143,6 +144,10 @@ export class AdminService implements AdminApi {
 
   async revokeInvites({ serverId, ids }: { serverId: string; ids: string[] }): Promise<{ revoked: number }> {
     return { revoked: await revokeLedger(this.session(serverId).context(), ids) };
+  }
+
+  signupHistory({ serverId, days }: { serverId: string; days: number }): Promise<SignupPoint[]> {
+    return readSignupHistory(this.session(serverId).context(), days);
   }
 
   async purgeExpiredInvites(serverId: string): Promise<{ purged: number }> {

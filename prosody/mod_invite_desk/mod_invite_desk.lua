@@ -583,6 +583,36 @@ module:hook("iq-set/host/"..NS_EVENTS..":subscribe", function (event)
 	return true;
 end);
 
+-- The sign-ups of the last `days` days, each as its time and who invited it:
+-- what the app draws the community's growth from, over the whole history the
+-- module keeps, not only what the app happened to receive.
+module:hook("iq-get/host/"..NS_EVENTS..":history", function (event)
+	local origin, stanza = event.origin, event.stanza;
+	if origin.type ~= "c2s" or not may_follow(event) then
+		origin.send(st.error_reply(stanza, "auth", "forbidden", "Only admins of "..host.." may follow sign-ups"));
+		return true;
+	end
+	local days = tonumber(stanza.tags[1].attr.days);
+	if not days or days % 1 ~= 0 or days < 1 or days > 366 then
+		origin.send(st.error_reply(stanza, "modify", "bad-request", "days must be a whole number from 1 to 366"));
+		return true;
+	end
+	-- Older sign-ups are not kept: say how far back the answer reaches.
+	days = math.min(days, history_days);
+	local iter, err = history:find(nil, { start = os.time() - days * 86400 });
+	if not iter then
+		module:log("error", "Could not read the sign-up history: %s", err);
+		origin.send(st.error_reply(stanza, "wait", "internal-server-error", "The sign-up history could not be read"));
+		return true;
+	end
+	local reply = st.reply(stanza):tag("history", { xmlns = NS_EVENTS; days = tostring(days) });
+	for _, item, when in iter do
+		reply:tag("signup", { time = iso(when); inviter = item.attr.inviter }):up();
+	end
+	origin.send(reply);
+	return true;
+end);
+
 module:hook("iq-set/host/"..NS_EVENTS..":unsubscribe", function (event)
 	subscribers[event.origin.full_jid or ""] = nil;
 	event.origin.send(st.reply(event.stanza));

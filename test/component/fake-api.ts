@@ -55,6 +55,7 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     printPage: () => Promise.resolve(),
     savePageAsPdf: () => Promise.resolve(null),
     setUnreadCount: () => Promise.resolve(),
+    signupHistory: () => Promise.resolve([]),
     markSignupsRead: () => Promise.resolve(),
   };
   // Each method takes one argument or none, so one recorder fits them all.

@@ -47,4 +47,15 @@ describe('the growth picture', () => {
     expect(screen.getByText(/Needs mod_invite_desk/)).toBeTruthy();
     expect(screen.getByText(/Counted from the sign-ups Invite Desk has received/)).toBeTruthy();
   });
+
+  it("draws from mod_invite_desk's history on the server, not only from what the app has received", async () => {
+    // The app has seen one sign-up since it started; the server's history holds five, older ones too.
+    const history = [0, 0, 3, 20, 45].map((daysAgo, i) => ({ time: new Date(Date.now() - daysAgo * DAY).toISOString(), ...(i < 2 ? { inviter: 'alice@example.org' } : {}) }));
+    render(Growth, { registrations: [signup('a', 0)], invites: Promise.resolve([]), history: Promise.resolve(history) });
+    expect(await screen.findByText(/Counted from mod_invite_desk's history/)).toBeTruthy();
+    expect(screen.getByRole('img').getAttribute('aria-label')).toContain('4 in all');
+    expect(within(screen.getByRole('list')).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['alice@example.org 2 sign-ups']);
+    await fireEvent.click(screen.getByRole('button', { name: '90 days' }));
+    expect(screen.getByRole('img').getAttribute('aria-label')).toContain('5 in all');
+  });
 });

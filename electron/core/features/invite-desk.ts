@@ -10,6 +10,7 @@ import type {
   ListInvitesRequest,
   Registration,
   RegistrationPolicy,
+  SignupPoint,
 } from '../../../common/api';
 import { AdminError } from '../../../common/errors';
 import { ROCK_ON_SERVER } from '../../../common/setup-guide';
@@ -17,6 +18,7 @@ import { commandStage, runCommand } from '../xmpp/adhoc';
 import { discoInfo } from '../xmpp/disco';
 import { field, lines, textValue, type DataForm, type FormField } from '../xmpp/dataform';
 import type { SessionContext } from './context';
+import { describeRequestError } from '../error-messages';
 import { tokenOf } from './invites';
 
 /** The protocol of mod_invite_desk (prosody/mod_invite_desk/README.md). */
@@ -279,6 +281,24 @@ export async function subscribeEvents(iq: IqCaller, serverId: string, domain: st
   };
   if (mode !== undefined && POLICIES.includes(mode)) update.policy = mode as RegistrationPolicy;
   return update;
+}
+
+/** Sign-ups of the last `days` days from the module's history: when each was, and who invited it. */
+export async function readSignupHistory(ctx: SessionContext, days: number): Promise<SignupPoint[]> {
+  requireModule(ctx, 'The history of sign-ups');
+  let reply: Element;
+  try {
+    reply = await ctx.iq.request(xml('iq', { type: 'get', to: ctx.domain }, xml('history', { xmlns: NS.events, days: String(days) })), ctx.timeoutMs);
+  } catch (error) {
+    throw describeRequestError(error, 'reading the history of sign-ups');
+  }
+  return (reply.getChild('history', NS.events)?.getChildren('signup') ?? []).flatMap((el): SignupPoint[] => {
+    const time = Date.parse(el.attrs.time ?? '');
+    if (Number.isNaN(time)) return [];
+    const point: SignupPoint = { time: new Date(time).toISOString() };
+    if (el.attrs.inviter) point.inviter = el.attrs.inviter;
+    return [point];
+  });
 }
 
 /** What the admin is told when a catch-up started past a gap in the server's history. */

@@ -1,4 +1,4 @@
-import type { LedgerInvite, Registration } from '../../../common/api';
+import type { LedgerInvite, SignupPoint } from '../../../common/api';
 
 const DAY_MS = 86_400_000;
 
@@ -9,7 +9,7 @@ function dayKey(time: number): string {
 }
 
 /** Sign-ups on each of the last `days` days, oldest first, today last; days without any count 0. */
-export function signupsPerDay(registrations: readonly Registration[], days: number, now = Date.now()): { day: string; count: number }[] {
+export function signupsPerDay(registrations: readonly SignupPoint[], days: number, now = Date.now()): { day: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const r of registrations) {
     const key = dayKey(Date.parse(r.time));
@@ -22,7 +22,7 @@ export function signupsPerDay(registrations: readonly Registration[], days: numb
 }
 
 /** Who brought the most people in: the inviters of sign-ups, most first, ties by name. */
-export function topInviters(registrations: readonly Registration[], limit = 5): { inviter: string; count: number }[] {
+export function topInviters(registrations: readonly SignupPoint[], limit = 5): { inviter: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const r of registrations) if (r.inviter) counts.set(r.inviter, (counts.get(r.inviter) ?? 0) + 1);
   return [...counts]
