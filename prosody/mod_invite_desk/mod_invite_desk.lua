@@ -540,16 +540,20 @@ module:hook("user-registered", function (event)
 	notify(signup);
 end, -10);
 
+-- Answers `forbidden` to a session that may not follow sign-ups; true when it did.
+local function refused_follower(event)
+	if event.origin.type == "c2s" and may_follow(event) then return false; end
+	event.origin.send(st.error_reply(event.stanza, "auth", "forbidden", "Only admins of "..host.." may follow sign-ups"));
+	return true;
+end
+
 -- Subscribes the session and returns the events after its cursor in one
 -- step, so none can fall between catching up and going live. A session is
 -- subscribed only once it has caught up (complete='true'), so a live event
 -- never arrives before, or again with, the history it belongs after.
 module:hook("iq-set/host/"..NS_EVENTS..":subscribe", function (event)
+	if refused_follower(event) then return true; end
 	local origin, stanza = event.origin, event.stanza;
-	if origin.type ~= "c2s" or not may_follow(event) then
-		origin.send(st.error_reply(stanza, "auth", "forbidden", "Only admins of "..host.." may follow sign-ups"));
-		return true;
-	end
 	local request = stanza.tags[1];
 	local max = tonumber(request.attr.max or PAGE);
 	if not max or max % 1 ~= 0 or max < 1 or max > MAX_PAGE then
@@ -587,11 +591,8 @@ end);
 -- what the app draws the community's growth from, over the whole history the
 -- module keeps, not only what the app happened to receive.
 module:hook("iq-get/host/"..NS_EVENTS..":history", function (event)
+	if refused_follower(event) then return true; end
 	local origin, stanza = event.origin, event.stanza;
-	if origin.type ~= "c2s" or not may_follow(event) then
-		origin.send(st.error_reply(stanza, "auth", "forbidden", "Only admins of "..host.." may follow sign-ups"));
-		return true;
-	end
 	local days = tonumber(stanza.tags[1].attr.days);
 	if not days or days % 1 ~= 0 or days < 1 or days > 366 then
 		origin.send(st.error_reply(stanza, "modify", "bad-request", "days must be a whole number from 1 to 366"));
