@@ -23,7 +23,7 @@ describe('connecting from the browser preview', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // Submitting an empty form explains each problem instead of calling the server.
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await expect.poll(() => page.getByText('Enter the admin account as name@example.org.').isVisible()).toBe(true);
     await screenshot(page, 'connect-invalid-light');
     expect(await accessibilityViolations(page)).toEqual([]);
@@ -70,7 +70,7 @@ describe('connecting from the browser preview', () => {
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await page.getByRole('heading', { name: `Sign in to ${server.domain}` }).waitFor();
     await page.getByLabel('Password').fill('wrong-password');
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.innerText()).toContain('did not accept the password');
@@ -79,7 +79,7 @@ describe('connecting from the browser preview', () => {
 
     // The saved sign-in still works: an empty password uses it.
     await page.getByLabel('Password (optional)').fill('');
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
     expect(errors).toEqual([]);
   });

@@ -6,7 +6,7 @@ export async function submitConnectForm(page: Page, server: ProsodyServer, accou
   await page.getByLabel('Admin account').fill(`${account.username}@${server.domain}`);
   await page.getByLabel('Password').fill(account.password);
   await page.getByLabel('Server address (optional)').fill(`127.0.0.1:${server.c2sPort}`);
-  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
 }
 
 /** Connects the app on `page` to `server` through the connect form, trusting its self-signed certificate. */
