@@ -116,7 +116,7 @@ export class AdminService implements AdminApi {
   }
 
   serverInfo(serverId: string): Promise<ServerInfo> {
-    const info = this.sessionOrNull(serverId)?.info;
+    const info = this.registry.find(serverId)?.info;
     if (!info) return Promise.reject(new AdminError('not-connected', 'This server is not connected. Connect to it to see what it offers.'));
     return Promise.resolve(info);
   }
@@ -265,14 +265,6 @@ export class AdminService implements AdminApi {
   /** Changes the record of a saved server, in one read and write; an unknown server changes nothing. */
   private changeSavedServer(serverId: string, change: Parameters<ServerRecords['change']>[1]): Promise<void> {
     return Promise.resolve().then(() => this.records.change(serverId, change));
-  }
-
-  private sessionOrNull(serverId: string): AdminSession | null {
-    try {
-      return this.registry.session(serverId);
-    } catch {
-      return null;
-    }
   }
 
   private session(serverId: string): AdminSession {

@@ -109,8 +109,13 @@ export class ServerRegistry {
   }
 
   /** The session of a server, or `not-connected`. */
+  /** The session of a server, if it has one (connected or not). */
+  find(serverId: string): AdminSession | null {
+    return this.connections.get(serverId)?.session ?? null;
+  }
+
   session(serverId: string): AdminSession {
-    const session = this.connections.get(serverId)?.session;
+    const session = this.find(serverId);
     if (!session) throw new AdminError('not-connected', 'This server is not connected. Connect to it first.');
     return session;
   }
