@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES, startProsody, type ProsodyServer, type ProsodyVersion } from '../test/helpers/prosody';
+import { startProsody, type ProsodyServer, type ProsodyVersion, WITH_INVITE_DESK } from '../test/helpers/prosody';
 import { registerAccount } from '../test/helpers/raw-register';
 import { command, createInvites, fieldValues, signIn, tokenOf, type Session } from '../test/helpers/invite-desk-protocol';
 import { median, ms, ratioLine, timed } from './lib';
@@ -71,7 +71,7 @@ async function registrationTime(server: ProsodyServer, round: number): Promise<n
 /** On the Prosody INVITE_DESK_PROSODY names unless `version` says otherwise. */
 export async function benchModule(version?: ProsodyVersion): Promise<string[]> {
   const lines: string[] = [];
-  const withModule = await startProsody({ version, domain: 'bench-module.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const withModule = await startProsody({ version, domain: 'bench-module.test', admins: [admin], ...WITH_INVITE_DESK });
   const stockOnly = await startProsody({ version, domain: 'bench-stock.test', admins: [admin] });
   try {
     for (const stored of [500, 5000]) {

@@ -6,7 +6,7 @@ import type { SessionContext } from '../electron/core/features/context';
 import { createStockInvites, INVITE_BATCH_CONCURRENCY } from '../electron/core/features/invites';
 import { createXmppClient, startClient, type XmppClient } from '../electron/core/xmpp/client';
 import { listCommands } from '../electron/core/xmpp/disco';
-import { isProsody13Installed, PROJECT_PLUGIN_PATH, prosodyFlavour, STOCK_MODULES, startProsody, type ProsodyServer, type ProsodyVersion } from '../test/helpers/prosody';
+import { isProsody13Installed, prosodyFlavour, STOCK_MODULES, startProsody, type ProsodyServer, type ProsodyVersion, WITH_INVITE_DESK } from '../test/helpers/prosody';
 import { createTestService, type TestService } from '../test/helpers/session';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
 import { median, ms } from './lib';
@@ -283,7 +283,7 @@ export async function benchRoundTrips(): Promise<string[]> {
   try {
     const stock = await start({ domain: 'rt-stock.test', version: '0.12' });
     const noNagle = await start({ domain: 'rt-no-nagle.test', version: '0.12', extraConfig: 'network_settings = { nagle = false }' });
-    const module = await start({ domain: 'rt-module.test', version: '0.12', modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+    const module = await start({ domain: 'rt-module.test', version: '0.12', ...WITH_INVITE_DESK });
     const rows: Row[] = [];
     rows.push(...(await connectRows(stock, '0.12', { starttls: 10, direct: 8 })));
     if (isProsody13Installed()) {

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { runPreview } from '../electron/preview/run';
 import { launchChromium } from '../test/helpers/browser';
 import { connectThroughForm } from '../test/helpers/connect-ui';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES, startProsody } from '../test/helpers/prosody';
+import { startProsody, WITH_INVITE_DESK } from '../test/helpers/prosody';
 import { median, ms, timed } from './lib';
 import { signupHistory } from './signup-history';
 
@@ -27,7 +27,7 @@ async function heapBytes(page: Page): Promise<number> {
  */
 export async function benchUi(): Promise<string[]> {
   const admin = { username: 'admin', password: 'admin-password' };
-  const server = await startProsody({ domain: 'bench-ui.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const server = await startProsody({ domain: 'bench-ui.test', admins: [admin], ...WITH_INVITE_DESK });
   await server.editHostData((hostDir) => writeFile(join(hostDir, 'invite_desk_events.list'), signupHistory(server.domain, FEED)));
   const home = await mkdtemp(join(tmpdir(), 'invite-desk-bench-ui-'));
   const preview = await runPreview({ home, port: 0 });

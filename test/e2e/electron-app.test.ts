@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../helpers/prosody';
+import { WITH_INVITE_DESK } from '../helpers/prosody';
 import { connectThroughForm } from '../helpers/connect-ui';
 import { collectPageErrors, screenshot } from '../helpers/browser';
 import { electronLaunchProblem } from '../../scripts/lib/electron';
@@ -22,7 +22,7 @@ const root = resolve(import.meta.dirname, '../..');
 const admin = { username: 'admin', password: 'admin-password' };
 
 describe.skipIf(problem !== null)('the Electron app', () => {
-  const prosody = prosodyFixture({ domain: 'desktop.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const prosody = prosodyFixture({ domain: 'desktop.test', admins: [admin], ...WITH_INVITE_DESK });
   let app: ElectronApplication | undefined;
   let page: Page;
   let errors: string[] = [];

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../helpers/prosody';
+import { WITH_INVITE_DESK } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
 import { connectThroughForm } from '../helpers/connect-ui';
 import { accessibilityViolations, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
@@ -22,7 +22,7 @@ function decodeQr(png: Buffer): string | null {
 }
 
 describe('invites, sign-ups and the ledger in the browser preview, with mod_invite_desk', () => {
-  const prosody = prosodyFixture({ domain: 'studio.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const prosody = prosodyFixture({ domain: 'studio.test', admins: [admin], ...WITH_INVITE_DESK });
   const preview = previewFixture('studio');
   const open = (colorScheme: 'light' | 'dark'): ReturnType<typeof preview.open> => preview.open(colorScheme, 900);
 

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../helpers/prosody';
+import { WITH_INVITE_DESK } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
 import { connectThroughForm } from '../helpers/connect-ui';
 import { accessibilityViolations, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
@@ -40,7 +40,7 @@ const CLIPPED_CARDS = `Array.from(document.querySelectorAll('.page .card')).flat
 })`;
 
 describe('an admin UI you can trust, in the browser preview with mod_invite_desk', () => {
-  const prosody = prosodyFixture({ domain: DOMAIN, admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const prosody = prosodyFixture({ domain: DOMAIN, admins: [admin], ...WITH_INVITE_DESK });
   const preview = previewFixture('trust');
 
   it('never changes registration when focus moves, lets Open be chosen again after a cancel, and says so on every tab while open', async () => {

@@ -98,6 +98,9 @@ export interface ProsodyOptions {
   extraConfig?: string;
 }
 
+/** What a server needs to run mod_invite_desk: the stock modules, the module, and where to find it. */
+export const WITH_INVITE_DESK: Required<Pick<ProsodyOptions, 'modules' | 'pluginPaths'>> = { modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] };
+
 export interface ProsodyServer {
   readonly version: ProsodyVersion;
   readonly domain: string;

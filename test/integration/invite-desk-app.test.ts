@@ -3,13 +3,13 @@ import xml from '@xmpp/xml';
 import type { PolicyChange } from '../../common/api';
 import { MODULE_NODES, NS } from '../../electron/core/features/invite-desk';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../helpers/prosody';
+import { WITH_INVITE_DESK } from '../helpers/prosody';
 import { signUp } from '../helpers/raw-register';
 import { createTestService, eventually, expectAdminError, otherClient, profileFor, withTestService } from '../helpers/session';
 
 const admin = { username: 'admin', password: 'admin-password' };
 const member = { username: 'member', password: 'member-password' };
-const withModule = { admins: [admin], users: [member], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] };
+const withModule = { admins: [admin], users: [member], ...WITH_INVITE_DESK };
 
 
 describe('the app with mod_invite_desk: the registration policy', () => {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import xml, { type Element } from '@xmpp/xml';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES, prosodyFlavour, prosodyVersionFromEnv, type Account, type ProsodyServer } from '../helpers/prosody';
+import { PROJECT_PLUGIN_PATH, prosodyFlavour, prosodyVersionFromEnv, type Account, type ProsodyServer, WITH_INVITE_DESK } from '../helpers/prosody';
 import { registerAccount, type RegisterOutcome } from '../helpers/raw-register';
 import {
   NODES,
@@ -52,7 +52,7 @@ const exec = promisify(execFile);
 const admin: Account = { username: 'admin', password: 'admin-password' };
 const member: Account = { username: 'member', password: 'member-password' };
 const forgetful: Account = { username: 'forgetful', password: 'old-password' };
-const withModule = { admins: [admin], users: [member, forgetful], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] };
+const withModule = { admins: [admin], users: [member, forgetful], ...WITH_INVITE_DESK };
 
 const INVITE_ONLY = 'Registration on this server is through invitation only';
 const CLOSED = 'Registration on this server is closed';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../helpers/prosody';
+import { WITH_INVITE_DESK } from '../helpers/prosody';
 import { profileFor, withTestService } from '../helpers/session';
 
 /** The app's ledger requests reach mod_invite_desk whole: kind, creator, order and paging are the server's to apply. */
@@ -9,7 +9,7 @@ const admin = { username: 'admin', password: 'admin-password' };
 const member = { username: 'member', password: 'member-password' };
 
 describe('the app with mod_invite_desk: a ledger filtered and sorted on the server', () => {
-  const fixture = prosodyFixture({ domain: 'ledger-app.test', admins: [admin], users: [member], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const fixture = prosodyFixture({ domain: 'ledger-app.test', admins: [admin], users: [member], ...WITH_INVITE_DESK });
 
   it('passes kind, creator, order, offset and limit to the module', async () => {
     const server = fixture();

@@ -5,7 +5,7 @@ import { toAdminErrorShape } from '../../common/errors';
 import { probeServer } from '../../electron/core/features/probe';
 import { listCommands } from '../../electron/core/xmpp/disco';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, prosodyFlavour, STOCK_MODULES, type Account, type ProsodyServer } from '../helpers/prosody';
+import { PROJECT_PLUGIN_PATH, prosodyFlavour, STOCK_MODULES, type Account, type ProsodyServer, WITH_INVITE_DESK } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
 import { createTestService, expectAdminError, profileFor, testClient, withTestService } from '../helpers/session';
 
@@ -192,7 +192,7 @@ describe('admin detection with roles and permissions', () => {
 
 describe("admin rights by the module's own permission", () => {
   const helper = { username: 'helper', password: 'helper-password' };
-  const moduleOptions = { admins: [admin], users: [helper], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] };
+  const moduleOptions = { admins: [admin], users: [helper], ...WITH_INVITE_DESK };
   // On 13 a role gets the module's permission without any stock admin command; 0.12 ignores these options.
   const granted = prosodyFixture({ ...moduleOptions, domain: 'granted.test', extraConfig: 'add_permissions = { ["prosody:registered"] = { "invite_desk:administer" } }' });
   const denied = prosodyFixture({ ...moduleOptions, domain: 'denied.test', extraConfig: 'remove_permissions = { ["prosody:admin"] = { "invite_desk:administer" } }' });

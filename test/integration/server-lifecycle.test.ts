@@ -5,7 +5,7 @@ import { AdminError } from '../../common/errors';
 import { createAdminService } from '../../electron/core/admin-service';
 import { MemoryCredentialStore } from '../../electron/core/settings/credential-store';
 import { prosodyFixture } from '../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, startProsody, STOCK_MODULES } from '../helpers/prosody';
+import { startProsody, WITH_INVITE_DESK } from '../helpers/prosody';
 import { registerAccount, signUp } from '../helpers/raw-register';
 import { seedHistory, seedKey } from '../helpers/invite-desk-protocol';
 import { openNodeSettings } from '../../electron/core/settings/settings-store';
@@ -119,7 +119,7 @@ describe('a server that fails or goes away during a call', () => {
 });
 
 describe('an app restart', () => {
-  const module = prosodyFixture({ domain: 'restart.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const module = prosodyFixture({ domain: 'restart.test', admins: [admin], ...WITH_INVITE_DESK });
 
   it('reports as new only the sign-ups that happened while the app was closed', async () => {
     const first = await createTestService();
@@ -163,7 +163,7 @@ describe('an app restart', () => {
 });
 
 describe('an app restart with a long history', () => {
-  const module = prosodyFixture({ domain: 'history.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const module = prosodyFixture({ domain: 'history.test', admins: [admin], ...WITH_INVITE_DESK });
 
   it('shows none of 10,000 stored sign-ups the app had already seen as new', async () => {
     await seedHistory(module(), 10_000);

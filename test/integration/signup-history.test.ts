@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prosodyFixture } from '../helpers/fixtures';
 import { seedHistory } from '../helpers/invite-desk-protocol';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../helpers/prosody';
+import { WITH_INVITE_DESK } from '../helpers/prosody';
 import { signUp } from '../helpers/raw-register';
 import { expectAdminError, profileFor, withTestService } from '../helpers/session';
 
@@ -10,7 +10,7 @@ import { expectAdminError, profileFor, withTestService } from '../helpers/sessio
 const admin = { username: 'admin', password: 'admin-password' };
 
 describe('the history of sign-ups', () => {
-  const module = prosodyFixture({ domain: 'growth.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const module = prosodyFixture({ domain: 'growth.test', admins: [admin], ...WITH_INVITE_DESK });
   const stock = prosodyFixture({ domain: 'growth-stock.test', admins: [admin] });
 
   it("returns every kept sign-up of the period, with who invited it, from the module's history", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../../common/api';
 import { AdminError, ERROR_CODES } from '../../../common/errors';
 import { prosodyFixture } from '../../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, startProsody, STOCK_MODULES } from '../../helpers/prosody';
+import { startProsody, WITH_INVITE_DESK } from '../../helpers/prosody';
 import { signUp } from '../../helpers/raw-register';
 import { createTestService, eventually, profileFor, withTestService, type TestService } from '../../helpers/session';
 
@@ -102,7 +102,7 @@ describe('several servers at once', () => {
 
 describe('sign-ups while the app is away', () => {
   const stock = prosodyFixture({ domain: 'away.test', admins: [admin] });
-  const module = prosodyFixture({ domain: 'away-module.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const module = prosodyFixture({ domain: 'away-module.test', admins: [admin], ...WITH_INVITE_DESK });
 
   it.each([
     ['stock Prosody', () => stock()],

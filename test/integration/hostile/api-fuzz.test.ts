@@ -10,7 +10,7 @@ import { createAdminService } from '../../../electron/core/admin-service';
 import { MemoryCredentialStore } from '../../../electron/core/settings/credential-store';
 import { runPreview, type RunningPreview } from '../../../electron/preview/run';
 import { prosodyFixture } from '../../helpers/fixtures';
-import { freePort, PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../../helpers/prosody';
+import { freePort, WITH_INVITE_DESK } from '../../helpers/prosody';
 import { login, openSocket, stillServes } from '../../helpers/preview-client';
 import { profileFor } from '../../helpers/session';
 
@@ -37,7 +37,7 @@ const FIELDS = [
   'theme', 'notifications', 'expiresInSeconds', 'maxUses', 'note', 'username', 'role', 'suggestedName', 'registrationId', 'id', 'address', 'directTls',
 ];
 
-const server = prosodyFixture({ domain: 'fuzz.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+const server = prosodyFixture({ domain: 'fuzz.test', admins: [admin], ...WITH_INVITE_DESK });
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'invite-desk-fuzz-'));

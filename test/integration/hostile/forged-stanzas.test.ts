@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
 import { NS } from '../../../electron/core/features/invite-desk';
 import { prosodyFixture } from '../../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES, type ProsodyServer } from '../../helpers/prosody';
+import { type ProsodyServer, WITH_INVITE_DESK } from '../../helpers/prosody';
 import { signUp } from '../../helpers/raw-register';
 import { eventually, otherClient, profileFor, withTestService } from '../../helpers/session';
 
@@ -38,7 +38,7 @@ function forgeries(server: ProsodyServer, to: string): Element[] {
 
 describe('stanzas forged by another account', () => {
   const stock = prosodyFixture({ domain: 'forged.test', admins: [admin], users: [eve, mallory] });
-  const module = prosodyFixture({ domain: 'forged-module.test', admins: [admin], users: [mallory], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+  const module = prosodyFixture({ domain: 'forged-module.test', admins: [admin], users: [mallory], ...WITH_INVITE_DESK });
 
   it('ignores an iq reply with a pending id from anyone but the entity asked', async () => {
     const server = stock();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prosodyFixture } from '../../helpers/fixtures';
-import { PROJECT_PLUGIN_PATH, STOCK_MODULES } from '../../helpers/prosody';
+import { WITH_INVITE_DESK } from '../../helpers/prosody';
 import { signUp } from '../../helpers/raw-register';
 import { createTestService, profileFor, type TestService } from '../../helpers/session';
 
@@ -12,7 +12,7 @@ import { createTestService, profileFor, type TestService } from '../../helpers/s
  */
 
 const admin = { username: 'admin', password: 'admin-password' };
-const server = prosodyFixture({ domain: 'races.test', admins: [admin], modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] });
+const server = prosodyFixture({ domain: 'races.test', admins: [admin], ...WITH_INVITE_DESK });
 
 let t: TestService;
 let serverId = '';
