@@ -53,6 +53,12 @@ local default_ttl = module.get_option_period and module:get_option_period("invit
 	or module:get_option_number("invite_expiry", 7 * 86400);
 local max_batch = module:get_option_number("invite_desk_max_batch", 500);
 local history_days = module:get_option_number("invite_desk_history_days", 90);
+-- How long the ledger remembers an invite Prosody no longer holds (used up,
+-- revoked or purged), counted from its last use, revocation or expiry.
+local ledger_days = module:get_option_number("invite_desk_ledger_days", 365);
+-- How long a whole copy of the history or the ledger, read for a catch-up or
+-- a listing, stays in memory after it was last used.
+local keep_in_memory = module:get_option_number("invite_desk_keep_in_memory", 60);
 -- Logs how long each read of the invite store takes: a baseline for benchmarks.
 local log_timings = module:get_option_boolean("invite_desk_log_timings", false);
 
@@ -124,6 +130,23 @@ end);
 function module.save() return { subscribers = subscribers }; end
 function module.restore(saved) subscribers = saved.subscribers or {}; end
 
+-- Returns a function to call on every use of a copy held in memory; once it
+-- has gone unused for `keep_in_memory` seconds, `release` lets it go.
+local function released_when_idle(release)
+	local used_at, armed = 0, false;
+	return function ()
+		used_at = os.time();
+		if armed then return; end
+		armed = true;
+		module:add_timer(keep_in_memory, function ()
+			local idle = os.time() - used_at;
+			if idle < keep_in_memory then return keep_in_memory - idle; end -- used since: look again later
+			armed = false;
+			release();
+		end);
+	end;
+end
+
 ---------------------------------------------------------------------------
 -- What the ledger knows of an invite
 ---------------------------------------------------------------------------
@@ -191,7 +214,7 @@ module:hook("invite-created", function (invite)
 	if invite.additional_data.source == nil then invite.additional_data.source = sender; end
 end, 1);
 
-local entries; -- every record, once a listing has read them
+local entries; -- every record, while a listing's copy is held
 local function get_entry(id)
 	if entries then return entries[id]; end
 	return entry_store:get(id);
@@ -210,6 +233,17 @@ local function all_entries()
 	return entries;
 end
 
+-- When the ledger last heard of an invite that Prosody no longer holds.
+local function last_activity(entry, now)
+	local latest = entry.revoked_at or 0;
+	for _, use in ipairs(entry.uses) do
+		if use.at > latest then latest = use.at; end
+	end
+	local expires = entry.invite.expires;
+	if expires and expires <= now and expires > latest then latest = expires; end
+	return latest;
+end
+
 local function state_of(row, entry, stored, now)
 	if entry and entry.revoked_at then return "revoked"; end
 	local uses = entry and #entry.uses or 0;
@@ -226,6 +260,13 @@ end
 -- revoked ones leave it at the next read.
 local stored_records = {};
 
+local keep_ledger_copy = released_when_idle(function ()
+	local count = 0;
+	for _ in pairs(entries or {}) do count = count + 1; end
+	entries, stored_records = nil, {};
+	module:log("info", "Let go of the ledger's copy in memory (%d records)", count);
+end);
+
 local function with_state(record, entry, now)
 	record.entry = entry;
 	record.state = state_of(record.row, entry, record.stored, now);
@@ -236,9 +277,13 @@ end
 
 -- Every invite Prosody holds, made by any means, and every one used or
 -- revoked before: { row, entry, stored, state, sort_key }, in no order.
+-- Records of invites Prosody no longer holds are dropped, from memory and
+-- the store, once `ledger_days` have passed since their last activity;
+-- returns how many were.
 local function ledger()
 	local now, list, seen, still_stored = os.time(), {}, {}, {};
 	local records = all_entries();
+	keep_ledger_copy();
 	local started = now_precise();
 	local all = tokens_all:get(nil) or {};
 	if log_timings then
@@ -255,11 +300,25 @@ local function ledger()
 		end
 	end
 	stored_records = still_stored;
+	local cutoff, dropped = now - ledger_days * 86400, 0;
 	for id, entry in pairs(records) do
-		if not seen[id] then list[#list + 1] = with_state({ row = entry.invite }, entry, now); end
+		local forgotten = not seen[id] and last_activity(entry, now) < cutoff;
+		if forgotten then
+			local ok, err = entry_store:set(id, nil);
+			if ok then
+				records[id], dropped = nil, dropped + 1; -- clearing a field is allowed mid-traversal
+			else
+				module:log("error", "Could not drop the old ledger record %s: %s", id, err);
+			end
+		end
+		if not (seen[id] or forgotten) then list[#list + 1] = with_state({ row = entry.invite }, entry, now); end
 	end
-	return list;
+	if dropped > 0 then
+		module:log("info", "Dropped %d ledger record(s) older than %g days", dropped, ledger_days);
+	end
+	return list, dropped;
 end
+module:daily("Drop old ledger records", function () ledger(); end);
 
 -- Orders of the list command. Ties (a batch shares its creation time) go by
 -- id, so pages stay stable.
@@ -453,23 +512,11 @@ end
 -- after the last catch-up: 10,000 events hold about 12 MB.
 -- { events = { stanza... } oldest first, position = { [key] = index } }
 local window;
-local WINDOW_IDLE = 60; -- seconds after the last catch-up page
-local window_used_at = 0;
-local window_timer = false;
 -- Counts appends and trims, so a read that a storage driver let another
 -- request interleave with is done again rather than trusted.
 local history_changes = 0;
 
-local function release_window_when_idle()
-	window_used_at = os.time();
-	if window_timer then return; end
-	window_timer = true;
-	module:add_timer(WINDOW_IDLE, function ()
-		local idle = os.time() - window_used_at;
-		if idle < WINDOW_IDLE then return WINDOW_IDLE - idle; end -- read again since: look again later
-		window, window_timer = nil, false;
-	end);
-end
+local keep_window = released_when_idle(function () window = nil; end);
 
 local function load_window()
 	for _ = 1, 3 do
@@ -568,7 +615,7 @@ module:hook("iq-set/host/"..NS_EVENTS..":subscribe", function (event)
 		origin.send(st.error_reply(stanza, "wait", "internal-server-error", "The sign-up history could not be read"));
 		return true;
 	end
-	release_window_when_idle();
+	keep_window();
 	-- A cursor that left the history (or never was in it): start from the
 	-- oldest event kept, and say so. (The window is the whole history, so
 	-- this reads the same on 0.12, whose archive says item-not-found, and 13,
@@ -994,7 +1041,13 @@ module:provides("adhoc", admin_command("Purge expired invites", NS_INVITES.."#pu
 		return fail("The server could not delete the expired invites. Its log says why.");
 	end
 	module:log("info", "%s purged %d expired invite(s)", jid_util.bare(data.from), #expired);
-	return { status = "completed", info = ("Purged %d expired invite(s)."):format(#expired) };
+	-- Purged invites that were used may be past the ledger's time already.
+	local _, dropped = ledger();
+	local info = ("Purged %d expired invite(s)."):format(#expired);
+	if dropped > 0 then
+		info = info..(" Dropped %d ledger record(s) older than %g days."):format(dropped, ledger_days);
+	end
+	return { status = "completed", info = info };
 end));
 
 -- The policy switch ----------------------------------------------------------

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import xml, { type Element } from '@xmpp/xml';
@@ -445,6 +445,93 @@ describe('mod_invite_desk: the ledger', () => {
       expect(times).toEqual([...times].sort((a, b) => a - b));
       expect(errorNote(await run(session, NODES.list, NS.invites, { sort: 'sideways' }))).toBe('Order must be newest, oldest, expires or uses.');
       expect(errorNote(await run(session, NODES.list, NS.invites, { kind: 'gift' }))).toBe('Kind must be all, account, reset or contact.');
+    });
+  });
+});
+
+/** A ledger record, as mod_invite_desk stores it, of an account invite Prosody no longer holds. */
+function spentRecord(id: string, note: string, server: ProsodyServer, spentAt: number, how: 'used' | 'revoked'): string {
+  const uses = how === 'used' ? `{ { ["username"] = "gone${id.slice(0, 4)}"; ["at"] = ${spentAt}; } }` : '{}';
+  const revoked = how === 'revoked' ? `["revoked_at"] = ${spentAt}; ["revoked_by"] = "${server.adminJid()}";` : '';
+  return `return { ["invite"] = { ["id"] = "${id}"; ["kind"] = "account"; ["note"] = "${note}"; ["created_at"] = ${spentAt - 3600}; ` +
+    `["max_uses"] = 1; ["source"] = "invite-desk"; ["created_by"] = "${server.adminJid()}"; }; ["uses"] = ${uses}; ${revoked} };\n`;
+}
+
+describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
+  // Prosody 13 runs daily tasks a second after start, which would prune before the test can look.
+  const fixture = prosodyFixture({
+    domain: 'retention.test',
+    ...withModule,
+    extraConfig: 'invite_desk_ledger_days = 30\ninvite_desk_keep_in_memory = 1\ncron_initial_delay = 86400',
+  });
+  const DAY = 86_400;
+  const now = (): number => Math.floor(Date.now() / 1000);
+  const oldUsed = 'a1a1a1a1a1a1a1a1';
+  const oldRevoked = 'b2b2b2b2b2b2b2b2';
+  const recentUsed = 'c3c3c3c3c3c3c3c3';
+
+  /** Writes three spent records, two of them older than the 30 days kept, and makes `aged` look last used 40 days ago. */
+  async function seedSpent(server: ProsodyServer, aged?: string): Promise<string> {
+    let folder = '';
+    await server.editHostData(async (hostDir) => {
+      folder = join(hostDir, 'invite_desk_ledger');
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, `${oldUsed}.dat`), spentRecord(oldUsed, 'old use', server, now() - 40 * DAY, 'used'));
+      await writeFile(join(folder, `${oldRevoked}.dat`), spentRecord(oldRevoked, 'old revocation', server, now() - 40 * DAY, 'revoked'));
+      await writeFile(join(folder, `${recentUsed}.dat`), spentRecord(recentUsed, 'recent use', server, now() - 20 * DAY, 'used'));
+      if (aged !== undefined) {
+        const file = join(folder, `${aged}.dat`);
+        await writeFile(file, (await readFile(file, 'utf8')).replace(/\["at"\] = \d+/, `["at"] = ${now() - 40 * DAY}`));
+      }
+    });
+    return folder;
+  }
+  const recordFiles = async (folder: string): Promise<string[]> => (await readdir(folder)).filter((f) => f.endsWith('.dat')).sort();
+
+  it('forgets invites Prosody no longer holds 30 days after their last activity, at a purge and at a listing, and keeps pending ones', async () => {
+    const server = fixture();
+    const { door, fresh } = await signedIn(server, async (session) => {
+      const [door] = await createInvites(session, { note: 'open door', maxUses: 0, expires: 0 });
+      const [fresh] = await createInvites(session, { note: 'used today' });
+      expect(await signUp(server, 'walkin', door?.token)).toEqual({ ok: true });
+      expect(await signUp(server, 'freshface', fresh?.token)).toEqual({ ok: true });
+      return { door: door?.id ?? '', fresh: fresh?.id ?? '' };
+    });
+    const kept = [door, fresh, recentUsed].sort();
+
+    // The purge drops what is past its time, and says so.
+    const folder = await seedSpent(server, door);
+    expect(await recordFiles(folder)).toEqual([door, fresh, oldUsed, oldRevoked, recentUsed].map((id) => `${id}.dat`).sort());
+    await signedIn(server, async (session) => {
+      expect(await purgeExpired(session)).toBe('Purged 0 expired invite(s). Dropped 2 ledger record(s) older than 30 days.');
+      expect(await recordFiles(folder)).toEqual(kept.map((id) => `${id}.dat`));
+      const { rows } = await listInvites(session);
+      expect(rows.map((r) => r.id).sort()).toEqual(kept);
+      // A reusable invite still held stays, with its old use, however long ago that was.
+      expect(rows.find((r) => r.id === door)).toMatchObject({ state: 'pending', uses: 1, usedBy: [{ jid: `walkin@${server.domain}` }] });
+      expect(rows.find((r) => r.id === recentUsed)).toMatchObject({ state: 'used', note: 'recent use' });
+    });
+
+    // So does any listing.
+    await seedSpent(server);
+    await signedIn(server, async (session) => {
+      expect((await listInvites(session, { state: 'all' })).rows.map((r) => r.id).sort()).toEqual(kept);
+      expect(await recordFiles(folder)).toEqual(kept.map((id) => `${id}.dat`));
+      expect(await purgeExpired(session)).toBe('Purged 0 expired invite(s).');
+    });
+  });
+
+  it('lets go of its copy in memory once unused, and reads the ledger again when asked', async () => {
+    const server = fixture();
+    const releases = async (): Promise<number> => (await server.log()).split('\n').filter((line) => line.includes("Let go of the ledger's copy in memory")).length;
+    await signedIn(server, async (session) => {
+      const [made] = await createInvites(session, { note: 'remembered' });
+      const before = await releases();
+      const first = await listInvites(session, { query: 'remembered' });
+      expect(first.rows.map((r) => r.id)).toEqual([made?.id]);
+      await eventually(async () => ((await releases()) > before ? true : undefined), 'the ledger copy to be let go');
+      expect(await listInvites(session, { query: 'remembered' })).toEqual(first);
+      await eventually(async () => ((await releases()) > before + 1 ? true : undefined), 'the second copy to be let go');
     });
   });
 });
