@@ -312,6 +312,16 @@ export type AdminEventName = keyof AdminEvents;
 
 export type Unsubscribe = () => void;
 
+/** What "Remove expired" did on the server. */
+export interface PurgeResult {
+  /** Expired invites deleted from the server. */
+  purged: number;
+  /** Ledger records of spent invites the module let go of because they were older than `ledgerDays`. */
+  forgotten: number;
+  /** How long the server's ledger remembers a spent invite, when it said so. */
+  ledgerDays?: number;
+}
+
 export interface AdminApi {
   listProfiles(): Promise<SavedProfile[]>;
   removeProfile(serverId: string): Promise<void>;
@@ -332,7 +342,7 @@ export interface AdminApi {
   /** The ledger (mod_invite_desk). */
   listInvites(request: ListInvitesRequest): Promise<InvitePage>;
   revokeInvites(request: { serverId: string; ids: string[] }): Promise<{ revoked: number }>;
-  purgeExpiredInvites(serverId: string): Promise<{ purged: number }>;
+  purgeExpiredInvites(serverId: string): Promise<PurgeResult>;
   /** The sign-ups of the last `days` days from mod_invite_desk's history (feature-missing without it). */
   signupHistory(request: { serverId: string; days: number }): Promise<SignupPoint[]>;
   /** The registration policy (mod_invite_desk). */

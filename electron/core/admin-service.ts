@@ -12,6 +12,7 @@ import type {
   PdfRequest,
   Preferences,
   PrintKitText,
+  PurgeResult,
   RegistrationPolicy,
   SetAsideFile,
   SignupPoint,
@@ -150,8 +151,8 @@ export class AdminService implements AdminApi {
     return readSignupHistory(this.session(serverId).context(), days);
   }
 
-  async purgeExpiredInvites(serverId: string): Promise<{ purged: number }> {
-    return { purged: await purgeExpired(this.session(serverId).context()) };
+  async purgeExpiredInvites(serverId: string): Promise<PurgeResult> {
+    return purgeExpired(this.session(serverId).context());
   }
 
   async getPolicy(serverId: string): Promise<RegistrationPolicy> {

@@ -66,4 +66,18 @@ describe('the invite ledger', () => {
     await waitFor(() => expect(api.calls.filter((c) => c.method === 'revokeInvites').map((c) => c.argument)).toEqual([{ serverId: 's1', ids: ['00000000000000a1', '00000000000000b2'] }]));
     await screen.findByText('Revoked 2 invites.');
   });
+
+  it('says which spent invites a purge let go of, and how old they had to be', async () => {
+    let answer = { purged: 3, forgotten: 2, ledgerDays: 365 };
+    const api = fakeApi({
+      listInvites: () => Promise.resolve({ total: invites.length, invites }),
+      purgeExpiredInvites: () => Promise.resolve(answer),
+    });
+    render(Ledger, { api, serverId: 's1', withModule: true });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Remove expired' }));
+    await screen.findByText('Removed 3 expired invites from the server. The ledger let go of 2 invites last used, revoked or expired more than 365 days ago.');
+    answer = { purged: 1, forgotten: 0, ledgerDays: 365 };
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove expired' }));
+    await screen.findByText('Removed 1 expired invite from the server.');
+  });
 });

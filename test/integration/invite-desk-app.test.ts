@@ -179,6 +179,28 @@ describe('the app with mod_invite_desk: invites and the ledger', () => {
   });
 });
 
+describe('the app with mod_invite_desk: a ledger that forgets spent invites', () => {
+  const module = prosodyFixture({ domain: 'forgetful.test', ...withModule, extraConfig: 'invite_desk_ledger_days = 0' });
+
+  it('reports the records a purge let go of, and lists the invite no more', async () => {
+    const server = module();
+    await withTestService(async (t) => {
+      const profile = profileFor(server, admin);
+      await t.service.connect({ profile, password: admin.password });
+      const [invite] = await t.service.createInvites({ serverId: profile.id, kind: 'account', note: 'spent at once' });
+      expect(await signUp(server, 'spender', invite?.token)).toEqual({ ok: true });
+      // Kept for 0 days: once a second has passed since its use, the next purge lets it go.
+      let purge = await t.service.purgeExpiredInvites(profile.id);
+      for (let tries = 0; purge.forgotten === 0 && tries < 40; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        purge = await t.service.purgeExpiredInvites(profile.id);
+      }
+      expect(purge).toEqual({ purged: 0, forgotten: 1, ledgerDays: 0 });
+      expect((await t.service.listInvites({ serverId: profile.id })).invites.find((i) => i.id === invite?.id)).toBeUndefined();
+    });
+  });
+});
+
 describe('the app with mod_invite_desk: sign-up events', () => {
   const module = prosodyFixture({ domain: 'events.test', ...withModule });
 

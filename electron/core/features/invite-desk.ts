@@ -8,6 +8,7 @@ import type {
   InviteState,
   LedgerInvite,
   ListInvitesRequest,
+  PurgeResult,
   Registration,
   RegistrationPolicy,
   SignupPoint,
@@ -196,9 +197,16 @@ export async function revokeLedger(ctx: SessionContext, ids: string[]): Promise<
   return countFromNote(stage.notes);
 }
 
-export async function purgeExpired(ctx: SessionContext): Promise<number> {
+export async function purgeExpired(ctx: SessionContext): Promise<PurgeResult> {
   requireModule(ctx, 'Purging expired invites');
-  return countFromNote((await runCommand(ctx.iq, ctx.domain, MODULE_NODES.purge, ctx.timeoutMs)).notes);
+  const { notes } = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.purge, ctx.timeoutMs);
+  // "Purged 7 expired invite(s). Dropped 3 ledger record(s) older than 365 days."
+  const dropped = notes.map((n) => /Dropped (\d+) ledger record\(s\) older than (\d+(?:\.\d+)?) days/.exec(n.text)).find((m) => m !== null);
+  return {
+    purged: countFromNote(notes),
+    forgotten: dropped ? Number(dropped[1]) : 0,
+    ...(dropped ? { ledgerDays: Number(dropped[2]) } : {}),
+  };
 }
 
 export async function readPolicy(ctx: SessionContext): Promise<RegistrationPolicy> {
