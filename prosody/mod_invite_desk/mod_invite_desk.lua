@@ -22,6 +22,9 @@ local now_precise = prosody_lib "util.time".now;
 local new_id = prosody_lib "util.id";
 local nodeprep = prosody_lib "util.encodings".stringprep.nodeprep;
 local usermanager = prosody_lib "core.usermanager";
+local storagemanager = prosody_lib "core.storagemanager";
+local datamanager = prosody_lib "util.datamanager";
+local lfs = require "lfs";
 local url = require "socket.url";
 local adhoc_new = module:require "adhoc".new;
 
@@ -260,10 +263,45 @@ end
 -- revoked ones leave it at the next read.
 local stored_records = {};
 
+-- Prosody's internal storage keeps a host's invites in one file and
+-- replaces it whole on every change, which is what makes reading it cost
+-- more than everything else a listing does. While the file is the one a read
+-- found (the same inode, size, and times of change), that read still holds.
+-- Other storage drivers are read every time.
+local invite_file;
+do
+	local _, driver_name = storagemanager.get_driver(host, "invite_token");
+	if driver_name == "internal" then invite_file = datamanager.getpath(nil, host, "invite_token", "dat"); end
+end
+local last_read; -- { stamp, invites }, while its file is unchanged
+
+-- The file's identity now, or nil when it is not to be trusted: times count
+-- in whole seconds, so a file changed in the current second might change
+-- again within it and look the same.
+local function invite_file_stamp()
+	local file = invite_file and lfs.attributes(invite_file);
+	if not file or math.max(file.modification, file.change) >= os.time() then return nil; end
+	return ("%s:%s:%s:%s:%s"):format(file.dev, file.ino, file.size, file.modification, file.change);
+end
+
+-- What mod_invites stores, by token: the last read while its file is
+-- unchanged, unless `fresh` asks for a new read.
+local function stored_invites(fresh)
+	local stamp = invite_file_stamp(); -- before the read: a change during it makes the next stamp differ
+	if not fresh and stamp and last_read and last_read.stamp == stamp then return last_read.invites; end
+	local started = now_precise();
+	local invites = tokens_all:get(nil) or {};
+	if log_timings then
+		module:log("info", "Read the invite store in %.1f ms", (now_precise() - started) * 1000);
+	end
+	last_read = stamp and { stamp = stamp, invites = invites } or nil;
+	return invites;
+end
+
 local keep_ledger_copy = released_when_idle(function ()
 	local count = 0;
 	for _ in pairs(entries or {}) do count = count + 1; end
-	entries, stored_records = nil, {};
+	entries, stored_records, last_read = nil, {}, nil;
 	module:log("info", "Let go of the ledger's copy in memory (%d records)", count);
 end);
 
@@ -279,17 +317,12 @@ end
 -- revoked before: { row, entry, stored, state, sort_key }, in no order.
 -- Records of invites Prosody no longer holds are dropped, from memory and
 -- the store, once `ledger_days` have passed since their last activity;
--- returns how many were.
-local function ledger()
+-- returns how many were. `fresh` reads the invite store even if unchanged.
+local function ledger(fresh)
 	local now, list, seen, still_stored = os.time(), {}, {}, {};
 	local records = all_entries();
 	keep_ledger_copy();
-	local started = now_precise();
-	local all = tokens_all:get(nil) or {};
-	if log_timings then
-		module:log("info", "Read the invite store in %.1f ms", (now_precise() - started) * 1000);
-	end
-	for token, stored in pairs(all) do
+	for token, stored in pairs(stored_invites(fresh)) do
 		if type(stored) == "table" and stored.token == token then
 			local record = stored_records[token] or { row = describe(stored) };
 			record.stored = stored;
@@ -954,6 +987,47 @@ end
 
 local LISTED_KINDS = { all = true, account = true, reset = true, contact = true };
 
+-- The first `n` of `list` by `before`, in order, for a page near the top of a
+-- long list: a heap of the best n so far, whose root is the worst of them,
+-- costs about one comparison for most records where sorting all costs ~17.
+local function first_n(list, n, before)
+	local heap = {};
+	local function sift_down(i)
+		local size = #heap;
+		while true do
+			local worst, left, right = i, 2 * i, 2 * i + 1;
+			if left <= size and before(heap[worst], heap[left]) then worst = left; end
+			if right <= size and before(heap[worst], heap[right]) then worst = right; end
+			if worst == i then return; end
+			heap[i], heap[worst] = heap[worst], heap[i];
+			i = worst;
+		end
+	end
+	for _, item in ipairs(list) do
+		if #heap < n then
+			local i = #heap + 1;
+			heap[i] = item;
+			local parent = math.floor(i / 2); -- no // before Lua 5.3
+			while i > 1 and before(heap[parent], heap[i]) do
+				heap[parent], heap[i] = heap[i], heap[parent];
+				i, parent = parent, math.floor(parent / 2);
+			end
+		elseif before(item, heap[1]) then
+			heap[1] = item;
+			sift_down(1);
+		end
+	end
+	table.sort(heap, before);
+	return heap;
+end
+
+-- `list` in order up to position `last`; beyond it, in no particular order.
+local function ordered_up_to(list, last, before)
+	if last * 8 < #list then return first_n(list, last, before); end
+	table.sort(list, before);
+	return list;
+end
+
 module:provides("adhoc", form_command("List invites", NS_INVITES.."#list", list_layout, function (fields)
 	local state, kind, order = fields.state or "all", fields.kind or "all", ORDERS[fields.sort or "newest"];
 	if not STATES[state] then return fail("State must be all, pending, used, expired or revoked."); end
@@ -974,9 +1048,9 @@ module:provides("adhoc", form_command("List invites", NS_INVITES.."#list", list_
 			table.insert(found, record);
 		end
 	end
-	table.sort(found, order);
+	local ordered = ordered_up_to(found, offset + limit, order);
 	local page = {};
-	for i = offset + 1, math.min(#found, offset + limit) do table.insert(page, found[i]); end
+	for i = offset + 1, math.min(#ordered, offset + limit) do table.insert(page, ordered[i]); end
 	return { status = "completed", other = invite_table(page, { total = #found }) };
 end));
 
@@ -988,7 +1062,8 @@ local revoke_layout = dataforms.new {
 
 module:provides("adhoc", form_command("Revoke invites", NS_INVITES.."#revoke", revoke_layout, function (fields, data)
 	local by_id = {};
-	for _, record in ipairs(ledger()) do by_id[record.row.id] = record; end
+	-- Read afresh: a revocation acts on what the server holds now.
+	for _, record in ipairs(ledger(true)) do by_id[record.row.id] = record; end
 	local wanted, unknown = {}, {};
 	for line in fields.ids:gmatch("[^\r\n]+") do
 		local id = line:match("^%s*(%x+)%s*$");

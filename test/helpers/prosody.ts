@@ -111,6 +111,8 @@ export interface ProsodyServer {
   readonly directTlsPort: number;
   readonly httpPort: number;
   readonly dir: string;
+  /** The host's data folder, where internal storage keeps its files. */
+  readonly hostDir: string;
   readonly configPath: string;
   /** SHA-256 fingerprint of the certificate it serves now. */
   certificateFingerprint(): string;
@@ -204,13 +206,18 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
   });
 }
 
-/** Prosody's internal map-store file for `count` pending account invites, as mod_invites writes them. */
+/**
+ * Prosody's internal map-store file for `count` pending account invites, as
+ * mod_invites writes them: made over the last day and valid for a week, in
+ * an order that neither their tokens nor their times follow.
+ */
 function inviteStore(domain: string, count: number): string {
   const now = Math.floor(Date.now() / 1000);
   const entries = Array.from({ length: count }, (_, i) => {
     const token = `seed${String(i).padStart(20, '0')}`;
+    const created = now - ((i * 7919) % 86_400);
     return `\t[${luaString(token)}] = { ["allow_registration"] = true; ["type"] = "register"; ["token"] = ${luaString(token)}; ` +
-      `["created_at"] = ${now}; ["expires"] = ${now + 7 * 86400}; ["jid"] = ${luaString(domain)}; ` +
+      `["created_at"] = ${created}; ["expires"] = ${created + 7 * 86400 + ((i * 104_729) % 3600)}; ["jid"] = ${luaString(domain)}; ` +
       `["uri"] = ${luaString(`xmpp:${domain}?register;preauth=${token}`)}; ["additional_data"] = { ["groups"] = {}; }; };`;
   });
   return `return {\n${entries.join('\n')}\n};\n`;
@@ -297,10 +304,10 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     throw new Error(`${(error as Error).message}\n--- prosody log ---\n${log}`, { cause: error });
   }
 
+  // Prosody's data folder names escape dots and other punctuation as %2e and so on.
+  const hostDir = join(data, encodeURIComponent(domain).replace(/[.-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`));
   const editHostData = async (write: (hostDir: string) => Promise<void>): Promise<void> => {
     await halt();
-    // Prosody's data folder names escape dots and other punctuation as %2e and so on.
-    const hostDir = join(data, encodeURIComponent(domain).replace(/[.-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`));
     await mkdir(hostDir, { recursive: true });
     await write(hostDir);
     await launch();
@@ -314,6 +321,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     directTlsPort,
     httpPort,
     dir,
+    hostDir,
     configPath,
     admins,
     users,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import xml, { type Element } from '@xmpp/xml';
@@ -445,6 +445,75 @@ describe('mod_invite_desk: the ledger', () => {
       expect(times).toEqual([...times].sort((a, b) => a - b));
       expect(errorNote(await run(session, NODES.list, NS.invites, { sort: 'sideways' }))).toBe('Order must be newest, oldest, expires or uses.');
       expect(errorNote(await run(session, NODES.list, NS.invites, { kind: 'gift' }))).toBe('Kind must be all, account, reset or contact.');
+    });
+  });
+});
+
+describe('mod_invite_desk: pages near the top of a long ledger', () => {
+  const fixture = prosodyFixture({ domain: 'long-ledger.test', ...withModule });
+
+  it('orders each page as the whole list does, in every order, for pages picked from the top and for the whole', async () => {
+    const server = fixture();
+    await server.seedInvites(600);
+    await signedIn(server, async (session) => {
+      const [door] = await createInvites(session, { note: 'reused', maxUses: 0, expires: 0 });
+      const [soon] = await createInvites(session, { note: 'soon', expires: 60 });
+      for (const name of ['reuse1', 'reuse2']) expect(await signUp(server, name, door?.token)).toEqual({ ok: true });
+      expect(await signUp(server, 'once', soon?.token)).toEqual({ ok: true });
+      for (const sort of ['newest', 'oldest', 'expires', 'uses'] as const) {
+        // 1,000 rows: the whole list, sorted whole. 10 rows from near the top: picked by the module's heap.
+        const whole = await listInvites(session, { sort, limit: 1000 });
+        expect(whole.total).toBe(602);
+        const pages = await Promise.all([0, 10, 20, 30].map((offset) => listInvites(session, { sort, offset, limit: 10 })));
+        expect(pages.flatMap((p) => p.rows.map((r) => r.id))).toEqual(whole.rows.slice(0, 40).map((r) => r.id));
+        expect(pages.every((p) => p.total === 602)).toBe(true);
+      }
+      const top = (await listInvites(session, { sort: 'uses', limit: 2 })).rows;
+      expect(top.map((r) => r.id)).toEqual([door?.id, soon?.id]);
+    });
+  });
+});
+
+describe('mod_invite_desk: a listing reuses its read of an unchanged invite store', () => {
+  const fixture = prosodyFixture({ domain: 'reread.test', ...withModule, extraConfig: 'invite_desk_log_timings = true' });
+  const storeReads = async (server: ProsodyServer): Promise<number> => (await server.log()).split('\n').filter((line) => line.includes('Read the invite store in')).length;
+  /** Lists until a listing reads nothing: the store has gone unchanged long enough to be trusted. */
+  async function settled(server: ProsodyServer, session: Session): Promise<void> {
+    await eventually(async () => {
+      const before = await storeReads(server);
+      await listInvites(session);
+      return (await storeReads(server)) === before ? true : undefined;
+    }, 'a listing that reuses the last read');
+  }
+
+  it('reads the store again once anything changed it: the module, the command line, or an edit that keeps its size and time', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const [made] = await createInvites(session, { note: 'kept' });
+      await settled(server, session);
+      const reads = await storeReads(server);
+      expect((await listInvites(session, { query: 'kept' })).rows.map((r) => r.id)).toEqual([made?.id]);
+      expect(await storeReads(server)).toBe(reads);
+
+      // Written by another process on 0.12, by the server's shell on 13: listed at once.
+      const fromCli = await server.createInviteWithCli();
+      expect((await listInvites(session, { createdBy: 'prosodyctl' })).rows.some((r) => r.uri?.includes(fromCli))).toBe(true);
+      expect(await storeReads(server)).toBe(reads + 1);
+
+      // Rewritten in place to the same length, its modification time put back: the invite's
+      // token replaced by another (tokens never change, so it is another invite) is still seen.
+      await settled(server, session);
+      const file = join(server.hostDir, 'invite_token.dat');
+      const { mtime, atime } = await stat(file);
+      const token = made?.token ?? '';
+      const swapped = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+      await writeFile(file, (await readFile(file, 'utf8')).replaceAll(token, swapped));
+      await utimes(file, atime, mtime);
+      // Into the next second, where a file changed in this one counts as settled.
+      await new Promise((wake) => setTimeout(wake, 1_050 - (Date.now() % 1_000)));
+      const [renamed] = (await listInvites(session, { query: 'kept' })).rows;
+      expect(renamed?.uri).toContain(swapped);
+      expect(renamed?.id).not.toBe(made?.id);
     });
   });
 });
