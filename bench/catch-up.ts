@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { PROJECT_PLUGIN_PATH, STOCK_MODULES, startProsody, type ProsodyServer, type ProsodyVersion } from '../test/helpers/prosody';
 import { seedHistory, seedKey } from '../test/helpers/invite-desk-protocol';
 import { createTestService, eventually, profileFor } from '../test/helpers/session';
-import { median, ratioLine, ROUNDS } from './lib';
+import { median, printLine, ratioFigure, ROUNDS, rounds, type BenchLine } from './lib';
 
 /**
  * Catching up on sign-ups missed while the app was away, from `connect` to
@@ -44,7 +44,7 @@ async function lastHistoryRead(server: ProsodyServer): Promise<number> {
   return Number(last[2]);
 }
 
-async function moduleCatchUp(version: ProsodyVersion, sizes: number[]): Promise<string[]> {
+async function moduleCatchUp(version: ProsodyVersion, sizes: number[]): Promise<BenchLine[]> {
   const most = Math.max(...sizes);
   const server = await startProsody({
     version,
@@ -64,7 +64,7 @@ async function moduleCatchUp(version: ProsodyVersion, sizes: number[]): Promise<
         caughtUp.push(await connectAndCatchUp(server, size));
         reads.push(await lastHistoryRead(server));
       }
-      return ratioLine(`${size} missed sign-ups caught up, connect to the last in the app, median of ${ROUNDS}`, median(caughtUp), `one history find of the ${size}`, median(reads));
+      return ratioFigure(`mod_invite_desk: ${size.toLocaleString('en')} missed sign-ups caught up, connect to the last in the app`, rounds(ROUNDS), median(caughtUp), `one history find of the ${size.toLocaleString('en')}, timed by the module`, median(reads));
     });
   } finally {
     await server.stop();
@@ -94,7 +94,7 @@ async function seedOffline(server: ProsodyServer, count: number): Promise<void> 
   });
 }
 
-async function stockBurst(version: ProsodyVersion, sizes: number[]): Promise<string[]> {
+async function stockBurst(version: ProsodyVersion, sizes: number[]): Promise<BenchLine[]> {
   const most = Math.max(...sizes);
   const server = await startProsody({
     version,
@@ -113,7 +113,7 @@ async function stockBurst(version: ProsodyVersion, sizes: number[]): Promise<str
         await seedOffline(server, 0);
         empty.push(await connectAndCatchUp(server, 0));
       }
-      return ratioLine(`stock Prosody, ${size} sign-up notices stored offline, connect to the last in the app, median of ${ROUNDS}`, median(burst), 'a connect with none', median(empty));
+      return ratioFigure(`stock Prosody: ${size.toLocaleString('en')} sign-up notices stored offline, connect to the last in the app`, rounds(ROUNDS), median(burst), 'a connect with none', median(empty));
     });
   } finally {
     await server.stop();
@@ -121,8 +121,8 @@ async function stockBurst(version: ProsodyVersion, sizes: number[]): Promise<str
 }
 
 /** One size's failure (a server too slow to start, say) should not hide the other sizes' figures; the exit code still reports it. */
-async function eachSize(sizes: number[], measure: (size: number) => Promise<string>): Promise<string[]> {
-  const lines: string[] = [];
+async function eachSize(sizes: number[], measure: (size: number) => Promise<BenchLine>): Promise<BenchLine[]> {
+  const lines: BenchLine[] = [];
   for (const size of sizes) {
     try {
       lines.push(await measure(size));
@@ -134,11 +134,11 @@ async function eachSize(sizes: number[], measure: (size: number) => Promise<stri
   return lines;
 }
 
-export async function benchCatchUp(version: ProsodyVersion): Promise<string[]> {
+export async function benchCatchUp(version: ProsodyVersion): Promise<BenchLine[]> {
   return [...(await moduleCatchUp(version, SIZES)), ...(await stockBurst(version, SIZES))];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log('Catching up:');
-  for (const line of await benchCatchUp('0.12')) console.log(line);
+  for (const line of await benchCatchUp('0.12')) console.log(printLine(line));
 }

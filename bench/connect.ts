@@ -4,17 +4,17 @@ import { client as stockClient } from '@xmpp/client';
 import { createTestService } from '../test/helpers/session';
 import { freePort, type ProsodyServer } from '../test/helpers/prosody';
 import { createXmppClient } from '../electron/core/xmpp/client';
-import { median, ms, ratioLine, ROUNDS, samples } from './lib';
+import { median, ms, ratioFigure, ROUNDS, samples, rounds, type BenchLine } from './lib';
 
 /**
  * Sign-in: ours (one-call PBKDF2) against stock @xmpp/client (10,000 awaited
  * HMACs) on the same server, and the full admin connect against a bare TLS
  * handshake. Also how fast a closed port is reported.
  */
-export async function benchConnect(server: ProsodyServer): Promise<string[]> {
+export async function benchConnect(server: ProsodyServer): Promise<BenchLine[]> {
   const admin = server.admins[0];
   if (!admin) throw new Error('the bench server has no admin');
-  const lines: string[] = [];
+  const lines: BenchLine[] = [];
 
   // The stock client has no way to trust one self-signed certificate; this process only talks to loopback.
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
@@ -42,7 +42,7 @@ export async function benchConnect(server: ProsodyServer): Promise<string[]> {
     await xmpp.entity.start();
     await xmpp.entity.stop();
   });
-  lines.push(ratioLine(`sign-in to online (STARTTLS, SCRAM-SHA-1, bind), median of ${ROUNDS}`, median(ours), 'stock @xmpp/client 0.14', median(stock)));
+  lines.push(ratioFigure('sign-in to online (STARTTLS, SCRAM-SHA-1, bind)', rounds(ROUNDS), median(ours), 'stock @xmpp/client 0.14', median(stock)));
 
   const t = await createTestService();
   try {
@@ -56,14 +56,19 @@ export async function benchConnect(server: ProsodyServer): Promise<string[]> {
       await t.service.connect({ profile });
       await t.service.disconnect(profile.id);
     });
-    lines.push(`  admin connect (sign-in, admin check, probe, presence), median of ${ROUNDS}: ${ms(median(withPassword))} with the password, ${ms(median(withSavedKeys))} with the saved keys; a bare TLS handshake takes ${ms(median(handshake))} (median of ${ROUNDS * 4})`);
+    lines.push({
+      what: 'full admin connect (sign-in, admin check, probe, presence)',
+      rounds: `${rounds(ROUNDS)}; the handshake ${ROUNDS * 4}`,
+      result: `${ms(median(withPassword))} with the password, ${ms(median(withSavedKeys))} with saved keys`,
+      baseline: `a bare TLS handshake: ${ms(median(handshake))}`,
+    });
 
     const closedPort = await freePort();
     const refused = await samples(ROUNDS * 4, () => refusedTcp(closedPort));
     const unreachable = await samples(ROUNDS * 4, () =>
       t.service.connect({ profile: { ...profile, id: 'closed', address: `127.0.0.1:${closedPort}` }, password: admin.password }).catch(() => undefined),
     );
-    lines.push(`  closed port reported as unreachable, median of ${ROUNDS * 4}: ${ms(median(unreachable))}, ${(median(unreachable) / median(refused)).toFixed(1)}x a refused TCP connect (${ms(median(refused))})`);
+    lines.push(ratioFigure('closed port reported as `unreachable`', rounds(ROUNDS * 4), median(unreachable), 'a refused TCP connect', median(refused)));
   } finally {
     await t.dispose();
   }

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { startProsody, type ProsodyServer, type ProsodyVersion, WITH_INVITE_DESK } from '../test/helpers/prosody';
 import { registerAccount } from '../test/helpers/raw-register';
 import { command, createInvites, fieldValues, signIn, tokenOf, type Session } from '../test/helpers/invite-desk-protocol';
-import { median, ms, ratioLine, timed } from './lib';
+import { median, ms, printLine, ratioFigure, ROUNDS, timed, rounds, type BenchLine } from './lib';
 
 /**
  * mod_invite_desk against stock Prosody, measured in one run on one machine:
@@ -14,7 +14,6 @@ import { median, ms, ratioLine, timed } from './lib';
 
 const RUNS = Number(process.env.BENCH_INVITE_RUNS ?? 3);
 const SIGNUPS = Number(process.env.BENCH_SIGNUPS ?? 30);
-const ROUNDS = 3;
 const admin = { username: 'admin', password: 'admin-password' };
 
 async function asAdmin<T>(server: ProsodyServer, work: (session: Session) => Promise<T>): Promise<T> {
@@ -69,8 +68,8 @@ async function registrationTime(server: ProsodyServer, round: number): Promise<n
 }
 
 /** On the Prosody INVITE_DESK_PROSODY names unless `version` says otherwise. */
-export async function benchModule(version?: ProsodyVersion): Promise<string[]> {
-  const lines: string[] = [];
+export async function benchModule(version?: ProsodyVersion): Promise<BenchLine[]> {
+  const lines: BenchLine[] = [];
   const withModule = await startProsody({ version, domain: 'bench-module.test', admins: [admin], ...WITH_INVITE_DESK });
   const stockOnly = await startProsody({ version, domain: 'bench-stock.test', admins: [admin] });
   try {
@@ -84,20 +83,20 @@ export async function benchModule(version?: ProsodyVersion): Promise<string[]> {
         await withModule.seedInvites(stored);
         stock.push(await hundredStock(withModule));
       }
-      lines.push(ratioLine(`100 invites in one batch command, ${stored} stored, median of ${RUNS} runs`, median(batch), '100 stock ad-hoc invites', median(stock)));
+      lines.push(ratioFigure(`mod_invite_desk: 100 invites in one batch command, ${stored.toLocaleString('en')} stored`, rounds(RUNS), median(batch), '100 stock ad-hoc invites', median(stock)));
     }
 
     // Rounds alternate between the servers, so drift on the machine hits both alike.
-    const rounds: Record<'with' | 'without', number[]> = { with: [], without: [] };
+    const registrations: Record<'with' | 'without', number[]> = { with: [], without: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, server] of [['with', withModule], ['without', stockOnly]] as const) {
         await server.seedInvites(0);
-        rounds[name].push(await registrationTime(server, round));
+        registrations[name].push(await registrationTime(server, round));
       }
     }
     const spread = (values: number[]): string => `${ms(Math.min(...values))} to ${ms(Math.max(...values))}`;
-    lines.push(ratioLine(`one registration with the module, median of ${ROUNDS} rounds`, median(rounds.with), 'without it', median(rounds.without)));
-    lines.push(`  run-to-run noise, round medians of ${SIGNUPS} sign-ups each: with the module ${spread(rounds.with)}, without ${spread(rounds.without)}`);
+    lines.push(ratioFigure('one registration (STARTTLS, preauth, register) with `mod_invite_desk`', `${rounds(ROUNDS)} of ${SIGNUPS} sign-ups`, median(registrations.with), 'the same without it', median(registrations.without)));
+    lines.push(`  run-to-run noise, round medians of ${SIGNUPS} sign-ups each: with the module ${spread(registrations.with)}, without ${spread(registrations.without)}`);
   } finally {
     await withModule.stop();
     await stockOnly.stop();
@@ -107,5 +106,5 @@ export async function benchModule(version?: ProsodyVersion): Promise<string[]> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log('mod_invite_desk:');
-  for (const line of await benchModule()) console.log(line);
+  for (const line of await benchModule()) console.log(printLine(line));
 }

@@ -3,7 +3,7 @@ import type { SessionContext } from '../electron/core/features/context';
 import { listCommands } from '../electron/core/xmpp/disco';
 import { createTestService, otherClient } from '../test/helpers/session';
 import { cliInviteArgs, type Account, type ProsodyServer } from '../test/helpers/prosody';
-import { median, ms, ratioLine, timed } from './lib';
+import { median, ms, ratioFigure, timed, rounds, type BenchLine } from './lib';
 
 const COUNT = 100;
 const RUNS = Number(process.env.BENCH_INVITE_RUNS ?? 3);
@@ -14,10 +14,10 @@ const RUNS = Number(process.env.BENCH_INVITE_RUNS ?? 3);
  * `prosodyctl shell invite create_account` on 13), each run on a fresh store
  * holding 0 or 500 invites; and the session's batch strategies against each other.
  */
-export async function benchInvites(server: ProsodyServer): Promise<string[]> {
+export async function benchInvites(server: ProsodyServer): Promise<BenchLine[]> {
   const admin = server.admins[0];
   if (!admin) throw new Error('the bench server has no admin');
-  const lines: string[] = [];
+  const lines: BenchLine[] = [];
   const t = await createTestService();
   const profile = { id: 'bench-invites', jid: `${admin.username}@${server.domain}`, address: `127.0.0.1:${server.c2sPort}`, trustedFingerprint: server.certificateFingerprint() };
   try {
@@ -45,7 +45,7 @@ export async function benchInvites(server: ProsodyServer): Promise<string[]> {
         );
       }
       const cli = ['prosodyctl', ...cliInviteArgs(server.version, server.domain)].join(' ');
-      lines.push(ratioLine(`${COUNT} invites over one session, ${stored} already stored, median of ${RUNS} runs`, median(session), `${COUNT} x ${cli}`, median(cliTimes)));
+      lines.push(ratioFigure(`${COUNT} account invites over one session, ${stored === 0 ? 'empty store' : `${stored} invites stored`}`, rounds(RUNS), median(session), `${COUNT} x \`${cli}\``, median(cliTimes)));
       const [one, eight, all] = [...strategies.values()].map(median);
       lines.push(`    batch strategy, ${stored} stored, medians of ${RUNS} runs: one at a time ${ms(one ?? NaN)}, 8 in flight ${ms(eight ?? NaN)}, all ${COUNT} in flight ${ms(all ?? NaN)}`);
     }

@@ -7,6 +7,7 @@ import { benchSignups } from './signups';
 import { benchModule } from './invite-desk';
 import { benchUi } from './ui';
 import { benchRoundTrips } from './round-trips';
+import { markdownTable, printLine, type BenchLine, type Figure } from './lib';
 
 /**
  * `npm run bench`: what an admin waits for, each figure next to a baseline
@@ -14,8 +15,9 @@ import { benchRoundTrips } from './round-trips';
  * machines are noise). Medians of several rounds; set BENCH_ROUNDS for more.
  * Invites and sign-ups are measured on Prosody 0.12 and, where it is
  * installed, 13; each version's figures sit next to that version's baseline.
+ * It ends with every figure as the Markdown table the README shows.
  */
-type Section = [string, (server: ProsodyServer) => Promise<string[]>];
+type Section = [string, (server: ProsodyServer) => Promise<BenchLine[]>];
 
 const perVersion: Section[] = [
   ['Sign-ups', benchSignups],
@@ -31,6 +33,7 @@ const once: Section[] = [
 ];
 
 const only = process.argv.slice(2);
+const figures: { prosody: string; figure: Figure }[] = [];
 const wanted = ([title]: Section): boolean => only.length === 0 || only.some((o) => title.toLowerCase().includes(o.toLowerCase()));
 
 async function runSections(version: ProsodyVersion, sections: Section[]): Promise<void> {
@@ -42,7 +45,10 @@ async function runSections(version: ProsodyVersion, sections: Section[]): Promis
       console.log(`${title} (Prosody ${version}):`);
       // One version's failure should not hide the other's figures; the exit code still reports it.
       try {
-        for (const line of await bench(server)) console.log(line);
+        for (const line of await bench(server)) {
+          console.log(printLine(line));
+          if (typeof line !== 'string') figures.push({ prosody: version, figure: line });
+        }
       } catch (error) {
         console.log(`  failed: ${(error as Error).message}`);
         process.exitCode = 1;
@@ -57,3 +63,7 @@ const versions: ProsodyVersion[] = isProsody13Installed() ? ['0.12', '13'] : ['0
 if (versions.length === 1) console.log('Prosody 13 is not installed (scripts/install-prosody-13.sh), so there are figures for 0.12 only.');
 for (const version of versions) await runSections(version, perVersion);
 await runSections(prosodyVersionFromEnv(), once);
+if (figures.length > 0) {
+  console.log('\nThe table (README, Performance):\n');
+  for (const line of markdownTable(figures)) console.log(line);
+}

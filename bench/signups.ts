@@ -2,7 +2,7 @@ import xml from '@xmpp/xml';
 import { createTestService, otherClient } from '../test/helpers/session';
 import { registerAccount } from '../test/helpers/raw-register';
 import type { ProsodyServer } from '../test/helpers/prosody';
-import { median, ms, percentile, samples } from './lib';
+import { median, ms, percentile, samples, type BenchLine } from './lib';
 
 const SIGNUPS = Number(process.env.BENCH_SIGNUPS ?? 50);
 
@@ -11,7 +11,7 @@ const SIGNUPS = Number(process.env.BENCH_SIGNUPS ?? 50);
  * to the app's `registration` event, against an iq round trip on the same
  * server. Negative means the event arrived before the member's own answer.
  */
-export async function benchSignups(server: ProsodyServer): Promise<string[]> {
+export async function benchSignups(server: ProsodyServer): Promise<BenchLine[]> {
   const admin = server.admins[0];
   if (!admin) throw new Error('the bench server has no admin');
   const t = await createTestService();
@@ -34,7 +34,12 @@ export async function benchSignups(server: ProsodyServer): Promise<string[]> {
     const ping = await samples(SIGNUPS, () => probe.iqCaller.request(xml('iq', { type: 'get', to: server.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' }))));
     await probe.entity.stop();
     return [
-      `  sign-up finished to registration event (${SIGNUPS} sign-ups): median ${ms(median(delays))}, p99 ${ms(percentile(delays, 99))}; an iq round trip takes ${ms(median(ping))} (median of ${SIGNUPS})`,
+      {
+        what: 'sign-up finished to `registration` event (negative: the event arrives before the new member\'s own reply)',
+        rounds: `${SIGNUPS} sign-ups; the round trip ${SIGNUPS}`,
+        result: `median ${ms(median(delays))}, p99 ${ms(percentile(delays, 99))}`,
+        baseline: `an iq round trip: ${ms(median(ping))}`,
+      },
     ];
   } finally {
     await t.dispose();
