@@ -10,6 +10,7 @@ import { registerAccount } from '../helpers/raw-register';
 import { connectThroughForm } from '../helpers/connect-ui';
 import { accessibilityViolations, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
 import { previewFixture } from '../helpers/preview-fixture';
+import { createInvites, signIn } from '../helpers/invite-desk-protocol';
 
 const admin = { username: 'admin', password: 'admin-password' };
 /** The studio's submit button, whatever count it starts from. */
@@ -198,6 +199,39 @@ describe('invites, sign-ups and the ledger in the browser preview, with mod_invi
     await page.getByRole('tab', { name: 'Dashboard' }).click();
     await expect.poll(() => page.getByText(/^pending invites?$/).locator('..').innerText()).toMatch(/^\d+/);
     await check(page, 'dashboard-pending-light');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the ledger of a server that keeps spent invites for 0 days', () => {
+  const prosody = prosodyFixture({ domain: 'forgetful.test', admins: [admin], ...WITH_INVITE_DESK, extraConfig: 'invite_desk_ledger_days = 0' });
+  const preview = previewFixture('forgetful');
+
+  it('says, after Remove expired, which used invites the ledger let go of with them', async () => {
+    const server = prosody();
+    // A reusable invite valid for a second, used once: it stays in the ledger, as expired, until it is removed.
+    const session = await signIn(server, admin, 'e2e');
+    const [invite] = await createInvites(session, { note: 'spent and expired', maxUses: 0, expires: 1 }).finally(() => session.stop());
+    expect(await registerAccount({ port: server.c2sPort, domain: server.domain, username: 'spender', password: 'pw', token: invite?.token ?? '' })).toEqual({ ok: true });
+
+    const { page, errors } = await preview.open('dark', 900);
+    await connectThroughForm(page, server, admin);
+    const row = page.getByRole('row').filter({ hasText: 'spent and expired' });
+    await expect
+      .poll(async () => {
+        await page.getByRole('tab', { name: 'Dashboard' }).click();
+        await page.getByRole('tab', { name: 'Invites', exact: true }).click();
+        return row.innerText({ timeout: 5_000 }).catch(() => '');
+      }, { timeout: 20_000 })
+      .toContain('Expired');
+    await page.getByRole('button', { name: 'Remove expired' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Removed 1 expired invite from the server. The ledger let go of 1 invite last used, revoked or expired more than 0 days ago.' })
+      .waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+    await screenshot(page, 'ledger-forgotten-dark');
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 });
