@@ -247,6 +247,26 @@ local function last_activity(entry, now)
 	return latest;
 end
 
+-- Deletes the record of an invite Prosody no longer holds once
+-- `ledger_days` have passed since its last activity. Returns whether it is
+-- past that time, and whether the store let it go.
+local function forget_if_old(id, entry, now)
+	if last_activity(entry, now) >= now - ledger_days * 86400 then return false, false; end
+	local ok, err = entry_store:set(id, nil);
+	if ok then
+		if entries then entries[id] = nil; end -- clearing a field is allowed mid-traversal
+	else
+		module:log("error", "Could not drop the old ledger record %s: %s", id, err);
+	end
+	return true, ok;
+end
+
+local function log_dropped(dropped)
+	if dropped > 0 then
+		module:log("info", "Dropped %d ledger record(s) older than %g days", dropped, ledger_days);
+	end
+end
+
 local function state_of(row, entry, stored, now)
 	if entry and entry.revoked_at then return "revoked"; end
 	local uses = entry and #entry.uses or 0;
@@ -333,22 +353,15 @@ local function ledger(fresh)
 		end
 	end
 	stored_records = still_stored;
-	local cutoff, dropped = now - ledger_days * 86400, 0;
+	local dropped = 0;
 	for id, entry in pairs(records) do
-		local forgotten = not seen[id] and last_activity(entry, now) < cutoff;
-		if forgotten then
-			local ok, err = entry_store:set(id, nil);
-			if ok then
-				records[id], dropped = nil, dropped + 1; -- clearing a field is allowed mid-traversal
-			else
-				module:log("error", "Could not drop the old ledger record %s: %s", id, err);
-			end
+		if not seen[id] then
+			local old, gone = forget_if_old(id, entry, now);
+			if gone then dropped = dropped + 1; end
+			if not old then list[#list + 1] = with_state({ row = entry.invite }, entry, now); end
 		end
-		if not (seen[id] or forgotten) then list[#list + 1] = with_state({ row = entry.invite }, entry, now); end
 	end
-	if dropped > 0 then
-		module:log("info", "Dropped %d ledger record(s) older than %g days", dropped, ledger_days);
-	end
+	log_dropped(dropped);
 	return list, dropped;
 end
 module:daily("Drop old ledger records", function () ledger(); end);
@@ -1097,27 +1110,37 @@ module:provides("adhoc", form_command("Revoke invites", NS_INVITES.."#revoke", r
 end));
 
 module:provides("adhoc", admin_command("Purge expired invites", NS_INVITES.."#purge-expired", function (data)
-	local now, expired = os.time(), {};
-	for _, stored in pairs(tokens_all:get(nil) or {}) do
-		local row = type(stored) == "table" and stored.token and describe(stored);
-		if row and row.expires and row.expires < now then
-			table.insert(expired, stored);
+	local now, expired, doomed = os.time(), {}, {};
+	-- Read afresh, as a revocation does; this also drops records already past their time.
+	local list, dropped = ledger(true);
+	for _, record in ipairs(list) do
+		local row = record.row;
+		if record.stored and row.expires and row.expires < now then
+			table.insert(expired, record);
+			table.insert(doomed, record.stored);
 			-- An invite used before it expired stays in the ledger, which must now know its expiry.
-			local entry = get_entry(row.id);
-			if entry then
-				entry.invite.expires = row.expires;
-				save_entry(row.id, entry);
+			if record.entry then
+				record.entry.invite.expires = row.expires;
+				save_entry(row.id, record.entry);
 			end
 		end
 	end
-	local ok, err = delete_invites(expired);
+	local ok, err = delete_invites(doomed);
 	if not ok then
 		module:log("error", "Could not purge expired invites: %s", err);
 		return fail("The server could not delete the expired invites. Its log says why.");
 	end
 	module:log("info", "%s purged %d expired invite(s)", jid_util.bare(data.from), #expired);
-	-- Purged invites that were used may be past the ledger's time already.
-	local _, dropped = ledger();
+	-- The records of purged invites that were used may be past the ledger's time already.
+	local dropped_now = 0;
+	for _, record in ipairs(expired) do
+		if record.entry then
+			local _, gone = forget_if_old(record.row.id, record.entry, now);
+			if gone then dropped_now = dropped_now + 1; end
+		end
+	end
+	log_dropped(dropped_now);
+	dropped = dropped + dropped_now;
 	local info = ("Purged %d expired invite(s)."):format(#expired);
 	if dropped > 0 then
 		info = info..(" Dropped %d ledger record(s) older than %g days."):format(dropped, ledger_days);
