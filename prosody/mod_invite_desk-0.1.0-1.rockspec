@@ -22,8 +22,20 @@ dependencies = {}
 build = {
    type = "builtin",
    -- Installed as share/lua/<version>/mod_invite_desk.lua in Prosody's
-   -- installer_plugin_path, where Prosody's plugin loader looks.
+   -- installer_plugin_path, where Prosody's plugin loader looks, and each
+   -- library as share/lua/<version>/mod_invite_desk/<name>.lua, where the
+   -- loader finds what the module asks for as "mod_invite_desk/<name>".
    modules = {
       mod_invite_desk = "mod_invite_desk.lua",
+      ["mod_invite_desk.commands"] = "commands.lib.lua",
+      ["mod_invite_desk.events"] = "events.lib.lua",
+      ["mod_invite_desk.gate"] = "gate.lib.lua",
+      ["mod_invite_desk.history"] = "history.lib.lua",
+      ["mod_invite_desk.invites"] = "invites.lib.lua",
+      ["mod_invite_desk.ledger"] = "ledger.lib.lua",
+      ["mod_invite_desk.permissions"] = "permissions.lib.lua",
+      ["mod_invite_desk.policy"] = "policy.lib.lua",
+      ["mod_invite_desk.roles"] = "roles.lib.lua",
+      ["mod_invite_desk.util"] = "util.lib.lua",
    },
 }

@@ -922,8 +922,23 @@ describe('mod_invite_desk: the Lua source', () => {
     expect(report.stdout).toContain('Total: 0 warnings / 0 errors');
   });
 
-  it('asks for Prosody\'s libraries by their 13 names, with the 0.12 names only as a fallback', async () => {
-    const source = await readFile(resolve(PROJECT_PLUGIN_PATH, 'mod_invite_desk/mod_invite_desk.lua'), 'utf8');
-    expect(source.match(/require\s*\(?\s*["'](?:util|core|net)\./g)).toBeNull();
+  it('asks for Prosody\'s libraries by their 13 names, with the 0.12 names only as a fallback, in every file', async () => {
+    const folder = resolve(PROJECT_PLUGIN_PATH, 'mod_invite_desk');
+    const files = (await readdir(folder)).filter((name) => name.endsWith('.lua'));
+    expect(files).toContain('mod_invite_desk.lua');
+    expect(files.length).toBeGreaterThan(1);
+    for (const name of files) {
+      const source = await readFile(join(folder, name), 'utf8');
+      expect([name, source.match(/require\s*\(?\s*["'](?:util|core|net)\./g)]).toEqual([name, null]);
+    }
+  });
+
+  it('lists every library of the module in the rockspec, so an installed module finds them', async () => {
+    const folder = resolve(PROJECT_PLUGIN_PATH, 'mod_invite_desk');
+    const libraries = (await readdir(folder)).filter((name) => name.endsWith('.lib.lua')).map((name) => name.replace(/\.lib\.lua$/, ''));
+    const [rockspecName] = (await readdir(PROJECT_PLUGIN_PATH)).filter((name) => name.endsWith('.rockspec'));
+    const rockspec = await readFile(resolve(PROJECT_PLUGIN_PATH, rockspecName ?? 'no rockspec'), 'utf8');
+    const listed = [...rockspec.matchAll(/\["mod_invite_desk\.(\w+)"\] = "(\w+)\.lib\.lua"/g)].map(([, name, file]) => (name === file ? name : `${name}≠${file}`));
+    expect(listed.sort()).toEqual(libraries.sort());
   });
 });

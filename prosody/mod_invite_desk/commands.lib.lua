@@ -1,0 +1,59 @@
+-- Ad-hoc commands (XEP-0050) for those who may administer the module, each
+-- answering an error inside it instead of leaving the client to time out.
+-- luacheck: globals module
+
+local adhoc_new = module:require "adhoc".new;
+
+local host = module.host;
+
+return function (permissions)
+	local commands = {
+		-- The node of every command, for the roles that may run them on 13.
+		nodes = {};
+	};
+
+	function commands.fail(message)
+		return { status = "completed", error = { message = message } };
+	end
+
+	-- A command for those who may administer the module (invite_desk:administer
+	-- on 13, admins on 0.12).
+	function commands.admin(name, node, handler)
+		table.insert(commands.nodes, node);
+		return adhoc_new(name, node, function (_, data, state)
+			if not permissions.may_administer(data) then
+				return { status = "error", error = { type = "auth", condition = "forbidden",
+					text = "Only admins of "..host.." may use this command" } };
+			end
+			local ok, result, new_state = pcall(handler, data, state);
+			if ok then return result, new_state; end
+			module:log("error", "The command %s failed: %s", node, result);
+			return { status = "error", error = { type = "wait", condition = "internal-server-error",
+				text = "The command failed. The server's log says why." } };
+		end, "admin");
+	end
+
+	-- An admin command with one form. Without a submitted form it shows the
+	-- form (with `initial(data)` values); a form sent with the first request runs it
+	-- at once. Fields that fail the form's own checks are named in the note.
+	function commands.form(name, node, layout, handler, initial)
+		return commands.admin(name, node, function (data)
+			if data.action == "cancel" then return { status = "canceled" }; end
+			if not data.form then
+				return { status = "executing", actions = { "complete", default = "complete" },
+					form = { layout = layout, values = initial and initial(data) } }, "executing";
+			end
+			local fields, errors = layout:data(data.form);
+			if errors then
+				local problems = {};
+				for _, field in ipairs(layout) do
+					if errors[field.name] then table.insert(problems, (field.label or field.name)..": "..errors[field.name]); end
+				end
+				return commands.fail("Check these fields. "..table.concat(problems, "; ")..".");
+			end
+			return handler(fields, data);
+		end);
+	end
+
+	return commands;
+end

@@ -1,0 +1,376 @@
+-- Invites: creating them with options mod_invites lacks, and the ledger's
+-- commands to list, revoke and purge them.
+-- luacheck: globals module
+
+local util = module:require "mod_invite_desk/util";
+local st = util.lib "util.stanza";
+local jid_util = util.lib "util.jid";
+local dataforms = util.lib "util.dataforms";
+local new_id = util.lib "util.id";
+local nodeprep = util.lib "util.encodings".stringprep.nodeprep;
+local usermanager = util.lib "core.usermanager";
+local url = require "socket.url";
+
+local host = module.host;
+
+local NS_INVITES = "urn:x-invite-desk:invites:0";
+local KINDS = { account = true, reset = true, contact = true };
+local STATES = { all = true, pending = true, used = true, expired = true, revoked = true };
+-- Stock code compares expiry times, so "never" is stored as a far future.
+local FOREVER = 100 * 365 * 86400;
+local PAGE, MAX_PAGE = 100, 1000;
+
+-- Prosody 13 reads periods such as "1 week"; 0.12 only numbers of seconds.
+local default_ttl = module.get_option_period and module:get_option_period("invite_expiry", "1 week")
+	or module:get_option_number("invite_expiry", 7 * 86400);
+local max_batch = module:get_option_number("invite_desk_max_batch", 500);
+
+return function (commands, ledger, roles)
+	-- A result table (XEP-0004 reported/item) of ledger records, after `fields`.
+	local COLUMNS = {
+		{ "id", "Id" }, { "kind", "Kind" }, { "state", "State" }, { "uri", "Invite URI" },
+		{ "landing-url", "Invite web page" }, { "created", "Created" }, { "expires", "Valid until" },
+		{ "uses", "Uses" }, { "max-uses", "Use limit" }, { "used-by", "Used by", "text-multi" }, { "note", "Note" },
+		{ "username", "For account" }, { "role", "Role" }, { "created-by", "Created by" }, { "source", "Made with" },
+	};
+
+	local function invite_table(records, fields)
+		local x = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
+			:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_INVITES):up();
+		for name, value in pairs(fields or {}) do
+			x:tag("field", { var = name }):text_tag("value", tostring(value)):up();
+		end
+		x:tag("reported");
+		for _, column in ipairs(COLUMNS) do x:tag("field", { var = column[1], label = column[2], type = column[3] }):up(); end
+		x:up();
+		for _, record in ipairs(records) do
+			local row, uses = record.row, record.entry and record.entry.uses or {};
+			-- Only a pending invite still opens a door: the others show no link.
+			local stored = record.state == "pending" and record.stored or {};
+			local used_by = {};
+			for _, use in ipairs(uses) do table.insert(used_by, use.username.."@"..host.." "..util.iso(use.at)); end
+			local values = {
+				id = row.id, kind = row.kind, state = record.state, uri = stored.uri, ["landing-url"] = stored.landing_page,
+				created = util.iso(row.created_at), expires = util.iso(row.expires), uses = tostring(#uses),
+				["max-uses"] = row.max_uses and tostring(row.max_uses), note = row.note, username = row.username,
+				role = row.role, ["created-by"] = row.created_by, source = row.source,
+			};
+			x:tag("item");
+			for _, column in ipairs(COLUMNS) do
+				x:tag("field", { var = column[1] });
+				if column[1] == "used-by" then
+					for _, line in ipairs(used_by) do x:text_tag("value", line); end
+				elseif values[column[1]] then
+					x:text_tag("value", values[column[1]]);
+				end
+				x:up();
+			end
+			x:up();
+		end
+		return x;
+	end
+
+	-- Creating invites --------------------------------------------------------
+
+	local create_layout = dataforms.new {
+		title = "Create invites";
+		instructions = "Leave a field empty for its default.";
+		{ name = "FORM_TYPE", type = "hidden", value = NS_INVITES };
+		{ name = "kind", type = "list-single", label = "Kind", value = "account", options = {
+			{ label = "A new account", value = "account" },
+			{ label = "A new password for an existing account", value = "reset" },
+			{ label = "A new account that becomes a contact", value = "contact" },
+		} };
+		{ name = "count", type = "text-single", label = "How many (at most "..max_batch..")", value = 1 };
+		{ name = "expires", type = "text-single", label = "Valid for, in seconds (0 = never expires)", value = default_ttl };
+		{ name = "max-uses", type = "text-single", label = "Accounts per invite (0 = no limit)", value = 1 };
+		{ name = "note", type = "text-single", label = "Note" };
+		{ name = "username", type = "text-single", label = "Account name",
+			desc = "The only account the invite may create; for a reset, the account; for a contact invite, whose contact." };
+		-- 13 has a fixed set of roles, offered as options; 0.12 takes any name.
+		usermanager.get_all_roles
+			and { name = "role", type = "list-single", label = "Role of the new account" }
+			or { name = "role", type = "text-single", label = "Role of the new account (e.g. prosody:admin)" };
+	};
+
+
+	-- The options of a create request, or nil and what is wrong with it.
+	local function parse_create(fields, requester)
+		local kind = fields.kind or "account";
+		if not KINDS[kind] then return nil, "Kind must be account, reset or contact."; end
+		local count = util.whole(fields, "count", 1, 1, max_batch);
+		if not count then return nil, "How many must be a whole number from 1 to "..max_batch.."."; end
+		local max_uses = util.whole(fields, "max-uses", 1, 0, 1000000);
+		if not max_uses then return nil, "Accounts per invite must be a whole number (0 for no limit)."; end
+		local ttl = util.whole(fields, "expires", kind == "reset" and 86400 or default_ttl, 0, FOREVER);
+		if not ttl then return nil, "Valid for must be a whole number of seconds (0 for never)."; end
+		local note = fields.note ~= "" and fields.note or nil;
+		if note and #note > 500 then return nil, "The note is longer than 500 characters."; end
+
+		local username;
+		if fields.username and fields.username ~= "" then
+			username = nodeprep(fields.username);
+			if not username or username == "" or #username > 1023 then
+				return nil, ("%q is not a valid account name."):format(fields.username:sub(1, 50));
+			end
+		elseif kind == "contact" then -- a contact of the requester, when the requester has an account here
+			local node, requester_host = jid_util.split(requester);
+			username = requester_host == host and node or nil;
+		end
+		local exists = username and usermanager.user_exists(username, host);
+		if kind == "account" then
+			if exists then return nil, "The account "..username.." already exists."; end
+			if username and (count ~= 1 or max_uses ~= 1) then
+				return nil, "Only one account can be named "..username..": make one single-use invite.";
+			end
+		else
+			if not username then return nil, "A "..kind.." invite needs the account name."; end
+			if not exists then return nil, "There is no account "..username.." on "..host.."."; end
+			if max_uses ~= 1 then return nil, "A "..kind.." invite works once: leave the use limit at 1."; end
+			if kind == "reset" and count ~= 1 then return nil, "Make one password reset invite at a time."; end
+		end
+
+		local granted, problem;
+		if fields.role and fields.role ~= "" then
+			if kind == "reset" then return nil, "A password reset grants no role."; end
+			granted, problem = roles.check(fields.role, requester);
+			if not granted then return nil, problem; end
+		end
+		return { kind = kind, count = count, ttl = ttl, max_uses = max_uses ~= 0 and max_uses or nil,
+			note = note, username = username, roles = granted };
+	end
+
+	-- Builds invites as mod_invites does, and stores a whole batch in one write.
+	local function create_invites(options, requester)
+		local now = os.time();
+		local action = options.kind == "contact" and "roster" or "register";
+		local jid = options.username and options.username.."@"..host or host;
+		local batch, contact_copies, list = {}, {}, {};
+		for _ = 1, options.count do
+			local token = new_id.medium();
+			local invite = {
+				type = action; jid = jid; token = token; allow_registration = true;
+				uri = url.build({ scheme = "xmpp", path = jid,
+					query = action..";preauth="..token..(action == "roster" and ";ibr=y" or "") });
+				created_at = now; expires = now + (options.ttl == 0 and FOREVER or options.ttl);
+				-- Stock code deletes a non-reusable invite on its first use; this module enforces any other limit.
+				reusable = options.max_uses ~= 1 or nil;
+				additional_data = {
+					source = requester; note = options.note; roles = options.roles;
+					allow_reset = options.kind == "reset" and options.username or nil;
+					-- 13's shell shows `note`; the rest is ours.
+					invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now };
+				};
+			};
+			-- As mod_invites does, before storing: mod_invites_page (and 13's mod_invites) add the landing page here.
+			module:fire_event("invite-created", invite);
+			batch[token] = invite;
+			if action == "roster" then contact_copies[token] = invite.expires; end
+			table.insert(list, { row = ledger.describe(invite), stored = invite, state = "pending" });
+		end
+		local ok, err = ledger.tokens:set_keys(nil, batch);
+		if ok and next(contact_copies) then ok, err = ledger.tokens:set_keys(options.username, contact_copies); end
+		if not ok then return nil, err; end
+		return list;
+	end
+
+	module:provides("adhoc", commands.form("Create invites", NS_INVITES.."#create", create_layout, function (fields, data)
+		local options, problem = parse_create(fields, data.from);
+		if not options then return commands.fail(problem); end
+		local list, err = create_invites(options, data.from);
+		if not list then
+			module:log("error", "Could not store %d new invite(s): %s", options.count, err);
+			return commands.fail("The server could not store the invites. Its log says why.");
+		end
+		module:log("info", "%s created %d %s invite(s), the first %s",
+			jid_util.bare(data.from), #list, options.kind, list[1].row.id);
+		return { status = "completed", other = invite_table(list) };
+	end, function (data)
+		-- Prosody 13: the roles the requester may grant, lowest first; any name on 0.12.
+		local options = roles.grantable_options(data.from);
+		return options and { role = options } or nil;
+	end));
+
+	-- The ledger -------------------------------------------------------------
+
+	local list_layout = dataforms.new {
+		title = "List invites";
+		{ name = "FORM_TYPE", type = "hidden", value = NS_INVITES };
+		{ name = "state", type = "list-single", label = "State", value = "all",
+			options = { "all", "pending", "used", "expired", "revoked" } };
+		{ name = "kind", type = "list-single", label = "Kind", value = "all",
+			options = { "all", "account", "reset", "contact" } };
+		{ name = "created-by", type = "text-single", label = "Created by (part of the address, or how it was made)" };
+		{ name = "query", type = "text-single", label = "Search (id, note, account, creator, users)" };
+		{ name = "sort", type = "list-single", label = "Order", value = "newest",
+			options = { "newest", "oldest", "expires", "uses" } };
+		{ name = "offset", type = "text-single", label = "Skip", value = 0 };
+		{ name = "limit", type = "text-single", label = "Show at most ("..MAX_PAGE..")", value = PAGE };
+	};
+
+
+	local function matches(record, query)
+		local row = record.row;
+		if util.mentions(query, row.id, row.note, row.username, row.created_by, row.source) then return true; end
+		for _, use in ipairs(record.entry and record.entry.uses or {}) do
+			if util.mentions(query, use.username) then return true; end
+		end
+		return false;
+	end
+
+	local LISTED_KINDS = { all = true, account = true, reset = true, contact = true };
+
+	-- The first `n` of `list` by `before`, in order, for a page near the top of a
+	-- long list: a heap of the best n so far, whose root is the worst of them,
+	-- costs about one comparison for most records where sorting all costs ~17.
+	local function first_n(list, n, before)
+		local heap = {};
+		local function sift_down(i)
+			local size = #heap;
+			while true do
+				local worst, left, right = i, 2 * i, 2 * i + 1;
+				if left <= size and before(heap[worst], heap[left]) then worst = left; end
+				if right <= size and before(heap[worst], heap[right]) then worst = right; end
+				if worst == i then return; end
+				heap[i], heap[worst] = heap[worst], heap[i];
+				i = worst;
+			end
+		end
+		for _, item in ipairs(list) do
+			if #heap < n then
+				local i = #heap + 1;
+				heap[i] = item;
+				local parent = math.floor(i / 2); -- no // before Lua 5.3
+				while i > 1 and before(heap[parent], heap[i]) do
+					heap[parent], heap[i] = heap[i], heap[parent];
+					i, parent = parent, math.floor(parent / 2);
+				end
+			elseif before(item, heap[1]) then
+				heap[1] = item;
+				sift_down(1);
+			end
+		end
+		table.sort(heap, before);
+		return heap;
+	end
+
+	-- `list` in order up to position `last`; beyond it, in no particular order.
+	local function ordered_up_to(list, last, before)
+		if last * 8 < #list then return first_n(list, last, before); end
+		table.sort(list, before);
+		return list;
+	end
+
+	module:provides("adhoc", commands.form("List invites", NS_INVITES.."#list", list_layout, function (fields)
+		local state, kind, order = fields.state or "all", fields.kind or "all", ledger.ORDERS[fields.sort or "newest"];
+		if not STATES[state] then return commands.fail("State must be all, pending, used, expired or revoked."); end
+		if not LISTED_KINDS[kind] then return commands.fail("Kind must be all, account, reset or contact."); end
+		if not order then return commands.fail("Order must be newest, oldest, expires or uses."); end
+		local offset, limit = util.whole(fields, "offset", 0, 0, math.huge), util.whole(fields, "limit", PAGE, 1, MAX_PAGE);
+		if not (offset and limit) then
+			return commands.fail("Skip must be a whole number, and Show at most one from 1 to "..MAX_PAGE..".");
+		end
+		local query = fields.query ~= "" and fields.query and fields.query:lower() or nil;
+		local creator = fields["created-by"] ~= "" and fields["created-by"] and fields["created-by"]:lower() or nil;
+		-- Filtered first: only what matches is sorted.
+		local found = {};
+		for _, record in ipairs(ledger.list()) do
+			if (state == "all" or record.state == state) and (kind == "all" or record.row.kind == kind)
+				and (not creator or util.mentions(creator, record.row.created_by, record.row.source))
+				and (not query or matches(record, query)) then
+				table.insert(found, record);
+			end
+		end
+		local ordered = ordered_up_to(found, offset + limit, order);
+		local page = {};
+		for i = offset + 1, math.min(#ordered, offset + limit) do table.insert(page, ordered[i]); end
+		return { status = "completed", other = invite_table(page, { total = #found }) };
+	end));
+
+	local revoke_layout = dataforms.new {
+		title = "Revoke invites";
+		{ name = "FORM_TYPE", type = "hidden", value = NS_INVITES };
+		{ name = "ids", type = "text-multi", label = "Invite ids, one per line", required = true };
+	};
+
+	module:provides("adhoc", commands.form("Revoke invites", NS_INVITES.."#revoke", revoke_layout, function (fields, data)
+		local by_id = {};
+		-- Read afresh: a revocation acts on what the server holds now.
+		for _, record in ipairs(ledger.list(true)) do by_id[record.row.id] = record; end
+		local wanted, unknown = {}, {};
+		for line in fields.ids:gmatch("[^\r\n]+") do
+			local id = line:match("^%s*(%x+)%s*$");
+			local record = id and by_id[id:lower()];
+			if record then table.insert(wanted, record); else table.insert(unknown, line:sub(1, 40)); end
+		end
+		if #unknown > 0 then
+			return commands.fail("No invite has the id "..table.concat(unknown, ", ")..". Nothing was revoked.");
+		end
+		if #wanted > MAX_PAGE then return commands.fail("Revoke at most "..MAX_PAGE.." invites at once."); end
+		local by, now, doomed, skipped = jid_util.bare(data.from), os.time(), {}, 0;
+		for _, record in ipairs(wanted) do
+			if record.state == "pending" or record.state == "expired" then
+				local entry = record.entry or { invite = record.row, uses = {} };
+				entry.revoked_at, entry.revoked_by = now, by;
+				-- Marked first: the registration check refuses it even if the deletion below fails.
+				local ok, err = ledger.save_entry(record.row.id, entry);
+				if not ok then
+					module:log("error", "Could not revoke invite %s: %s", record.row.id, err);
+					return commands.fail("The server could not store the revocation. Its log says why.");
+				end
+				record.state = "revoked";
+				table.insert(doomed, record.stored);
+			elseif record.state ~= "revoked" then
+				skipped = skipped + 1;
+			end
+		end
+		local ok, err = ledger.delete_invites(doomed);
+		if not ok then module:log("error", "Could not delete revoked invites: %s", err); end
+		module:log("info", "%s revoked %d invite(s)", by, #doomed);
+		return { status = "completed", info = ("Revoked %d invite(s).%s"):format(#doomed,
+			skipped > 0 and (" %d had been used up already."):format(skipped) or "") };
+	end));
+
+	module:provides("adhoc", commands.admin("Purge expired invites", NS_INVITES.."#purge-expired", function (data)
+		local now, expired, doomed = os.time(), {}, {};
+		-- Read afresh, as a revocation does; this also drops records already past their time.
+		local list, dropped = ledger.list(true);
+		for _, record in ipairs(list) do
+			local row = record.row;
+			if record.stored and row.expires and row.expires < now then
+				table.insert(expired, record);
+				table.insert(doomed, record.stored);
+				-- An invite used before it expired stays in the ledger, which must now know its expiry.
+				if record.entry then
+					record.entry.invite.expires = row.expires;
+					ledger.save_entry(row.id, record.entry);
+				end
+			end
+		end
+		local ok, err = ledger.delete_invites(doomed);
+		if not ok then
+			module:log("error", "Could not purge expired invites: %s", err);
+			return commands.fail("The server could not delete the expired invites. Its log says why.");
+		end
+		module:log("info", "%s purged %d expired invite(s)", jid_util.bare(data.from), #expired);
+		-- The records of purged invites that were used may be past the ledger's time already.
+		local dropped_now = 0;
+		for _, record in ipairs(expired) do
+			if record.entry then
+				local _, gone = ledger.forget_if_old(record.row.id, record.entry, now);
+				if gone then dropped_now = dropped_now + 1; end
+			end
+		end
+		ledger.log_dropped(dropped_now);
+		dropped = dropped + dropped_now;
+		local info = ("Purged %d expired invite(s)."):format(#expired);
+		if dropped > 0 then
+			info = info..(" Dropped %d ledger record(s) older than %g days."):format(dropped, ledger.days);
+		end
+		return { status = "completed", info = info };
+	end));
+
+	module:add_feature(NS_INVITES);
+
+	return { xmlns = NS_INVITES };
+end

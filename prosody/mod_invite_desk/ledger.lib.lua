@@ -1,0 +1,321 @@
+-- The ledger: what is known of every invite, made by any means, with its
+-- uses and revocation, read from Prosody's invite store and the module's own
+-- records of invites Prosody no longer holds.
+-- luacheck: globals module
+
+local util = module:require "mod_invite_desk/util";
+local jid_util = util.lib "util.jid";
+local now_precise = util.lib "util.time".now;
+local storagemanager = util.lib "core.storagemanager";
+local datamanager = util.lib "util.datamanager";
+local lfs = require "lfs";
+
+local host = module.host;
+local invite_id, released_when_idle, validated_invite = util.invite_id, util.released_when_idle, util.validated_invite;
+
+-- How long the ledger remembers an invite Prosody no longer holds (used up,
+-- revoked or purged), counted from its last use, revocation or expiry.
+local ledger_days = module:get_option_number("invite_desk_ledger_days", 365);
+-- How long the ledger's whole copy, read for a listing, stays in memory after it was last used.
+local keep_in_memory = module:get_option_number("invite_desk_keep_in_memory", 60);
+-- Logs how long each read of the invite store takes: a baseline for benchmarks.
+local log_timings = module:get_option_boolean("invite_desk_log_timings", false);
+
+return function ()
+	local tokens = module:open_store("invite_token", "map"); -- mod_invites' store
+	local tokens_all = module:open_store("invite_token"); -- the same, read whole
+	-- A small record per invite that was used or revoked, kept by invite id:
+	-- { invite = row, uses = { { username, at }... }, revoked_at, revoked_by }.
+	-- Prosody deletes a single-use invite once used: the row keeps what the ledger shows of it.
+	local entry_store = module:open_store("invite_desk_ledger");
+
+	local function role_of(roles)
+		if type(roles) ~= "table" then return nil; end
+		return roles[1] or next(roles); -- 13 keeps a list, 0.12 a set of names
+	end
+
+	-- A ledger row from a stored invite or a validated one (mod_invites' get()
+	-- result, which has no times). It never holds the token, so it may be stored.
+	local function describe(invite)
+		local data = invite.additional_data or {};
+		local desk = data.invite_desk or {}; -- set on invites made here
+		local kind = data.allow_reset and "reset" or invite.type == "roster" and "contact" or "account";
+		local row = {
+			id = invite_id(invite.token);
+			kind = kind;
+			note = data.note;
+			role = role_of(data.roles);
+			created_at = invite.created_at or desk.created_at;
+			expires = not desk.never_expires and invite.expires or nil;
+			max_uses = desk.max_uses or (not invite.reusable and 1 or nil);
+		};
+		-- The URI names the account a register invite is for, or the user a contact invite befriends.
+		local named = invite.uri and invite.uri:match("^xmpp:([^@]+)@");
+		if kind == "contact" then
+			row.created_by = named and named.."@"..host;
+		else
+			row.username = named;
+		end
+		local source = data.source; -- who asked, on ad-hoc invites: a full JID
+		local node, source_host = jid_util.split(source);
+		if node and source_host then row.created_by = node.."@"..source_host; end
+		if data.invite_desk then
+			row.source = "invite-desk";
+		elseif node then
+			row.source = "adhoc";
+		else -- mod_invites_api says "api/token/…"; prosodyctl and the shell say nothing
+			row.source = source or "prosodyctl";
+		end
+		return row;
+	end
+
+	-- Prosody 13's own password-reset command records nobody as the maker of its
+	-- invites (nor may another module's command): note who runs each ad-hoc
+	-- command while it runs, and name them on the invites it makes. Keyed by
+	-- coroutine, as commands that wait on storage may interleave.
+	local MAIN_THREAD = {}; -- Lua 5.1 has no object for the main thread
+	local command_senders = setmetatable({}, { __mode = "k" });
+	module:wrap_event("iq-set/host/http://jabber.org/protocol/commands:command", function (handlers, event_name, event)
+		local thread = coroutine.running() or MAIN_THREAD;
+		command_senders[thread] = event.stanza.attr.from;
+		local ok, result = pcall(handlers, event_name, event);
+		command_senders[thread] = nil;
+		if not ok then error(result, 0); end
+		return result;
+	end);
+
+	-- Before mod_invites stores the invite, so the source is stored with it.
+	module:hook("invite-created", function (invite)
+		local sender = command_senders[coroutine.running() or MAIN_THREAD];
+		if not sender then return; end
+		invite.additional_data = invite.additional_data or {};
+		if invite.additional_data.source == nil then invite.additional_data.source = sender; end
+	end, 1);
+
+	local entries; -- every record, while a listing's copy is held
+	local function get_entry(id)
+		if entries then return entries[id]; end
+		return entry_store:get(id);
+	end
+	local function save_entry(id, entry)
+		local ok, err = entry_store:set(id, entry);
+		if ok and entries then entries[id] = entry; end
+		return ok, err;
+	end
+	local function all_entries()
+		if not entries then
+			local loaded = {};
+			for id in entry_store:users() do loaded[id] = entry_store:get(id); end
+			entries = loaded;
+		end
+		return entries;
+	end
+
+	-- When the ledger last heard of an invite that Prosody no longer holds.
+	local function last_activity(entry, now)
+		local latest = entry.revoked_at or 0;
+		for _, use in ipairs(entry.uses) do
+			if use.at > latest then latest = use.at; end
+		end
+		local expires = entry.invite.expires;
+		if expires and expires <= now and expires > latest then latest = expires; end
+		return latest;
+	end
+
+	-- Deletes the record of an invite Prosody no longer holds once
+	-- `ledger_days` have passed since its last activity. Returns whether it is
+	-- past that time, and whether the store let it go.
+	local function forget_if_old(id, entry, now)
+		if last_activity(entry, now) >= now - ledger_days * 86400 then return false, false; end
+		local ok, err = entry_store:set(id, nil);
+		if ok then
+			if entries then entries[id] = nil; end -- clearing a field is allowed mid-traversal
+		else
+			module:log("error", "Could not drop the old ledger record %s: %s", id, err);
+		end
+		return true, ok;
+	end
+
+	local function log_dropped(dropped)
+		if dropped > 0 then
+			module:log("info", "Dropped %d ledger record(s) older than %g days", dropped, ledger_days);
+		end
+	end
+
+	local function state_of(row, entry, stored, now)
+		if entry and entry.revoked_at then return "revoked"; end
+		local uses = entry and #entry.uses or 0;
+		if row.max_uses and uses >= row.max_uses then return "used"; end
+		if row.expires and row.expires < now then return "expired"; end
+		if not stored then return "used"; end -- a record without its invite: deleted after a use
+		return "pending";
+	end
+
+	-- Ledger records of the stored invites, by token: describing an invite
+	-- hashes its token and parses its URI, and a listing of 50,000 spent more
+	-- time describing and allocating than reading the store. Rebuilt from every
+	-- read of the store, so it holds only invites still stored: purged and
+	-- revoked ones leave it at the next read.
+	local stored_records = {};
+
+	-- Prosody's internal storage keeps a host's invites in one file and
+	-- replaces it whole on every change, which is what makes reading it cost
+	-- more than everything else a listing does. While the file is the one a read
+	-- found (the same inode, size, and times of change), that read still holds.
+	-- Other storage drivers are read every time.
+	local invite_file;
+	do
+		local _, driver_name = storagemanager.get_driver(host, "invite_token");
+		if driver_name == "internal" then invite_file = datamanager.getpath(nil, host, "invite_token", "dat"); end
+	end
+	local last_read; -- { stamp, invites }, while its file is unchanged
+
+	-- The file's identity now, or nil when it is not to be trusted: times count
+	-- in whole seconds, so a file changed in the current second might change
+	-- again within it and look the same.
+	local function invite_file_stamp()
+		local file = invite_file and lfs.attributes(invite_file);
+		if not file or math.max(file.modification, file.change) >= os.time() then return nil; end
+		return ("%s:%s:%s:%s:%s"):format(file.dev, file.ino, file.size, file.modification, file.change);
+	end
+
+	-- What mod_invites stores, by token: the last read while its file is
+	-- unchanged, unless `fresh` asks for a new read.
+	local function stored_invites(fresh)
+		local stamp = invite_file_stamp(); -- before the read: a change during it makes the next stamp differ
+		if not fresh and stamp and last_read and last_read.stamp == stamp then return last_read.invites; end
+		local started = now_precise();
+		local invites = tokens_all:get(nil) or {};
+		if log_timings then
+			module:log("info", "Read the invite store in %.1f ms", (now_precise() - started) * 1000);
+		end
+		last_read = stamp and { stamp = stamp, invites = invites } or nil;
+		return invites;
+	end
+
+	local keep_ledger_copy = released_when_idle(keep_in_memory, function ()
+		local count = 0;
+		for _ in pairs(entries or {}) do count = count + 1; end
+		entries, stored_records, last_read = nil, {}, nil;
+		module:log("info", "Let go of the ledger's copy in memory (%d records)", count);
+	end);
+
+	local function with_state(record, entry, now)
+		record.entry = entry;
+		record.state = state_of(record.row, entry, record.stored, now);
+		local first_use = entry and entry.uses[1];
+		record.sort_key = record.row.created_at or first_use and first_use.at or 0;
+		return record;
+	end
+
+	-- Every invite Prosody holds, made by any means, and every one used or
+	-- revoked before: { row, entry, stored, state, sort_key }, in no order.
+	-- Records of invites Prosody no longer holds are dropped, from memory and
+	-- the store, once `ledger_days` have passed since their last activity;
+	-- returns how many were. `fresh` reads the invite store even if unchanged.
+	local function ledger(fresh)
+		local now, list, seen, still_stored = os.time(), {}, {}, {};
+		local records = all_entries();
+		keep_ledger_copy();
+		for token, stored in pairs(stored_invites(fresh)) do
+			if type(stored) == "table" and stored.token == token then
+				local record = stored_records[token] or { row = describe(stored) };
+				record.stored = stored;
+				still_stored[token] = record;
+				local entry = records[record.row.id];
+				if entry then seen[record.row.id] = true; end
+				list[#list + 1] = with_state(record, entry, now);
+			end
+		end
+		stored_records = still_stored;
+		local dropped = 0;
+		for id, entry in pairs(records) do
+			if not seen[id] then
+				local old, gone = forget_if_old(id, entry, now);
+				if gone then dropped = dropped + 1; end
+				if not old then list[#list + 1] = with_state({ row = entry.invite }, entry, now); end
+			end
+		end
+		log_dropped(dropped);
+		return list, dropped;
+	end
+	module:daily("Drop old ledger records", function () ledger(); end);
+
+	-- Orders of the list command. Ties (a batch shares its creation time) go by
+	-- id, so pages stay stable.
+	local function newest_first(a, b)
+		if a.sort_key ~= b.sort_key then return a.sort_key > b.sort_key; end
+		return a.row.id < b.row.id;
+	end
+	local ORDERS = {
+		newest = newest_first;
+		oldest = function (a, b)
+			if a.sort_key ~= b.sort_key then return a.sort_key < b.sort_key; end
+			return a.row.id < b.row.id;
+		end;
+		-- Soonest expiry first; invites that never expire last.
+		expires = function (a, b)
+			local x, y = a.row.expires or math.huge, b.row.expires or math.huge;
+			if x ~= y then return x < y; end
+			return newest_first(a, b);
+		end;
+		uses = function (a, b)
+			local x, y = a.entry and #a.entry.uses or 0, b.entry and #b.entry.uses or 0;
+			if x ~= y then return x > y; end
+			return newest_first(a, b);
+		end;
+	};
+
+	-- Deletes invites from mod_invites' store in one write, plus one per inviter
+	-- for the copies contact invites keep under the inviter's name.
+	local function delete_invites(list)
+		local host_keys, contact_keys = {}, {};
+		for _, invite in ipairs(list) do
+			host_keys[invite.token] = tokens.remove;
+			if invite.type == "roster" then
+				local inviter = jid_util.node(invite.jid);
+				contact_keys[inviter] = contact_keys[inviter] or {};
+				contact_keys[inviter][invite.token] = tokens.remove;
+			end
+		end
+		local ok, err = true, nil;
+		if next(host_keys) then ok, err = tokens:set_keys(nil, host_keys); end
+		for inviter, keys in pairs(contact_keys) do
+			if not ok then break; end
+			ok, err = tokens:set_keys(inviter, keys);
+		end
+		return ok, err;
+	end
+
+	-- Records the use before mod_invites_register (priority 0) deletes a
+	-- single-use invite, so a crash in between cannot lose it from the ledger.
+	local function record_use(event)
+		local invite = validated_invite(event);
+		if not invite then return; end
+		local row = describe(invite);
+		local entry = get_entry(row.id) or { invite = row, uses = {} };
+		table.insert(entry.uses, { username = event.username, at = os.time() });
+		local ok, err = save_entry(row.id, entry);
+		if not ok then module:log("error", "Could not record a use of invite %s: %s", row.id, err); end
+		-- Stock Prosody keeps a reusable invite until it expires: take it out once
+		-- used up, so preauth refuses it too. (Only account invites are reusable.)
+		if invite.reusable and row.max_uses and #entry.uses >= row.max_uses then
+			delete_invites({ { token = invite.token } });
+		end
+	end
+	module:hook("user-registered", record_use, 10);
+	module:hook("user-password-reset", record_use, 10);
+
+	return {
+		days = ledger_days;
+		tokens = tokens;
+		describe = describe;
+		get_entry = get_entry;
+		save_entry = save_entry;
+		forget_if_old = forget_if_old;
+		log_dropped = log_dropped;
+		list = ledger;
+		ORDERS = ORDERS;
+		delete_invites = delete_invites;
+	};
+end

@@ -1,0 +1,67 @@
+-- Small helpers every part of mod_invite_desk uses. Holds no state, so any
+-- part may require it.
+-- luacheck: globals module
+
+-- Prosody 13 names its libraries prosody.util.* and prosody.core.*, and
+-- reaches the old names only through a compatibility loader; 0.12 knows
+-- only the old names.
+local function prosody_lib(name)
+	local ok, lib = pcall(require, "prosody."..name);
+	if ok then return lib; end
+	return require(name);
+end
+
+local datetime = prosody_lib "util.datetime";
+local hashes = prosody_lib "util.hashes";
+
+local util = { lib = prosody_lib };
+
+-- Public invite ids: a hash, never the token, which grants an account.
+function util.invite_id(token)
+	return hashes.sha256(token, true):sub(1, 16);
+end
+
+function util.iso(t)
+	return t and datetime.datetime(t) or nil;
+end
+
+function util.validated_invite(event)
+	return event.validated_invite or (event.session and event.session.validated_invite);
+end
+
+-- A whole number from a form field, its default when left empty, or nil when out of range.
+function util.whole(fields, name, default, min, max)
+	local text = fields[name];
+	if text == nil or text:match("^%s*$") then return default; end
+	local n = tonumber(text:match("^%s*(%d+)%s*$"));
+	if not n or n < min or n > max then return nil; end
+	return n;
+end
+
+-- Whether any of `texts` holds `wanted` (already lower case), ignoring case.
+function util.mentions(wanted, ...)
+	for i = 1, select("#", ...) do
+		local text = select(i, ...);
+		if text ~= nil and text:lower():find(wanted, 1, true) then return true; end
+	end
+	return false;
+end
+
+-- Returns a function to call on every use of a copy held in memory; once it
+-- has gone unused for `keep_for` seconds, `release` lets it go.
+function util.released_when_idle(keep_for, release)
+	local used_at, armed = 0, false;
+	return function ()
+		used_at = os.time();
+		if armed then return; end
+		armed = true;
+		module:add_timer(keep_for, function ()
+			local idle = os.time() - used_at;
+			if idle < keep_for then return keep_for - idle; end -- used since: look again later
+			armed = false;
+			release();
+		end);
+	end;
+end
+
+return util;
