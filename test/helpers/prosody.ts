@@ -6,6 +6,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { prepareStorage, storageFromEnv, type StorageBackend } from './storage';
 
 /**
  * A real Prosody on 127.0.0.1 with a throwaway config, data folder,
@@ -96,6 +97,8 @@ export interface ProsodyOptions {
   pluginPaths?: string[];
   /** Extra global config lines, appended verbatim. */
   extraConfig?: string;
+  /** Where it keeps its data; defaults to the one INVITE_DESK_STORAGE names (internal files). */
+  storage?: StorageBackend;
 }
 
 /** What a server needs to run mod_invite_desk: the stock modules, the module, and where to find it. */
@@ -103,6 +106,7 @@ export const WITH_INVITE_DESK: Required<Pick<ProsodyOptions, 'modules' | 'plugin
 
 export interface ProsodyServer {
   readonly version: ProsodyVersion;
+  readonly storage: StorageBackend;
   readonly domain: string;
   readonly host: '127.0.0.1';
   /** STARTTLS port. */
@@ -239,6 +243,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   await mkdir(data);
   let fingerprint = await makeCertificate(certs, domain);
   const [c2sPort, directTlsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+  const storage = await prepareStorage(options.storage ?? storageFromEnv(), dir, freePort);
   const configPath = join(dir, 'prosody.cfg.lua');
   const config = [
     process.getuid?.() === 0 ? 'run_as_root = true' : '',
@@ -256,7 +261,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     'modules_disabled = { "s2s" }',
     'c2s_require_encryption = true',
     'authentication = "internal_hashed"',
-    'storage = "internal"',
+    storage.config,
     `admins = ${luaList(admins.map((a) => `${a.username}@${domain}`))}`,
     `plugin_paths = ${luaList(options.pluginPaths ?? [])}`,
     `modules_enabled = ${luaList([...BASE_MODULES, ...versionModules, ...modules])}`,
@@ -272,7 +277,12 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const register = async (account: Account): Promise<void> => {
     await prosodyctl('register', account.username, domain, account.password);
   };
-  await Promise.all([...admins, ...users].map(register));
+  if (storage.backend === 'internal') {
+    await Promise.all([...admins, ...users].map(register));
+  } else {
+    // Each prosodyctl opens the database itself: SQLite refuses a second writer at once.
+    for (const account of [...admins, ...users]) await register(account);
+  }
 
   let child: ChildProcess | null = null;
   const launch = async (): Promise<void> => {
@@ -301,12 +311,13 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     const log = await readLog();
     await halt();
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}\n--- prosody log ---\n${log}`, { cause: error });
+    throw new Error(`${(error as Error).message} (${storage.describe})\n--- prosody log ---\n${log}`, { cause: error });
   }
 
   // Prosody's data folder names escape dots and other punctuation as %2e and so on.
   const hostDir = join(data, encodeURIComponent(domain).replace(/[.-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`));
   const editHostData = async (write: (hostDir: string) => Promise<void>): Promise<void> => {
+    if (storage.backend !== 'internal') throw new Error(`editHostData writes internal storage's files, and this server keeps its data in ${storage.describe}`);
     await halt();
     await mkdir(hostDir, { recursive: true });
     await write(hostDir);
@@ -315,6 +326,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
 
   return {
     version: flavour.version,
+    storage: storage.backend,
     domain,
     host: '127.0.0.1',
     c2sPort,
