@@ -133,6 +133,8 @@ export interface Invite {
   expires?: string;
   /** ISO 8601, as seen by the app. */
   createdAt: string;
+  /** The role accounts made with it get, when not the server's default (mod_invite_desk). */
+  role?: string;
 }
 
 export interface CreateInvitesRequest {

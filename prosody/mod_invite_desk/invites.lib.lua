@@ -130,14 +130,14 @@ return function (commands, ledger, roles)
 			if kind == "reset" and count ~= 1 then return nil, "Make one password reset invite at a time."; end
 		end
 
-		local granted, problem;
-		if fields.role and fields.role ~= "" then
+		local role = fields.role ~= "" and fields.role or nil;
+		if role then
 			if kind == "reset" then return nil, "A password reset grants no role."; end
-			granted, problem = roles.check(fields.role, requester);
-			if not granted then return nil, problem; end
+			local allowed, problem = roles.check(role, requester);
+			if not allowed then return nil, problem; end
 		end
 		return { kind = kind, count = count, ttl = ttl, max_uses = max_uses ~= 0 and max_uses or nil,
-			note = note, username = username, roles = granted };
+			note = note, username = username, role = role };
 	end
 
 	-- Builds invites as mod_invites does, and stores a whole batch in one write.
@@ -156,7 +156,8 @@ return function (commands, ledger, roles)
 				-- Stock code deletes a non-reusable invite on its first use; this module enforces any other limit.
 				reusable = options.max_uses ~= 1 or nil;
 				additional_data = {
-					source = requester; note = options.note; roles = options.roles;
+					-- Each invite its own table: Prosody's storage refuses a table stored twice in one write.
+					source = requester; note = options.note; roles = options.role and roles.stored(options.role);
 					allow_reset = options.kind == "reset" and options.username or nil;
 					-- 13's shell shows `note`; the rest is ours.
 					invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now };

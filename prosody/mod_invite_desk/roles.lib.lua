@@ -15,18 +15,24 @@ return function ()
 		return own ~= nil and (role.priority or 0) <= (own.priority or 0);
 	end
 
-	-- The roles to store on an invite that grants `name`, or nil and why not.
+	-- Whether `requester` may put the role `name` on an invite; nil and why not.
 	function roles.check(name, requester)
 		if #name > 100 or not name:match("^[%w_.:-]+$") then return nil, "A role is a name such as prosody:admin."; end
 		-- Prosody 0.12 stores a set of role names; only prosody:admin means something to Prosody itself.
-		if not usermanager.get_role_by_name then return { [name] = true }; end
+		if not usermanager.get_role_by_name then return true; end
 		-- Prosody 13: a real role (get_role_by_name throws on any other), no higher than the requester's own.
 		local known, role = pcall(usermanager.get_role_by_name, name, host);
 		if not (known and role) then return nil, "There is no role "..name.." on "..host.."."; end
 		if not may_grant(usermanager.get_jid_role(requester, host), role) then
 			return nil, "You may not grant a role above your own.";
 		end
-		return { name };
+		return true;
+	end
+
+	-- A new table of the roles an invite stores for `name`, as this version keeps them.
+	function roles.stored(name)
+		if usermanager.get_role_by_name then return { name }; end
+		return { [name] = true };
 	end
 
 	-- Prosody 13: the roles `requester` may grant as form options, lowest

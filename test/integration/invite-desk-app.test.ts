@@ -109,6 +109,40 @@ describe('the app with mod_invite_desk: invites and the ledger', () => {
     });
   });
 
+  it('makes batches of 1, 2 and 100 with a role, a note, an expiry and a use limit, each saying its role', async () => {
+    const server = module();
+    await withTestService(async (t) => {
+      const profile = profileFor(server, admin);
+      await t.service.connect({ profile, password: admin.password });
+      for (const count of [1, 2, 100]) {
+        const note = `app batch of ${count}`;
+        const made = await t.service.createInvites({ serverId: profile.id, kind: 'account', count, role: 'prosody:member', note, expiresInSeconds: 7200, maxUses: 3 });
+        expect(made, note).toHaveLength(count);
+        for (const invite of made) expect(invite.role).toBe('prosody:member');
+        const page = await t.service.listInvites({ serverId: profile.id, query: note, limit: 1000 });
+        expect(page.invites.map((i) => [i.role, i.note, i.maxUses, i.state])).toEqual(made.map(() => ['prosody:member', note, 3, 'pending']));
+      }
+    });
+  });
+
+  it('gives an account made with a default invite no admin rights', async () => {
+    const server = module();
+    await withTestService(async (t) => {
+      const profile = profileFor(server, admin);
+      await t.service.connect({ profile, password: admin.password });
+      const [invite] = await t.service.createInvites({ serverId: profile.id, kind: 'account' });
+      expect(invite?.role).toBeUndefined();
+      expect(await signUp(server, 'plainmember', invite?.token)).toEqual({ ok: true });
+      const other = await createTestService();
+      try {
+        const refused = await expectAdminError(other.service.connect({ profile: profileFor(server, { username: 'plainmember', password: 'plainmember-pw' }), password: 'plainmember-pw' }));
+        expect(refused.code).toBe('not-admin');
+      } finally {
+        await other.dispose();
+      }
+    });
+  });
+
   it('enforces a bound username', async () => {
     const server = module();
     await withTestService(async (t) => {

@@ -293,6 +293,29 @@ describe('mod_invite_desk: invites', () => {
     });
   });
 
+  it('creates batches of 1, 2 and 100 with a role, a note, an expiry and a use limit, each invite stored on its own', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      for (const count of [1, 2, 100]) {
+        const note = `batch of ${count}`;
+        const batch = await createInvites(session, { count, role: 'prosody:admin', note, expires: 7200, maxUses: 3 });
+        expect(batch, note).toHaveLength(count);
+        for (const invite of batch) {
+          expect(invite).toMatchObject({ role: 'prosody:admin', note, maxUses: 3, state: 'pending' });
+          expect(Date.parse(invite.expires ?? '') - Date.parse(invite.created ?? '')).toBe(7_200_000);
+        }
+        // What was stored, read back: every invite of the batch, with its options.
+        const { rows } = await listInvites(session, { query: note });
+        expect(rows.map((r) => [r.role, r.note, r.maxUses, r.state])).toEqual(batch.map(() => ['prosody:admin', note, 3, 'pending']));
+      }
+      // The last batch's role works: an account made with one of its invites is an admin.
+      const [last] = (await listInvites(session, { query: 'batch of 100', limit: 1 })).rows;
+      const token = tokenOf(last?.uri);
+      expect(await signUp(server, 'batchboss', token)).toEqual({ ok: true });
+      expect(await signedIn(server, adminFeatures, { username: 'batchboss', password: 'batchboss-pw' })).toEqual([NS.policy, NS.invites, NS.events]);
+    });
+  });
+
   it('makes invites that never expire, grant a role, reset a password or make a contact', async () => {
     const server = fixture();
     await signedIn(server, async (session) => {

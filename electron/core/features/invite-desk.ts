@@ -165,6 +165,7 @@ export async function createModuleInvites(ctx: SessionContext, request: CreateIn
     const invite: Invite = { serverId: ctx.serverId, id: row.id, kind: row.kind, uri: row.uri, token, createdAt: row.createdAt ?? createdAt };
     if (row.landingUrl) invite.landingUrl = row.landingUrl;
     if (row.expires) invite.expires = row.expires;
+    if (row.role) invite.role = row.role;
     return [invite];
   });
 }
