@@ -297,6 +297,7 @@ export interface LedgerFilter {
   createdBy?: string;
   query?: string;
   sort?: string;
+  role?: string;
   offset?: number;
   limit?: number;
 }
@@ -304,7 +305,7 @@ export interface LedgerFilter {
 /** The list command's fields for `filter`; the whole ledger (up to 1000) when it says nothing. */
 export function ledgerFields(filter: LedgerFilter): Fields {
   const fields: Fields = { offset: String(filter.offset ?? 0), limit: String(filter.limit ?? 1000) };
-  for (const [key, name] of [['state', 'state'], ['kind', 'kind'], ['createdBy', 'created-by'], ['query', 'query'], ['sort', 'sort']] as const) {
+  for (const [key, name] of [['state', 'state'], ['kind', 'kind'], ['createdBy', 'created-by'], ['query', 'query'], ['sort', 'sort'], ['role', 'role']] as const) {
     const value = filter[key];
     if (value !== undefined) fields[name] = value;
   }
@@ -352,6 +353,7 @@ export interface Signup {
   invite: string | undefined;
   inviter: string | undefined;
   source: string | undefined;
+  role: string | undefined;
   note: string | null;
 }
 
@@ -366,6 +368,7 @@ export function readSignup(element: Element): Signup {
     invite: a.invite,
     inviter: a.inviter,
     source: a.source,
+    role: a.role,
     note: element.getChildText('note'),
   };
 }

@@ -201,8 +201,8 @@ export async function revokeLedger(ctx: SessionContext, ids: string[]): Promise<
 export async function purgeExpired(ctx: SessionContext): Promise<PurgeResult> {
   requireModule(ctx, 'Purging expired invites');
   const { notes } = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.purge, ctx.timeoutMs);
-  // "Purged 7 expired invite(s). Dropped 3 ledger record(s) older than 365 days."
-  const dropped = notes.map((n) => /Dropped (\d+) ledger record\(s\) older than (\d+(?:\.\d+)?) days/.exec(n.text)).find((m) => m !== null);
+  // "Purged 7 expired invites. Dropped 3 ledger records older than 365 days." (older modules wrote "record(s)")
+  const dropped = notes.map((n) => /Dropped (\d+) ledger record(?:s|\(s\))? older than (\d+(?:\.\d+)?) days/.exec(n.text)).find((m) => m !== null);
   return {
     purged: countFromNote(notes),
     forgotten: dropped ? Number(dropped[1]) : 0,
