@@ -267,20 +267,26 @@ export interface SignupPoint {
   inviter?: string;
 }
 
-/** What the invite studio was last set to for a server, so the next batch starts from it. */
+/**
+ * What the invite studio carries over from one batch to the next for a
+ * server: only choices that are safe to repeat. No count, reuse or use
+ * limit, no expiry of "never", and no role above what signing up gives.
+ */
 export interface StudioChoices {
   serverId: string;
+  /** Account or contact; a reset is for one account, so it is not carried over. */
   kind: InviteKind;
-  count: number;
-  /** Seconds; 0 never expires, -1 a custom number of days. */
+  /** Seconds; -1 a custom number of days. */
   expiresInSeconds: number;
   customDays: number;
-  reusable: boolean;
-  maxUses: number;
   /** A role name, or '' for the server's default. */
   role: string;
   /** Which link the QR codes carry. */
   link: 'landing' | 'uri';
+  /** Older versions kept these; they are read and never applied. */
+  count?: number;
+  reusable?: boolean;
+  maxUses?: number;
 }
 
 /** The words printed on a server's invite cards, kept between runs. */

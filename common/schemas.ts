@@ -81,11 +81,11 @@ export const printKitTextSchema = z.strictObject({
 export const studioChoicesSchema = z.strictObject({
   serverId,
   kind: z.enum(['account', 'contact', 'reset']),
-  count: z.number().int().min(1).max(MAX_INVITES_PER_CALL),
+  count: z.number().int().min(1).max(MAX_INVITES_PER_CALL).optional(),
   expiresInSeconds: z.number().int().min(-1).max(100 * 365 * 86400),
   customDays: z.number().int().min(1).max(36_500),
-  reusable: z.boolean(),
-  maxUses: z.number().int().min(0).max(1_000_000),
+  reusable: z.boolean().optional(),
+  maxUses: z.number().int().min(0).max(1_000_000).optional(),
   role: z.string().regex(/^[\w.:-]{0,100}$/, 'a role such as prosody:member'),
   link: z.enum(['landing', 'uri']),
 });
