@@ -190,6 +190,8 @@ export interface ListInvitesRequest {
   createdBy?: string;
   /** Matches the note, the bound account, the users and the id. */
   query?: string;
+  /** Only invites that give this role, or `*` for every invite that gives one. */
+  role?: string;
   /** Newest first unless said. */
   sort?: LedgerSort;
   offset?: number;
@@ -218,6 +220,8 @@ export interface Registration {
   /** Who made that invite, or how it was made when nobody did. */
   inviter?: string;
   note?: string;
+  /** The role its invite gave the account, when not the server's default (mod_invite_desk). */
+  role?: string;
   /** True when it happened while the app was offline and arrived on reconnect. */
   catchUp: boolean;
 }

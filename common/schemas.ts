@@ -116,6 +116,7 @@ export const callArgumentSchemas = {
       kind: z.enum(['account', 'contact', 'reset']).optional(),
       createdBy: z.string().max(200).optional(),
       query: z.string().max(200).optional(),
+      role: z.string().regex(/^(?:\*|[\w.:-]{1,100})$/, 'a role such as prosody:member, or * for any').optional(),
       sort: z.enum(['newest', 'oldest', 'expires', 'uses']).optional(),
       offset: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(1000).optional(),

@@ -122,6 +122,10 @@ describe('the app with mod_invite_desk: invites and the ledger', () => {
         const page = await t.service.listInvites({ serverId: profile.id, query: note, limit: 1000 });
         expect(page.invites.map((i) => [i.role, i.note, i.maxUses, i.state])).toEqual(made.map(() => ['prosody:member', note, 3, 'pending']));
       }
+      // The ledger finds them by their role, and not one without.
+      await t.service.createInvites({ serverId: profile.id, kind: 'account', note: 'app batch without a role' });
+      expect((await t.service.listInvites({ serverId: profile.id, role: 'prosody:member', limit: 1 })).total).toBe(103);
+      expect((await t.service.listInvites({ serverId: profile.id, role: '*', query: 'app batch', limit: 1 })).total).toBe(103);
     });
   });
 
@@ -133,6 +137,11 @@ describe('the app with mod_invite_desk: invites and the ledger', () => {
       const [invite] = await t.service.createInvites({ serverId: profile.id, kind: 'account' });
       expect(invite?.role).toBeUndefined();
       expect(await signUp(server, 'plainmember', invite?.token)).toEqual({ ok: true });
+      expect((await eventually(() => t.registrations.find((r) => r.username === 'plainmember'), 'the sign-up')).role).toBeUndefined();
+      // A sign-up with a role says so.
+      const [helper] = await t.service.createInvites({ serverId: profile.id, kind: 'account', role: 'prosody:member' });
+      expect(await signUp(server, 'rolehelper', helper?.token)).toEqual({ ok: true });
+      expect((await eventually(() => t.registrations.find((r) => r.username === 'rolehelper'), 'the sign-up with a role')).role).toBe('prosody:member');
       const other = await createTestService();
       try {
         const refused = await expectAdminError(other.service.connect({ profile: profileFor(server, { username: 'plainmember', password: 'plainmember-pw' }), password: 'plainmember-pw' }));

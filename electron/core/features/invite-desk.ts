@@ -181,6 +181,7 @@ export async function listLedger(ctx: SessionContext, request: ListInvitesReques
   };
   if (request.query) values.query = request.query;
   if (request.createdBy) values['created-by'] = request.createdBy;
+  if (request.role) values.role = request.role;
   const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.list, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true });
   const total = Number(stage.form ? textValue(stage.form, 'total') : undefined);
   const invites = rows(stage.form, ctx.domain);
@@ -228,7 +229,7 @@ export async function writePolicy(ctx: SessionContext, policy: RegistrationPolic
 /** A `<signup>` event of the module, checked field by field. */
 export function readSignup(element: Element, serverId: string, domain: string, catchUp: boolean): Registration | null {
   if (!element.is('signup', NS.events)) return null;
-  const { id, username, jid, time, ip, invite, inviter, source } = element.attrs;
+  const { id, username, jid, time, ip, invite, inviter, source, role } = element.attrs;
   const stamp = iso(time);
   if (!id || id.length > 200 || !username || username.length > 1023 || jid !== `${username}@${domain}` || !stamp) return null;
   const registration: Registration = { serverId, id, username, jid, time: stamp, source: 'invite-desk', catchUp };
@@ -238,6 +239,7 @@ export function readSignup(element: Element, serverId: string, domain: string, c
   if (by && by.length <= 3071) registration.inviter = by;
   const note = element.getChildText('note');
   if (note) registration.note = note.slice(0, 500);
+  if (role && ROLE_NAME.test(role)) registration.role = role;
   return registration;
 }
 
