@@ -232,6 +232,20 @@ export interface AccountRequest {
   jid: string;
 }
 
+/** What became of an account: it can sign in, it is disabled (Prosody 13), or it is gone; `unknown` when nothing says. */
+export type AccountState = 'active' | 'disabled' | 'deleted' | 'unknown';
+
+export interface AccountStatus {
+  jid: string;
+  state: AccountState;
+  /**
+   * `server`: the server said so just now (mod_invite_desk). `record`: what
+   * was last done to it from Invite Desk, kept with the server's settings,
+   * where the server cannot say.
+   */
+  source: 'server' | 'record';
+}
+
 export type Theme = 'system' | 'light' | 'dark';
 
 /** The admin's own choices for the app, kept with the settings (not per server). */
@@ -367,6 +381,8 @@ export interface AdminApi {
   /** Disables an account where the server offers it (Prosody 13). */
   disableAccount(request: AccountRequest): Promise<void>;
   enableAccount(request: AccountRequest): Promise<void>;
+  /** What became of these accounts of a server: from the server with mod_invite_desk, else from what Invite Desk did to them. */
+  accountStates(request: { serverId: string; jids: string[] }): Promise<AccountStatus[]>;
   getPreferences(): Promise<Preferences>;
   /** Changes some preferences and returns them all. */
   setPreferences(changes: Partial<Preferences>): Promise<Preferences>;

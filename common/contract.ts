@@ -32,6 +32,7 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'endSessions',
   'disableAccount',
   'enableAccount',
+  'accountStates',
   'getPreferences',
   'setPreferences',
   'getPrintKitText',

@@ -62,10 +62,9 @@ const createInvitesRequest = z.strictObject({
 const policy = z.enum(['open', 'invite-only', 'closed']);
 const inviteId = z.string().regex(/^[0-9a-f]{16}$/, 'an invite id');
 
-const accountRequest = z.strictObject({
-  serverId,
-  jid: z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org'),
-});
+const accountJid = z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org');
+
+const accountRequest = z.strictObject({ serverId, jid: accountJid });
 
 export const preferencesSchema = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']),
@@ -131,6 +130,7 @@ export const callArgumentSchemas = {
   endSessions: z.tuple([accountRequest]),
   disableAccount: z.tuple([accountRequest]),
   enableAccount: z.tuple([accountRequest]),
+  accountStates: z.tuple([z.strictObject({ serverId, jids: z.array(accountJid).min(1).max(1000) })]),
   getPreferences: z.tuple([]),
   setPreferences: z.tuple([preferencesSchema.partial()]),
   getPrintKitText: z.tuple([serverId]),

@@ -1,5 +1,6 @@
 import type {
   AccountRequest,
+  AccountStatus,
   AdminApi,
   AdminEvents,
   ConnectionStatus,
@@ -30,6 +31,7 @@ import { ServerRegistry } from './server-registry';
 import { createStockRequest } from './features/invites';
 import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, readSignupHistory, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
+import { accountStatuses, recordAction, refuseRepeat, serverAccountStates } from './features/accounts';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
@@ -180,6 +182,12 @@ export class AdminService implements AdminApi {
     return this.userAction('enable', request);
   }
 
+  async accountStates({ serverId, jids }: { serverId: string; jids: string[] }): Promise<AccountStatus[]> {
+    const session = this.registry.find(serverId);
+    const fromServer = session?.state === 'online' ? await serverAccountStates(session.context(), jids) : undefined;
+    return accountStatuses(jids, fromServer, this.records.find(serverId));
+  }
+
   getPreferences(): Promise<Preferences> {
     return Promise.resolve(this.settings.read().preferences);
   }
@@ -260,7 +268,12 @@ export class AdminService implements AdminApi {
   }
 
   private async userAction(action: UserAction, { serverId, jid }: AccountRequest): Promise<void> {
-    await runUserAction(this.session(serverId).context(), action, jid.trim());
+    const ctx = this.session(serverId).context();
+    const account = jid.trim();
+    if (action === 'disable' || action === 'enable') refuseRepeat(action, account, (await serverAccountStates(ctx, [account]))?.get(account));
+    await runUserAction(ctx, action, account);
+    // Done on the server; the record is only for showing it where the server cannot say.
+    await this.changeSavedServer(serverId, (record) => recordAction(record, account, action, new Date())).catch(() => undefined);
   }
 
   /** Changes the record of a saved server, in one read and write; an unknown server changes nothing. */

@@ -19,6 +19,7 @@ export const NS = {
   policy: 'urn:x-invite-desk:policy:0',
   invites: 'urn:x-invite-desk:invites:0',
   events: 'urn:x-invite-desk:events:0',
+  accounts: 'urn:x-invite-desk:accounts:0',
 } as const;
 
 export const NODES = {
@@ -522,4 +523,11 @@ export async function preauthorize(server: ProsodyServer, token: string): Promis
       secure.destroy();
     },
   };
+}
+
+/** What the server says became of each account asked about: its JID as asked, and active, disabled or deleted. */
+export async function accountStates(session: Session, jids: string[]): Promise<Record<string, string>> {
+  const reply = await request(session, 'get', xml('accounts', { xmlns: NS.accounts }, ...jids.map((jid) => xml('account', { jid }))));
+  const answered = reply.getChild('accounts', NS.accounts)?.getChildren('account') ?? [];
+  return Object.fromEntries(answered.map((a) => [a.attrs.jid ?? '', a.attrs.state ?? '']));
 }

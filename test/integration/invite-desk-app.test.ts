@@ -324,3 +324,47 @@ describe('a server without mod_invite_desk', () => {
     });
   });
 });
+
+describe('the app with mod_invite_desk: what became of accounts', () => {
+  const module = prosodyFixture({ domain: 'accounts.test', ...withModule });
+
+  it('disables and enables on 13, refusing a repeat, and shows what the server says after a restart of the app, deletions too', async () => {
+    const server = module();
+    const first = await createTestService();
+    const profile = profileFor(server, admin);
+    const jid = (name: string): string => `${name}@${server.domain}`;
+    let restarted: Awaited<ReturnType<typeof createTestService>> | undefined;
+    try {
+      await first.service.connect({ profile, password: admin.password });
+      const made = await first.service.createInvites({ serverId: profile.id, kind: 'account', count: 2 });
+      expect(await signUp(server, 'dave', made[0]?.token)).toEqual({ ok: true });
+      expect(await signUp(server, 'eve', made[1]?.token)).toEqual({ ok: true });
+      const states = async (t: typeof first): Promise<Record<string, string>> =>
+        Object.fromEntries((await t.service.accountStates({ serverId: profile.id, jids: [jid('dave'), jid('eve')] })).map((a) => [a.jid, `${a.state} (${a.source})`]));
+      expect(await states(first)).toEqual({ [jid('dave')]: 'active (server)', [jid('eve')]: 'active (server)' });
+
+      if (server.version === '13') {
+        await first.service.disableAccount({ serverId: profile.id, jid: jid('dave') });
+        expect((await states(first))[jid('dave')]).toBe('disabled (server)');
+        const again = await expectAdminError(first.service.disableAccount({ serverId: profile.id, jid: jid('dave') }));
+        expect([again.code, again.message]).toEqual(['invalid-input', `${jid('dave')} is already disabled. Nothing changed.`]);
+      }
+      await first.service.deleteAccount({ serverId: profile.id, jid: jid('eve') });
+      await first.dispose();
+
+      // The app again, as after a reload or a restart: what it shows comes from the server.
+      restarted = await createTestService();
+      await restarted.service.connect({ profile, password: admin.password });
+      expect(await states(restarted)).toEqual({ [jid('dave')]: server.version === '13' ? 'disabled (server)' : 'active (server)', [jid('eve')]: 'deleted (server)' });
+      if (server.version === '13') {
+        await restarted.service.enableAccount({ serverId: profile.id, jid: jid('dave') });
+        expect((await states(restarted))[jid('dave')]).toBe('active (server)');
+        const again = await expectAdminError(restarted.service.enableAccount({ serverId: profile.id, jid: jid('dave') }));
+        expect([again.code, again.message]).toEqual(['invalid-input', `${jid('dave')} is already enabled. Nothing changed.`]);
+      }
+    } finally {
+      await first.dispose().catch(() => undefined);
+      await restarted?.dispose();
+    }
+  });
+});

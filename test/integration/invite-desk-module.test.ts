@@ -10,12 +10,12 @@ import { registerAccount, type RegisterOutcome } from '../helpers/raw-register';
 import {
   NODES,
   NS,
+  accountStates,
   adminFeatures,
   command,
   createInvites,
   errorNote,
   fieldValues,
-  ledgerRows,
   listInvites,
   livePolicy,
   liveSignup,
@@ -329,7 +329,7 @@ describe('mod_invite_desk: invites', () => {
       const [last] = (await listInvites(session, { query: 'batch of 100', limit: 1 })).rows;
       const token = tokenOf(last?.uri);
       expect(await signUp(server, 'batchboss', token)).toEqual({ ok: true });
-      expect(await signedIn(server, adminFeatures, { username: 'batchboss', password: 'batchboss-pw' })).toEqual([NS.policy, NS.invites, NS.events]);
+      expect(await signedIn(server, adminFeatures, { username: 'batchboss', password: 'batchboss-pw' })).toEqual([NS.policy, NS.invites, NS.events, NS.accounts]);
     });
   });
 
@@ -898,6 +898,36 @@ describe('mod_invite_desk: a long catch-up', () => {
   });
 });
 
+describe('mod_invite_desk: what became of accounts', () => {
+  const fixture = prosodyFixture({ domain: 'accounts.test', ...withModule });
+  const ADMIN_FORM = 'http://jabber.org/protocol/admin';
+
+  it('says whether each account of the host is active, disabled (on 13) or deleted, as the server has it', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const made = await createInvites(session, { count: 3 });
+      for (const [i, name] of ['keeper', 'goner', 'sleeper'].entries()) expect(await signUp(server, name, made[i]?.token)).toEqual({ ok: true });
+      const jid = (name: string): string => `${name}@${server.domain}`;
+      await run(session, `${ADMIN_FORM}#delete-user`, ADMIN_FORM, { accountjids: [jid('goner')] });
+      if (server.version === '13') await run(session, `${ADMIN_FORM}#disable-user`, ADMIN_FORM, { accountjids: [jid('sleeper')] });
+      const states = await accountStates(session, [jid('keeper'), jid('goner'), jid('sleeper'), jid('never'), 'keeper@elsewhere.test', `${jid('keeper')}/phone`]);
+      expect(states).toEqual({
+        [jid('keeper')]: 'active',
+        [jid('goner')]: 'deleted',
+        [jid('sleeper')]: server.version === '13' ? 'disabled' : 'active',
+        // Never made, or deleted long ago: the server cannot tell the two apart, and neither can sign in.
+        [jid('never')]: 'deleted',
+      });
+      if (server.version === '13') {
+        await run(session, `${ADMIN_FORM}#reenable-user`, ADMIN_FORM, { accountjids: [jid('sleeper')] });
+        expect(await accountStates(session, [jid('sleeper')])).toEqual({ [jid('sleeper')]: 'active' });
+      }
+      expect(await refusal(accountStates(session, Array.from({ length: 1001 }, (_, i) => jid(`many${i}`))))).toBe('bad-request');
+    });
+    await signedIn(server, async (user) => expect(await refusal(accountStates(user, [`admin@${server.domain}`]))).toBe('forbidden'), member);
+  });
+});
+
 describe('mod_invite_desk: security', () => {
   const fixture = prosodyFixture({
     domain: 'secure.test',
@@ -915,7 +945,7 @@ describe('mod_invite_desk: security', () => {
 
   it('answers its administration node to admins only', async () => {
     const server = fixture();
-    expect(await signedIn(server, adminFeatures)).toEqual([NS.policy, NS.invites, NS.events]);
+    expect(await signedIn(server, adminFeatures)).toEqual([NS.policy, NS.invites, NS.events, NS.accounts]);
     expect(await signedIn(server, adminFeatures, member)).toBeNull();
   });
 
@@ -946,7 +976,7 @@ describe('mod_invite_desk: security', () => {
     await signedIn(
       server,
       async (clerk) => {
-        expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events]);
+        expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events, NS.accounts]);
         expect((await listInvites(clerk)).total).toBeGreaterThan(0);
         expect(await readPolicy(clerk)).toBe('invite-only');
         // None above its own, nor one that may do what it may not.
