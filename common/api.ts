@@ -326,6 +326,14 @@ export interface RevealRequest {
   registrationId: string;
 }
 
+/** Whether an invite's web page answers as one: checked from the backend, which reads the answer as hostile. */
+export interface InvitePageCheck {
+  /** The page answers as the invite page. */
+  ok: boolean;
+  /** What was found, and what to do about it. */
+  message: string;
+}
+
 /** Events pushed from the backend, keyed by name. */
 export interface AdminEvents {
   'connection-status': ConnectionStatus;
@@ -383,6 +391,8 @@ export interface AdminApi {
   enableAccount(request: AccountRequest): Promise<void>;
   /** What became of these accounts of a server: from the server with mod_invite_desk, else from what Invite Desk did to them. */
   accountStates(request: { serverId: string; jids: string[] }): Promise<AccountStatus[]>;
+  /** Asks an invite's web page (a landing URL, http or https) whether it answers as the invite page. */
+  checkInvitePage(request: { serverId: string; url: string }): Promise<InvitePageCheck>;
   getPreferences(): Promise<Preferences>;
   /** Changes some preferences and returns them all. */
   setPreferences(changes: Partial<Preferences>): Promise<Preferences>;

@@ -33,6 +33,7 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'disableAccount',
   'enableAccount',
   'accountStates',
+  'checkInvitePage',
   'getPreferences',
   'setPreferences',
   'getPrintKitText',

@@ -62,6 +62,19 @@ const createInvitesRequest = z.strictObject({
 const policy = z.enum(['open', 'invite-only', 'closed']);
 const inviteId = z.string().regex(/^[0-9a-f]{16}$/, 'an invite id');
 
+/** An http or https address without credentials in it, such as an invite's web page. */
+const webAddress = z
+  .string()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'a web address starting with https://');
+
 const accountJid = z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org');
 
 const accountRequest = z.strictObject({ serverId, jid: accountJid });
@@ -131,6 +144,7 @@ export const callArgumentSchemas = {
   disableAccount: z.tuple([accountRequest]),
   enableAccount: z.tuple([accountRequest]),
   accountStates: z.tuple([z.strictObject({ serverId, jids: z.array(accountJid).min(1).max(1000) })]),
+  checkInvitePage: z.tuple([z.strictObject({ serverId, url: webAddress })]),
   getPreferences: z.tuple([]),
   setPreferences: z.tuple([preferencesSchema.partial()]),
   getPrintKitText: z.tuple([serverId]),

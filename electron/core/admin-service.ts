@@ -8,6 +8,7 @@ import type {
   CreateInvitesRequest,
   HostInfo,
   Invite,
+  InvitePageCheck,
   InvitePage,
   ListInvitesRequest,
   PdfRequest,
@@ -32,6 +33,7 @@ import { createStockRequest } from './features/invites';
 import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, readSignupHistory, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
 import { accountStatuses, recordAction, refuseRepeat, serverAccountStates } from './features/accounts';
+import { checkInvitePage } from './features/invite-page';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
@@ -68,6 +70,7 @@ export class AdminService implements AdminApi {
   private readonly shell: HostShell;
   private readonly errorLog: ErrorLog | undefined;
   private readonly setAsideFiles: SetAsideFile[];
+  private readonly timeouts: SessionTimeouts;
 
   constructor(options: AdminServiceOptions) {
     this.errorLog = options.errorLog;
@@ -76,7 +79,8 @@ export class AdminService implements AdminApi {
     this.credentials = options.credentials;
     this.shell = options.shell;
     this.records = new ServerRecords(options.settings);
-    this.registry = new ServerRegistry(this.records, options.credentials, { ...DEFAULT_TIMEOUTS, ...options.timeouts }, {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.registry = new ServerRegistry(this.records, options.credentials, this.timeouts, {
       status: (status) => this.events.emit('connection-status', status),
       registration: (registration) => {
         this.recent.push(registration);
@@ -186,6 +190,10 @@ export class AdminService implements AdminApi {
     const session = this.registry.find(serverId);
     const fromServer = session?.state === 'online' ? await serverAccountStates(session.context(), jids) : undefined;
     return accountStatuses(jids, fromServer, this.records.find(serverId));
+  }
+
+  checkInvitePage({ url }: { serverId: string; url: string }): Promise<InvitePageCheck> {
+    return checkInvitePage(url, this.timeouts.requestMs);
   }
 
   getPreferences(): Promise<Preferences> {

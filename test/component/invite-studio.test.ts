@@ -43,4 +43,25 @@ describe('the invite studio', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Create invite' }));
     expect(requests).toEqual([{ serverId: 's', kind: 'reset', count: 1, username: 'forgetful' }]);
   });
+
+  it('warns while registration is closed, switches it to invite-only on request, and gives focus to the form', async () => {
+    let reopened = 0;
+    const { create } = recorder();
+    render(InviteStudio, { serverId: 's', withModule: true, create, domain: 'example.org', closed: true, reopen: () => {
+      reopened++;
+      return Promise.resolve();
+    } });
+    const warning = screen.getByText('Registration on example.org is closed.').closest('[role=note]') as HTMLElement;
+    expect(warning.textContent).toContain('invites made now only work once registration is invite-only again');
+    await fireEvent.click(screen.getByRole('button', { name: 'Switch to invite-only' }));
+    await waitFor(() => expect(reopened).toBe(1));
+    expect(document.activeElement).toBe(screen.getByLabelText('Kind'));
+  });
+
+  it('says nothing of a closed registration for a password reset, which still works', async () => {
+    const { create } = recorder();
+    render(InviteStudio, { serverId: 's', withModule: true, create, domain: 'example.org', closed: true });
+    await fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'reset' } });
+    expect(screen.queryByText('Registration on example.org is closed.')).toBeNull();
+  });
 });
