@@ -123,7 +123,10 @@ export function describeRequestError(error: unknown, what: string): AdminError {
     if (e.condition === 'service-unavailable' || e.condition === 'feature-not-implemented' || e.condition === 'item-not-found') {
       return new AdminError('feature-missing', `The server does not offer this (${what}). See the server overview for the module that enables it.`);
     }
-    return new AdminError('server-error', `The server refused while ${what} (${e.condition ?? 'error'}${e.text ? `: ${e.text}` : ''}).`);
+    if (e.condition === 'internal-server-error') return new AdminError('server-error', `The server failed while ${what}. Its log says why.`);
+    // The server's own words may help, but only as a short line of plain text.
+    const said = (e.text ?? '').replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+    return new AdminError('server-error', `The server refused while ${what}${said ? `: “${said}”` : ''}.`);
   }
   return new AdminError('server-error', `Something went wrong while ${what}: ${e.message ?? 'unknown error'}.${logUnexpected(what, error)}`);
 }
