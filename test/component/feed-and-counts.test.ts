@@ -117,6 +117,20 @@ describe('the counts', () => {
     expect(garden?.textContent).toContain('garden.example');
     expect(garden?.querySelector('.account')?.textContent).toBe('admin@garden.example');
     expect(within(garden as HTMLElement).queryByText(/new sign-ups/)).toBeNull();
-    expect(within(chess as HTMLElement).getByRole('button').textContent).toContain('4, 4 new sign-ups');
+    expect(within(chess as HTMLElement).getByRole('button').textContent).toContain('4: 4 new sign-ups');
+  });
+
+  it('tells two similar domains apart, with the full name on hover and to screen readers, and counts one sign-up in the singular', () => {
+    const profiles = [
+      { id: 'a', jid: 'admin@demo.invite-desk.example' },
+      { id: 'b', jid: 'admin@demo2.invite-desk.example' },
+    ];
+    render(ServerList, { profiles, statuses: new Map(), selectedId: 'a', onselect: () => undefined, unread: new Map([['b', 1]]) });
+    const [demo, demo2] = screen.getAllByRole('button').slice(0, 2) as [HTMLElement, HTMLElement];
+    expect([demo.querySelector('.lead')?.textContent, demo2.querySelector('.lead')?.textContent]).toEqual(['demo', 'demo2']);
+    expect(demo2.title).toBe('demo2.invite-desk.example, signed in as admin@demo2.invite-desk.example');
+    expect(demo2.textContent).toContain('demo2.invite-desk.example');
+    expect(demo2.textContent).toContain(': 1 new sign-up');
+    expect(demo2.textContent).not.toContain('sign-ups');
   });
 });
