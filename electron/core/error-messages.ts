@@ -98,7 +98,8 @@ function looksLikeTls(bytes: string): boolean {
 /** The server answered, but not as XMPP: say what it looks like and what to check. */
 function describeNotXmpp(error: NotXmppError, ctx: ConnectContext): AdminError {
   const detail = { code: 'not-xmpp' };
-  if (error.firstBytes.startsWith('HTTP/')) {
+  // A status line, or a page without one: Python's http.server answers a line it cannot read as HTTP/0.9, with the page alone.
+  if (error.firstBytes.startsWith('HTTP/') || /^\s*<(?:!doctype html|html|head|body)\b/i.test(error.firstBytes)) {
     return new AdminError('unreachable', `${ctx.address} is a web server (it answered with HTTP), not an XMPP server. Check the port: XMPP clients use 5222, or 5223 for direct TLS.`, detail);
   }
   if (!ctx.directTls && looksLikeTls(error.firstBytes)) {

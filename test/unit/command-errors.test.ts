@@ -8,7 +8,7 @@ import { runCommand } from '../../electron/core/xmpp/adhoc';
 /** An iq caller that answers every request with this error stanza, as a server would. */
 function failing(condition: string, text?: string): IqCaller {
   const error = xml('error', { type: 'wait' }, xml(condition, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }), ...(text ? [xml('text', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }, text)] : []));
-  return { request: () => Promise.reject(StanzaError.fromElement(error)) } as unknown as IqCaller;
+  return { request: () => Promise.reject(StanzaError.fromElement(error)) };
 }
 
 describe('a command the server fails', () => {
@@ -16,7 +16,10 @@ describe('a command the server fails', () => {
     const failure = await runCommand(failing('internal-server-error', "The command failed. The server's log says why."), 'example.org', 'urn:x-invite-desk:invites:0#create', 1000, { count: '2' }, {
       submitFirst: true,
       what: 'creating invites',
-    }).catch((error: unknown) => error as Error);
+    }).then(
+      () => new Error('the command succeeded'),
+      (error: unknown) => error as Error,
+    );
     expect(failure.message).toBe('The server failed while creating invites. Its log says why.');
   });
 
