@@ -56,14 +56,14 @@ describe('a card', () => {
   it('says the role it gives, on the card and full screen', async () => {
     fullscreenStub();
     render(InviteCard, { invite: { ...invite(1), role: 'prosody:admin' }, link: 'uri', index: 0, domain: 'garden.example' });
-    expect(screen.getByRole('article').textContent).toContain('Makes the account: Administrator');
+    expect(screen.getByRole('article').textContent).toContain('Joins as Administrator');
     await showFull();
-    expect(within(await screen.findByRole('dialog')).getByText('Makes the account: Administrator')).toBeTruthy();
+    expect(within(await screen.findByRole('dialog')).getByText('Joins as Administrator')).toBeTruthy();
   });
 
   it('says nothing of a role when it gives the default', () => {
     render(InviteCard, { invite: invite(1), link: 'uri', index: 0, domain: 'garden.example' });
-    expect(screen.getByRole('article').textContent).not.toContain('Makes the account');
+    expect(screen.getByRole('article').textContent).not.toContain('Joins as');
   });
 
   it('promises the camera only for a web page, and gives focus back to its button when closed', async () => {
