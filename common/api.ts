@@ -133,6 +133,8 @@ export interface Invite {
   expires?: string;
   /** ISO 8601, as seen by the app. */
   createdAt: string;
+  /** The role accounts made with it get, when not the server's default (mod_invite_desk). */
+  role?: string;
 }
 
 export interface CreateInvitesRequest {
@@ -188,6 +190,8 @@ export interface ListInvitesRequest {
   createdBy?: string;
   /** Matches the note, the bound account, the users and the id. */
   query?: string;
+  /** Only invites that give this role, or `*` for every invite that gives one. */
+  role?: string;
   /** Newest first unless said. */
   sort?: LedgerSort;
   offset?: number;
@@ -216,6 +220,8 @@ export interface Registration {
   /** Who made that invite, or how it was made when nobody did. */
   inviter?: string;
   note?: string;
+  /** The role its invite gave the account, when not the server's default (mod_invite_desk). */
+  role?: string;
   /** True when it happened while the app was offline and arrived on reconnect. */
   catchUp: boolean;
 }
@@ -224,6 +230,20 @@ export interface AccountRequest {
   serverId: string;
   /** The account, e.g. `spammer@example.org`. */
   jid: string;
+}
+
+/** What became of an account: it can sign in, it is disabled (Prosody 13), or it is gone; `unknown` when nothing says. */
+export type AccountState = 'active' | 'disabled' | 'deleted' | 'unknown';
+
+export interface AccountStatus {
+  jid: string;
+  state: AccountState;
+  /**
+   * `server`: the server said so just now (mod_invite_desk). `record`: what
+   * was last done to it from Invite Desk, kept with the server's settings,
+   * where the server cannot say.
+   */
+  source: 'server' | 'record';
 }
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -265,20 +285,26 @@ export interface SignupPoint {
   inviter?: string;
 }
 
-/** What the invite studio was last set to for a server, so the next batch starts from it. */
+/**
+ * What the invite studio carries over from one batch to the next for a
+ * server: only choices that are safe to repeat. No count, reuse or use
+ * limit, no expiry of "never", and no role above what signing up gives.
+ */
 export interface StudioChoices {
   serverId: string;
+  /** Account or contact; a reset is for one account, so it is not carried over. */
   kind: InviteKind;
-  count: number;
-  /** Seconds; 0 never expires, -1 a custom number of days. */
+  /** Seconds; -1 a custom number of days. */
   expiresInSeconds: number;
   customDays: number;
-  reusable: boolean;
-  maxUses: number;
   /** A role name, or '' for the server's default. */
   role: string;
   /** Which link the QR codes carry. */
   link: 'landing' | 'uri';
+  /** Older versions kept these; they are read and never applied. */
+  count?: number;
+  reusable?: boolean;
+  maxUses?: number;
 }
 
 /** The words printed on a server's invite cards, kept between runs. */
@@ -298,6 +324,14 @@ export interface PdfRequest {
 export interface RevealRequest {
   serverId: string;
   registrationId: string;
+}
+
+/** Whether an invite's web page answers as one: checked from the backend, which reads the answer as hostile. */
+export interface InvitePageCheck {
+  /** The page answers as the invite page. */
+  ok: boolean;
+  /** What was found, and what to do about it. */
+  message: string;
 }
 
 /** Events pushed from the backend, keyed by name. */
@@ -355,6 +389,10 @@ export interface AdminApi {
   /** Disables an account where the server offers it (Prosody 13). */
   disableAccount(request: AccountRequest): Promise<void>;
   enableAccount(request: AccountRequest): Promise<void>;
+  /** What became of these accounts of a server: from the server with mod_invite_desk, else from what Invite Desk did to them. */
+  accountStates(request: { serverId: string; jids: string[] }): Promise<AccountStatus[]>;
+  /** Asks an invite's web page (a landing URL, http or https) whether it answers as the invite page. */
+  checkInvitePage(request: { serverId: string; url: string }): Promise<InvitePageCheck>;
   getPreferences(): Promise<Preferences>;
   /** Changes some preferences and returns them all. */
   setPreferences(changes: Partial<Preferences>): Promise<Preferences>;

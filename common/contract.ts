@@ -32,6 +32,8 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'endSessions',
   'disableAccount',
   'enableAccount',
+  'accountStates',
+  'checkInvitePage',
   'getPreferences',
   'setPreferences',
   'getPrintKitText',

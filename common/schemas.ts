@@ -62,10 +62,22 @@ const createInvitesRequest = z.strictObject({
 const policy = z.enum(['open', 'invite-only', 'closed']);
 const inviteId = z.string().regex(/^[0-9a-f]{16}$/, 'an invite id');
 
-const accountRequest = z.strictObject({
-  serverId,
-  jid: z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org'),
-});
+/** An http or https address without credentials in it, such as an invite's web page. */
+const webAddress = z
+  .string()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'a web address starting with https://');
+
+const accountJid = z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org');
+
+const accountRequest = z.strictObject({ serverId, jid: accountJid });
 
 export const preferencesSchema = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']),
@@ -81,11 +93,11 @@ export const printKitTextSchema = z.strictObject({
 export const studioChoicesSchema = z.strictObject({
   serverId,
   kind: z.enum(['account', 'contact', 'reset']),
-  count: z.number().int().min(1).max(MAX_INVITES_PER_CALL),
+  count: z.number().int().min(1).max(MAX_INVITES_PER_CALL).optional(),
   expiresInSeconds: z.number().int().min(-1).max(100 * 365 * 86400),
   customDays: z.number().int().min(1).max(36_500),
-  reusable: z.boolean(),
-  maxUses: z.number().int().min(0).max(1_000_000),
+  reusable: z.boolean().optional(),
+  maxUses: z.number().int().min(0).max(1_000_000).optional(),
   role: z.string().regex(/^[\w.:-]{0,100}$/, 'a role such as prosody:member'),
   link: z.enum(['landing', 'uri']),
 });
@@ -116,6 +128,7 @@ export const callArgumentSchemas = {
       kind: z.enum(['account', 'contact', 'reset']).optional(),
       createdBy: z.string().max(200).optional(),
       query: z.string().max(200).optional(),
+      role: z.string().regex(/^(?:\*|[\w.:-]{1,100})$/, 'a role such as prosody:member, or * for any').optional(),
       sort: z.enum(['newest', 'oldest', 'expires', 'uses']).optional(),
       offset: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(1000).optional(),
@@ -130,6 +143,8 @@ export const callArgumentSchemas = {
   endSessions: z.tuple([accountRequest]),
   disableAccount: z.tuple([accountRequest]),
   enableAccount: z.tuple([accountRequest]),
+  accountStates: z.tuple([z.strictObject({ serverId, jids: z.array(accountJid).min(1).max(1000) })]),
+  checkInvitePage: z.tuple([z.strictObject({ serverId, url: webAddress })]),
   getPreferences: z.tuple([]),
   setPreferences: z.tuple([preferencesSchema.partial()]),
   getPrintKitText: z.tuple([serverId]),

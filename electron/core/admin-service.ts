@@ -1,5 +1,6 @@
 import type {
   AccountRequest,
+  AccountStatus,
   AdminApi,
   AdminEvents,
   ConnectionStatus,
@@ -7,6 +8,7 @@ import type {
   CreateInvitesRequest,
   HostInfo,
   Invite,
+  InvitePageCheck,
   InvitePage,
   ListInvitesRequest,
   PdfRequest,
@@ -30,6 +32,8 @@ import { ServerRegistry } from './server-registry';
 import { createStockRequest } from './features/invites';
 import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, readSignupHistory, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
+import { accountStatuses, recordAction, refuseRepeat, serverAccountStates } from './features/accounts';
+import { checkInvitePage } from './features/invite-page';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
@@ -66,6 +70,7 @@ export class AdminService implements AdminApi {
   private readonly shell: HostShell;
   private readonly errorLog: ErrorLog | undefined;
   private readonly setAsideFiles: SetAsideFile[];
+  private readonly timeouts: SessionTimeouts;
 
   constructor(options: AdminServiceOptions) {
     this.errorLog = options.errorLog;
@@ -74,7 +79,8 @@ export class AdminService implements AdminApi {
     this.credentials = options.credentials;
     this.shell = options.shell;
     this.records = new ServerRecords(options.settings);
-    this.registry = new ServerRegistry(this.records, options.credentials, { ...DEFAULT_TIMEOUTS, ...options.timeouts }, {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.registry = new ServerRegistry(this.records, options.credentials, this.timeouts, {
       status: (status) => this.events.emit('connection-status', status),
       registration: (registration) => {
         this.recent.push(registration);
@@ -180,6 +186,16 @@ export class AdminService implements AdminApi {
     return this.userAction('enable', request);
   }
 
+  async accountStates({ serverId, jids }: { serverId: string; jids: string[] }): Promise<AccountStatus[]> {
+    const session = this.registry.find(serverId);
+    const fromServer = session?.state === 'online' ? await serverAccountStates(session.context(), jids) : undefined;
+    return accountStatuses(jids, fromServer, this.records.find(serverId));
+  }
+
+  checkInvitePage({ url }: { serverId: string; url: string }): Promise<InvitePageCheck> {
+    return checkInvitePage(url, this.timeouts.requestMs);
+  }
+
   getPreferences(): Promise<Preferences> {
     return Promise.resolve(this.settings.read().preferences);
   }
@@ -260,7 +276,12 @@ export class AdminService implements AdminApi {
   }
 
   private async userAction(action: UserAction, { serverId, jid }: AccountRequest): Promise<void> {
-    await runUserAction(this.session(serverId).context(), action, jid.trim());
+    const ctx = this.session(serverId).context();
+    const account = jid.trim();
+    if (action === 'disable' || action === 'enable') refuseRepeat(action, account, (await serverAccountStates(ctx, [account]))?.get(account));
+    await runUserAction(ctx, action, account);
+    // Done on the server; the record is only for showing it where the server cannot say.
+    await this.changeSavedServer(serverId, (record) => recordAction(record, account, action, new Date())).catch(() => undefined);
   }
 
   /** Changes the record of a saved server, in one read and write; an unknown server changes nothing. */

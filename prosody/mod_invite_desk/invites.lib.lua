@@ -87,10 +87,8 @@ return function (commands, ledger, roles)
 		{ name = "note", type = "text-single", label = "Note" };
 		{ name = "username", type = "text-single", label = "Account name",
 			desc = "The only account the invite may create; for a reset, the account; for a contact invite, whose contact." };
-		-- 13 has a fixed set of roles, offered as options; 0.12 takes any name.
-		usermanager.get_all_roles
-			and { name = "role", type = "list-single", label = "Role of the new account" }
-			or { name = "role", type = "text-single", label = "Role of the new account (e.g. prosody:admin)" };
+		-- The roles the requester may grant are the options (see initial values).
+		{ name = "role", type = "list-single", label = "Role of the new account" };
 	};
 
 
@@ -130,14 +128,14 @@ return function (commands, ledger, roles)
 			if kind == "reset" and count ~= 1 then return nil, "Make one password reset invite at a time."; end
 		end
 
-		local granted, problem;
-		if fields.role and fields.role ~= "" then
+		local role = fields.role ~= "" and fields.role or nil;
+		if role then
 			if kind == "reset" then return nil, "A password reset grants no role."; end
-			granted, problem = roles.check(fields.role, requester);
-			if not granted then return nil, problem; end
+			local allowed, problem = roles.check(role, requester);
+			if not allowed then return nil, problem; end
 		end
 		return { kind = kind, count = count, ttl = ttl, max_uses = max_uses ~= 0 and max_uses or nil,
-			note = note, username = username, roles = granted };
+			note = note, username = username, role = role };
 	end
 
 	-- Builds invites as mod_invites does, and stores a whole batch in one write.
@@ -156,7 +154,8 @@ return function (commands, ledger, roles)
 				-- Stock code deletes a non-reusable invite on its first use; this module enforces any other limit.
 				reusable = options.max_uses ~= 1 or nil;
 				additional_data = {
-					source = requester; note = options.note; roles = options.roles;
+					-- Each invite its own table: Prosody's storage refuses a table stored twice in one write.
+					source = requester; note = options.note; roles = options.role and roles.stored(options.role);
 					allow_reset = options.kind == "reset" and options.username or nil;
 					-- 13's shell shows `note`; the rest is ours.
 					invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now };
@@ -179,16 +178,14 @@ return function (commands, ledger, roles)
 		if not options then return commands.fail(problem); end
 		local list, err = create_invites(options, data.from);
 		if not list then
-			module:log("error", "Could not store %d new invite(s): %s", options.count, err);
+			module:log("error", "Could not store %s: %s", util.counted(options.count, "new invite"), err);
 			return commands.fail("The server could not store the invites. Its log says why.");
 		end
-		module:log("info", "%s created %d %s invite(s), the first %s",
-			jid_util.bare(data.from), #list, options.kind, list[1].row.id);
+		module:log("info", "%s created %s, the first %s",
+			jid_util.bare(data.from), util.counted(#list, options.kind.." invite"), list[1].row.id);
 		return { status = "completed", other = invite_table(list) };
 	end, function (data)
-		-- Prosody 13: the roles the requester may grant, lowest first; any name on 0.12.
-		local options = roles.grantable_options(data.from);
-		return options and { role = options } or nil;
+		return { role = roles.grantable_options(data.from) };
 	end));
 
 	-- The ledger -------------------------------------------------------------
@@ -202,6 +199,7 @@ return function (commands, ledger, roles)
 			options = { "all", "account", "reset", "contact" } };
 		{ name = "created-by", type = "text-single", label = "Created by (part of the address, or how it was made)" };
 		{ name = "query", type = "text-single", label = "Search (id, note, account, creator, users)" };
+		{ name = "role", type = "text-single", label = "Only invites that give this role (* for any role)" };
 		{ name = "sort", type = "list-single", label = "Order", value = "newest",
 			options = { "newest", "oldest", "expires", "uses" } };
 		{ name = "offset", type = "text-single", label = "Skip", value = 0 };
@@ -272,11 +270,13 @@ return function (commands, ledger, roles)
 		end
 		local query = fields.query ~= "" and fields.query and fields.query:lower() or nil;
 		local creator = fields["created-by"] ~= "" and fields["created-by"] and fields["created-by"]:lower() or nil;
+		local role = fields.role ~= "" and fields.role or nil;
 		-- Filtered first: only what matches is sorted.
 		local found = {};
 		for _, record in ipairs(ledger.list()) do
 			if (state == "all" or record.state == state) and (kind == "all" or record.row.kind == kind)
 				and (not creator or util.mentions(creator, record.row.created_by, record.row.source))
+				and (not role or record.row.role == role or role == "*" and record.row.role ~= nil)
 				and (not query or matches(record, query)) then
 				table.insert(found, record);
 			end
@@ -326,8 +326,8 @@ return function (commands, ledger, roles)
 		end
 		local ok, err = ledger.delete_invites(doomed);
 		if not ok then module:log("error", "Could not delete revoked invites: %s", err); end
-		module:log("info", "%s revoked %d invite(s)", by, #doomed);
-		return { status = "completed", info = ("Revoked %d invite(s).%s"):format(#doomed,
+		module:log("info", "%s revoked %s", by, util.counted(#doomed, "invite"));
+		return { status = "completed", info = ("Revoked %s.%s"):format(util.counted(#doomed, "invite"),
 			skipped > 0 and (" %d had been used up already."):format(skipped) or "") };
 	end));
 
@@ -352,7 +352,7 @@ return function (commands, ledger, roles)
 			module:log("error", "Could not purge expired invites: %s", err);
 			return commands.fail("The server could not delete the expired invites. Its log says why.");
 		end
-		module:log("info", "%s purged %d expired invite(s)", jid_util.bare(data.from), #expired);
+		module:log("info", "%s purged %s", jid_util.bare(data.from), util.counted(#expired, "expired invite"));
 		-- The records of purged invites that were used may be past the ledger's time already.
 		local dropped_now = 0;
 		for _, record in ipairs(expired) do
@@ -363,9 +363,9 @@ return function (commands, ledger, roles)
 		end
 		ledger.log_dropped(dropped_now);
 		dropped = dropped + dropped_now;
-		local info = ("Purged %d expired invite(s)."):format(#expired);
+		local info = ("Purged %s."):format(util.counted(#expired, "expired invite"));
 		if dropped > 0 then
-			info = info..(" Dropped %d ledger record(s) older than %g days."):format(dropped, ledger.days);
+			info = info..(" Dropped %s older than %g days."):format(util.counted(dropped, "ledger record"), ledger.days);
 		end
 		return { status = "completed", info = info };
 	end));

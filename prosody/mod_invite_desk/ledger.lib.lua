@@ -138,7 +138,7 @@ return function ()
 
 	local function log_dropped(dropped)
 		if dropped > 0 then
-			module:log("info", "Dropped %d ledger record(s) older than %g days", dropped, ledger_days);
+			module:log("info", "Dropped %s older than %g days", util.counted(dropped, "ledger record"), ledger_days);
 		end
 	end
 

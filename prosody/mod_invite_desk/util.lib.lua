@@ -38,6 +38,11 @@ function util.whole(fields, name, default, min, max)
 	return n;
 end
 
+-- "1 invite", "3 invites": a count with its noun, for notes and log lines.
+function util.counted(n, noun)
+	return ("%d %s%s"):format(n, noun, n == 1 and "" or "s");
+end
+
 -- Whether any of `texts` holds `wanted` (already lower case), ignoring case.
 function util.mentions(wanted, ...)
 	for i = 1, select("#", ...) do

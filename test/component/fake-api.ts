@@ -44,6 +44,8 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     endSessions: () => Promise.resolve(),
     disableAccount: () => Promise.resolve(),
     enableAccount: () => Promise.resolve(),
+    checkInvitePage: () => Promise.resolve({ ok: true, message: 'The invite page answers.' }),
+    accountStates: (request) => Promise.resolve(request.jids.map((jid) => ({ jid, state: 'unknown', source: 'record' }))),
     getPreferences: () => Promise.resolve({ theme: 'system', notifications: false }),
     setPreferences: () => Promise.resolve({ theme: 'system', notifications: false }),
     getPrintKitText: () => Promise.resolve(null),

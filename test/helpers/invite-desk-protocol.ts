@@ -19,6 +19,7 @@ export const NS = {
   policy: 'urn:x-invite-desk:policy:0',
   invites: 'urn:x-invite-desk:invites:0',
   events: 'urn:x-invite-desk:events:0',
+  accounts: 'urn:x-invite-desk:accounts:0',
 } as const;
 
 export const NODES = {
@@ -297,6 +298,7 @@ export interface LedgerFilter {
   createdBy?: string;
   query?: string;
   sort?: string;
+  role?: string;
   offset?: number;
   limit?: number;
 }
@@ -304,7 +306,7 @@ export interface LedgerFilter {
 /** The list command's fields for `filter`; the whole ledger (up to 1000) when it says nothing. */
 export function ledgerFields(filter: LedgerFilter): Fields {
   const fields: Fields = { offset: String(filter.offset ?? 0), limit: String(filter.limit ?? 1000) };
-  for (const [key, name] of [['state', 'state'], ['kind', 'kind'], ['createdBy', 'created-by'], ['query', 'query'], ['sort', 'sort']] as const) {
+  for (const [key, name] of [['state', 'state'], ['kind', 'kind'], ['createdBy', 'created-by'], ['query', 'query'], ['sort', 'sort'], ['role', 'role']] as const) {
     const value = filter[key];
     if (value !== undefined) fields[name] = value;
   }
@@ -352,6 +354,7 @@ export interface Signup {
   invite: string | undefined;
   inviter: string | undefined;
   source: string | undefined;
+  role: string | undefined;
   note: string | null;
 }
 
@@ -366,6 +369,7 @@ export function readSignup(element: Element): Signup {
     invite: a.invite,
     inviter: a.inviter,
     source: a.source,
+    role: a.role,
     note: element.getChildText('note'),
   };
 }
@@ -519,4 +523,11 @@ export async function preauthorize(server: ProsodyServer, token: string): Promis
       secure.destroy();
     },
   };
+}
+
+/** What the server says became of each account asked about: its JID as asked, and active, disabled or deleted. */
+export async function accountStates(session: Session, jids: string[]): Promise<Record<string, string>> {
+  const reply = await request(session, 'get', xml('accounts', { xmlns: NS.accounts }, ...jids.map((jid) => xml('account', { jid }))));
+  const answered = reply.getChild('accounts', NS.accounts)?.getChildren('account') ?? [];
+  return Object.fromEntries(answered.map((a) => [a.attrs.jid ?? '', a.attrs.state ?? '']));
 }

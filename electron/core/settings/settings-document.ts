@@ -35,6 +35,11 @@ export const serverRecordSchema = z.strictObject({
   unread: z.number().int().min(0).optional(),
   /** The invite studio's last choices. */
   studio: studioChoicesSchema.omit({ serverId: true }).optional(),
+  /** Accounts disabled or deleted from Invite Desk, newest last: what it shows where the server cannot say. */
+  accounts: z
+    .array(z.strictObject({ jid: z.string().min(3).max(3071), state: z.enum(['disabled', 'deleted']), at: z.string().max(40) }))
+    .max(1000)
+    .optional(),
 });
 
 export type ServerRecord = z.infer<typeof serverRecordSchema>;

@@ -1,5 +1,5 @@
-import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { AdminApi, ConnectionStatus, Registration, RegistrationPolicy, RevealRequest, SavedProfile, ServerInfo, ServerProfile } from '../../../common/api';
+import { SvelteMap } from 'svelte/reactivity';
+import type { AccountState, AdminApi, ConnectionStatus, Registration, RegistrationPolicy, RevealRequest, SavedProfile, ServerInfo, ServerProfile } from '../../../common/api';
 import { AdminError, toAdminErrorShape, type AdminErrorShape } from '../../../common/errors';
 import { newestFirst } from './newest-first';
 
@@ -22,8 +22,12 @@ export class Desk {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Sign-ups not yet seen in each server's feed. */
   readonly unread = new SvelteMap<string, number>();
-  /** Accounts deleted from this window, as `serverId\njid`: the feed marks them and offers nothing more for them. */
-  readonly deleted = new SvelteSet<string>();
+  /**
+   * What became of accounts that signed up, as `serverId\njid`: as the server
+   * said when asked (or what Invite Desk did, where it cannot say), never only
+   * what this window remembers doing.
+   */
+  readonly accounts = new SvelteMap<string, AccountState>();
   /** The server whose feed is on screen: its new sign-ups are read as they arrive. */
   viewingFeedOf: string | null = null;
   /** A sign-up to bring into view (its notification was clicked); the server's view takes it and clears it. */
@@ -93,6 +97,7 @@ export class Desk {
     this.infos.delete(serverId);
     this.unread.delete(serverId);
     this.policies.delete(serverId);
+    for (const key of [...this.accounts.keys()]) if (key.startsWith(`${serverId}\n`)) this.accounts.delete(key);
     this.registrations = this.registrations.filter((r) => r.serverId !== serverId);
     this.selectedId = this.profiles[0]?.id ?? null;
   }
