@@ -27,6 +27,22 @@ describe("the UI's state of each server", () => {
     expect(api.calls.filter((c) => c.method === 'markSignupsRead').map((c) => c.argument)).toEqual(['b']);
   });
 
+  it('keeps a status that arrived while it was loading over the older one the load answered with', async () => {
+    let answerProfiles: (profiles: SavedProfile[]) => void = () => undefined;
+    const api = fakeApi({
+      listProfiles: () => new Promise((resolve) => (answerProfiles = resolve)),
+      connectionStatuses: () => Promise.resolve([{ serverId: 'a', state: 'connecting' }]),
+    });
+    const desk = new Desk(api);
+    const started = desk.start();
+    // Connected at start: online comes as an event, after the statuses were answered but before the load is done.
+    await Promise.resolve();
+    api.emit('connection-status', { serverId: 'a', state: 'online' });
+    answerProfiles([profile('a', 0)]);
+    await started;
+    expect(desk.statuses.get('a')?.state).toBe('online');
+  });
+
   it('forgets everything of a removed server: its unread count, sign-ups and policy', async () => {
     const api = fakeApi({
       listProfiles: () => Promise.resolve([profile('a', 1), profile('b', 3)]),

@@ -60,7 +60,8 @@ export class Desk {
       // A notification clicked while the window was loading has already chosen the server.
       this.selectedId ??= profiles[0]?.id ?? null;
       // A session may already be up (a reloaded window, or servers connected at start): each one's info is fetched.
-      for (const status of statuses) this.applyStatus(status);
+      // A status event that came while these calls ran is newer than their answer: it stays.
+      for (const status of statuses) if (!this.statuses.has(status.serverId)) this.applyStatus(status);
       // The first screen waits for the server it shows, and for nothing else.
       if (this.selectedId !== null) await this.refreshing.get(this.selectedId);
       this.loadError = null;
