@@ -12,6 +12,18 @@ import { signupHistory } from './signup-history';
 const FEED = Number(process.env.BENCH_FEED ?? 10_000);
 const JUMPS = 60;
 
+/**
+ * Run in the page before its own scripts: marks the dashboard's first heading
+ * for Element Timing as it is inserted, and keeps when it was painted.
+ */
+const PAINT_OF_DASHBOARD = `
+  new MutationObserver(() => {
+    for (const heading of document.querySelectorAll('h2')) if (heading.textContent.trim() === 'Registration') heading.setAttribute('elementtiming', 'dashboard');
+  }).observe(document, { childList: true, subtree: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.identifier === 'dashboard') window.inviteDeskDashboardPainted ??= entry.renderTime || entry.loadTime;
+  }).observe({ type: 'element', buffered: true });`;
+
 async function heapBytes(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -62,20 +74,22 @@ export async function benchUi(): Promise<BenchLine[]> {
     // The section tab's name counts what is new: "Sign-ups, 10000 new".
     await page.getByRole('tab', { name: new RegExp(`^Sign-ups\\W+${FEED} new$`) }).waitFor({ timeout: 120_000 });
 
-    // First render of the dashboard of a connected server, against fetching a static file from the same host.
+    // First render of the dashboard of a connected server, against loading a static file from the same host:
+    // both timed by the page's own clock from the start of its navigation, so that no polling from here adds to either.
     const origin = new URL(preview.server.url).origin;
     const dashboard: number[] = [];
     const staticFile: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const other = await context.newPage();
-      staticFile.push(await timed(() => other.goto(`${origin}/icon.svg`)));
-      dashboard.push(await timed(async () => {
-        await other.goto(origin);
-        await other.getByRole('heading', { name: 'Registration' }).waitFor();
-      }));
+      await other.goto(`${origin}/icon.svg`);
+      staticFile.push(await other.evaluate<number>(`performance.getEntriesByType('navigation')[0].loadEventEnd`));
+      await other.addInitScript(PAINT_OF_DASHBOARD);
+      await other.goto(origin);
+      await other.waitForFunction(() => (globalThis as unknown as Record<string, unknown>).inviteDeskDashboardPainted !== undefined);
+      dashboard.push(await other.evaluate<number>(`window.inviteDeskDashboardPainted`));
       await other.close();
     }
-    lines.push(ratioFigure('dashboard first render (Chromium, browser preview)', rounds(ROUNDS), median(dashboard), 'loading one static file from the same host', median(staticFile)));
+    lines.push(ratioFigure('dashboard first render: navigation to its heading painted (Chromium, browser preview)', rounds(ROUNDS), median(dashboard), 'navigation to the load of one static file from the same host', median(staticFile)));
 
     // The feed: open it (from the Server tab, which takes the feed off the page), then scroll from top to bottom.
     const feedList = page.getByRole('list', { name: 'Sign-ups' });
