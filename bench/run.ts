@@ -6,6 +6,7 @@ import { benchLedger } from './ledger';
 import { benchSignups } from './signups';
 import { benchModule } from './invite-desk';
 import { benchUi } from './ui';
+import { benchStartUp } from './start-up';
 import { benchRoundTrips } from './round-trips';
 import { markdownTable, printLine, type BenchLine, type Figure } from './lib';
 
@@ -29,6 +30,7 @@ const perVersion: Section[] = [
 const once: Section[] = [
   ['Round trips at 100 and 200 ms RTT', () => benchRoundTrips()],
   ['Signing in', benchConnect],
+  ['Start-up', () => benchStartUp()],
   ['The UI', () => benchUi()],
 ];
 

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './errors';
+
 /**
  * The one contract between the UI and everything behind it. Every method is
  * async and takes and returns plain JSON; every call and event names the
@@ -28,6 +30,8 @@ export interface SavedProfile extends ServerProfile {
   hasSavedCredentials: boolean;
   /** Sign-ups of this server not yet seen in its feed, kept across restarts. */
   unread: number;
+  /** Whether it connects by itself when Invite Desk starts (with its saved sign-in, and Preferences.connectAtStart on). */
+  connectAtStart: boolean;
 }
 
 export interface ConnectRequest {
@@ -46,6 +50,8 @@ export interface ConnectionStatus {
   /** While reconnecting: which attempt comes next (1 for the first) and in how many milliseconds. */
   attempt?: number;
   retryInMs?: number;
+  /** While offline after a failure: its error code, e.g. `password-required` when the saved sign-in was refused. */
+  code?: ErrorCode;
 }
 
 export interface AdHocCommand {
@@ -253,6 +259,10 @@ export interface Preferences {
   theme: Theme;
   /** A desktop notification for each sign-up (one for a whole catch-up). */
   notifications: boolean;
+  /** The desktop app checks for updates when it starts and once a day. */
+  automaticUpdates: boolean;
+  /** Saved servers with a saved sign-in connect when Invite Desk starts (each can also be turned off). */
+  connectAtStart: boolean;
 }
 
 /** What the app runs in, so the UI offers only what works there. */
@@ -334,12 +344,43 @@ export interface InvitePageCheck {
   message: string;
 }
 
+/** Whether a saved server connects by itself when Invite Desk starts. */
+export interface ConnectAtStartRequest {
+  serverId: string;
+  connectAtStart: boolean;
+}
+
+/**
+ * Where the desktop app's updater stands: `unavailable` where there is none
+ * (the browser preview, a copy run from source), `idle` before the first check.
+ */
+export type UpdateState = 'unavailable' | 'idle' | 'checking' | 'none' | 'available' | 'downloading' | 'ready' | 'error';
+
+export interface UpdateStatus {
+  state: UpdateState;
+  /** The version running now. */
+  current: string;
+  /** Whether it checks by itself, at start and once a day. */
+  automatic: boolean;
+  /** The newer version, once a check found one. */
+  version?: string;
+  /** While downloading: how much has arrived, 0 to 100. */
+  percent?: number;
+  /** For the admin: where things stand and what happens next. */
+  message: string;
+  /** ISO 8601: when the last check ended. */
+  checkedAt?: string;
+  /** The admin asked to install; it waits for this to finish first. */
+  waitingFor?: 'sign-in' | 'batch';
+}
+
 /** Events pushed from the backend, keyed by name. */
 export interface AdminEvents {
   'connection-status': ConnectionStatus;
   registration: Registration;
   policy: PolicyChange;
   'reveal-registration': RevealRequest;
+  'update-status': UpdateStatus;
 }
 
 export type AdminEventName = keyof AdminEvents;
@@ -369,7 +410,7 @@ export interface AdminApi {
   recheckServer(serverId: string): Promise<ServerInfo>;
   /** Status of every server that has a session, for a UI that starts late. */
   connectionStatuses(): Promise<ConnectionStatus[]>;
-  /** Sign-ups seen since the backend started (the latest 10,000), oldest first, for a UI that starts late. */
+  /** Sign-ups seen since the backend started (the latest 10,000 of each server), each server's oldest first, for a UI that starts late. */
   recentRegistrations(): Promise<Registration[]>;
   /** Invites: with mod_invite_desk's options when the server has it, else the stock commands. */
   createInvites(request: CreateInvitesRequest): Promise<Invite[]>;
@@ -413,6 +454,14 @@ export interface AdminApi {
   setUnreadCount(count: number): Promise<void>;
   /** The admin has seen this server's sign-ups: its unread count goes back to 0. */
   markSignupsRead(serverId: string): Promise<void>;
+  /** Whether a saved server connects by itself when Invite Desk starts. */
+  setConnectAtStart(request: ConnectAtStartRequest): Promise<void>;
+  /** The updater's state (desktop app); `unavailable`, and why, where there is none. */
+  updateStatus(): Promise<UpdateStatus>;
+  /** Checks the release feed now, and downloads a newer version when there is one. */
+  checkForUpdates(): Promise<UpdateStatus>;
+  /** Restarts into the downloaded update, or right after the sign-in or batch in progress ends. */
+  installUpdate(): Promise<UpdateStatus>;
   on<E extends AdminEventName>(event: E, listener: (payload: AdminEvents[E]) => void): Unsubscribe;
 }
 

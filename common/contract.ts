@@ -46,9 +46,13 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'savePageAsPdf',
   'setUnreadCount',
   'markSignupsRead',
+  'setConnectAtStart',
+  'updateStatus',
+  'checkForUpdates',
+  'installUpdate',
 ]);
 
-export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration']);
+export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration', 'update-status']);
 
 export function isAdminMethod(value: unknown): value is AdminMethod {
   return typeof value === 'string' && (ADMIN_METHODS as readonly string[]).includes(value);

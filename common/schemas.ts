@@ -82,6 +82,8 @@ const accountRequest = z.strictObject({ serverId, jid: accountJid });
 export const preferencesSchema = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']),
   notifications: z.boolean(),
+  automaticUpdates: z.boolean(),
+  connectAtStart: z.boolean(),
 });
 
 export const printKitTextSchema = z.strictObject({
@@ -157,5 +159,9 @@ export const callArgumentSchemas = {
   savePageAsPdf: z.tuple([z.strictObject({ suggestedName: fileName })]),
   setUnreadCount: z.tuple([z.number().int().min(0).max(1_000_000)]),
   markSignupsRead: z.tuple([serverId]),
+  setConnectAtStart: z.tuple([z.strictObject({ serverId, connectAtStart: z.boolean() })]),
+  updateStatus: z.tuple([]),
+  checkForUpdates: z.tuple([]),
+  installUpdate: z.tuple([]),
 } satisfies { [M in AdminMethod]: z.ZodType<Parameters<AdminCalls[M]>> };
 

@@ -2,6 +2,7 @@ import type {
   AccountRequest,
   AccountStatus,
   AdminApi,
+  ConnectAtStartRequest,
   AdminEvents,
   ConnectionStatus,
   ConnectRequest,
@@ -24,8 +25,11 @@ import type {
   SavedProfile,
   ServerInfo,
   ServerProfile,
+  UpdateStatus,
 } from '../../common/api';
 import { AdminError } from '../../common/errors';
+import { RECENT_SIGNUPS_PER_SERVER } from '../../common/limits';
+import { RecentList } from '../../common/recent-list';
 import { createEventHub } from '../../common/event-hub';
 import { DEFAULT_TIMEOUTS, type AdminSession, type SessionTimeouts } from './admin-session';
 import { ServerRegistry } from './server-registry';
@@ -41,8 +45,8 @@ import { ServerRecords } from './settings/server-records';
 import { ErrorLog, useErrorLog } from './diagnostics/error-log';
 import { diagnosticsReport, REPORT_LOG_LINES } from './diagnostics/report';
 import { openNodeSettings, type SettingsStore } from './settings/settings-store';
-
-const RECENT_LIMIT = 10_000;
+import { ActivityTracker } from './activity';
+import { UpdatePolicy } from './updates/update-policy';
 
 export interface AdminServiceOptions {
   settings: SettingsStore;
@@ -63,7 +67,7 @@ export class AdminService implements AdminApi {
   private readonly registry: ServerRegistry;
   private readonly records: ServerRecords;
   /** The latest sign-ups, so a window opened (or reloaded) later still shows them. */
-  private recent: Registration[] = [];
+  private readonly recent = new Map<string, RecentList<Registration>>();
   private readonly events = createEventHub<AdminEvents>();
   private readonly settings: SettingsStore;
   private readonly credentials: CredentialStore;
@@ -71,6 +75,9 @@ export class AdminService implements AdminApi {
   private readonly errorLog: ErrorLog | undefined;
   private readonly setAsideFiles: SetAsideFile[];
   private readonly timeouts: SessionTimeouts;
+  /** Sign-ins and batches under way, which an update waits for. */
+  private readonly activity = new ActivityTracker();
+  private readonly updates: UpdatePolicy;
 
   constructor(options: AdminServiceOptions) {
     this.errorLog = options.errorLog;
@@ -83,29 +90,59 @@ export class AdminService implements AdminApi {
     this.registry = new ServerRegistry(this.records, options.credentials, this.timeouts, {
       status: (status) => this.events.emit('connection-status', status),
       registration: (registration) => {
-        this.recent.push(registration);
-        if (this.recent.length > RECENT_LIMIT) this.recent.splice(0, this.recent.length - RECENT_LIMIT);
+        let recent = this.recent.get(registration.serverId);
+        if (!recent) this.recent.set(registration.serverId, (recent = new RecentList(RECENT_SIGNUPS_PER_SERVER)));
+        recent.push(registration);
         this.events.emit('registration', registration);
       },
       policy: (change) => this.events.emit('policy', change),
     });
+    this.updates = new UpdatePolicy({
+      updater: options.shell.updater,
+      current: options.shell.version,
+      automatic: options.settings.read().preferences.automaticUpdates,
+      busy: () => this.activity.current(),
+      onStatus: (status) => this.events.emit('update-status', status),
+    });
+    this.activity.onIdle(() => this.updates.idle());
+  }
+
+  /**
+   * What the host does as it starts: saved servers with a saved sign-in
+   * connect, all at once (unless the admin turned that off), and update
+   * checks begin. One server failing shows in its status and holds up none.
+   */
+  async start(): Promise<void> {
+    this.updates.start();
+    if (!this.settings.read().preferences.connectAtStart) return;
+    await Promise.all(
+      this.records
+        .all()
+        // A server the host connected before starting (as the demo does) keeps its session.
+        .filter((record) => record.connectAtStart !== false && this.registry.find(record.profile.id) === null)
+        .map(async ({ profile }) => {
+          if ((await this.credentials.get(profile.id)) === undefined) return;
+          await this.connect({ profile }).catch(() => undefined);
+        }),
+    );
   }
 
   on: AdminApi['on'] = (event, listener) => this.events.on(event, listener);
 
   async listProfiles(): Promise<SavedProfile[]> {
     return Promise.all(
-      this.records.all().map(async ({ profile }) => ({
+      this.records.all().map(async ({ profile, connectAtStart }) => ({
         ...profile,
         hasSavedCredentials: (await this.credentials.get(profile.id)) !== undefined,
         unread: this.registry.unread(profile.id),
+        connectAtStart: connectAtStart !== false,
       })),
     );
   }
 
   async removeProfile(serverId: string): Promise<void> {
     await this.registry.remove(serverId);
-    this.recent = this.recent.filter((registration) => registration.serverId !== serverId);
+    this.recent.delete(serverId);
   }
 
   saveProfile(profile: ServerProfile): Promise<void> {
@@ -115,7 +152,7 @@ export class AdminService implements AdminApi {
   }
 
   connect({ profile, password }: ConnectRequest): Promise<ServerInfo> {
-    return this.registry.connect(profile, password);
+    return this.activity.track('sign-in', () => this.registry.connect(profile, password));
   }
 
   disconnect(serverId: string): Promise<void> {
@@ -133,24 +170,26 @@ export class AdminService implements AdminApi {
   }
 
   recentRegistrations(): Promise<Registration[]> {
-    return Promise.resolve([...this.recent]);
+    return Promise.resolve([...this.recent.values()].flatMap((recent) => recent.oldestFirst()));
   }
 
   connectionStatuses(): Promise<ConnectionStatus[]> {
     return Promise.resolve(this.registry.statuses());
   }
 
-  async createInvites(request: CreateInvitesRequest): Promise<Invite[]> {
-    const ctx = this.session(request.serverId).context();
-    return hasModule(ctx.commands) ? createModuleInvites(ctx, request) : createStockRequest(ctx, request);
+  createInvites(request: CreateInvitesRequest): Promise<Invite[]> {
+    return this.activity.track('batch', async () => {
+      const ctx = this.session(request.serverId).context();
+      return hasModule(ctx.commands) ? createModuleInvites(ctx, request) : createStockRequest(ctx, request);
+    });
   }
 
   async listInvites(request: ListInvitesRequest): Promise<InvitePage> {
     return listLedger(this.session(request.serverId).context(), request);
   }
 
-  async revokeInvites({ serverId, ids }: { serverId: string; ids: string[] }): Promise<{ revoked: number }> {
-    return { revoked: await revokeLedger(this.session(serverId).context(), ids) };
+  revokeInvites({ serverId, ids }: { serverId: string; ids: string[] }): Promise<{ revoked: number }> {
+    return this.activity.track('batch', async () => ({ revoked: await revokeLedger(this.session(serverId).context(), ids) }));
   }
 
   signupHistory({ serverId, days }: { serverId: string; days: number }): Promise<SignupPoint[]> {
@@ -204,6 +243,7 @@ export class AdminService implements AdminApi {
     const next = this.settings.update((settings) => {
       settings.preferences = { ...settings.preferences, ...changes };
     });
+    if (changes.automaticUpdates !== undefined) this.updates.setAutomatic(changes.automaticUpdates);
     return Promise.resolve(next.preferences);
   }
 
@@ -265,6 +305,25 @@ export class AdminService implements AdminApi {
     return Promise.resolve();
   }
 
+  setConnectAtStart({ serverId, connectAtStart }: ConnectAtStartRequest): Promise<void> {
+    return this.changeSavedServer(serverId, (record) => {
+      if (connectAtStart) delete record.connectAtStart;
+      else record.connectAtStart = false;
+    });
+  }
+
+  updateStatus(): Promise<UpdateStatus> {
+    return Promise.resolve(this.updates.status);
+  }
+
+  checkForUpdates(): Promise<UpdateStatus> {
+    return this.updates.check();
+  }
+
+  installUpdate(): Promise<UpdateStatus> {
+    return Promise.resolve().then(() => this.updates.install());
+  }
+
   /** Asks the UI to show one sign-up: the host calls this when its notification is clicked. */
   revealRegistration(request: RevealRequest): void {
     this.events.emit('reveal-registration', request);
@@ -272,6 +331,7 @@ export class AdminService implements AdminApi {
 
   /** Ends every session, for when the host shuts down. */
   shutdown(): Promise<void> {
+    this.updates.stop();
     return this.registry.closeAll();
   }
 

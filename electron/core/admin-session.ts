@@ -121,7 +121,7 @@ export class AdminSession {
     } catch (error) {
       this.wanted = false;
       const failure = error instanceof AdminError ? error : new AdminError('server-error', `Connecting failed.${logUnexpected('connecting', error)}`);
-      this.setStatus({ state: 'offline', reason: failure.message });
+      this.setStatus({ state: 'offline', reason: failure.message, code: failure.code });
       throw failure;
     }
   }
@@ -303,7 +303,7 @@ export class AdminSession {
         const failure = error instanceof AdminError ? error : new AdminError('server-error', `Reconnecting failed.${logUnexpected('reconnecting', error)}`);
         if (FINAL_CODES.has(failure.code)) {
           this.wanted = false;
-          this.setStatus({ state: 'offline', reason: failure.message });
+          this.setStatus({ state: 'offline', reason: failure.message, code: failure.code });
         } else {
           this.scheduleRetry(attempt + 1, failure.message);
         }

@@ -1,4 +1,4 @@
-import type { AdminApi, AdminEventName, AdminEvents, ServerInfo } from '../../common/api';
+import type { AdminApi, AdminEventName, AdminEvents, ServerInfo, UpdateStatus } from '../../common/api';
 
 /**
  * An AdminApi for component tests: the UI's one seam, answering from memory.
@@ -20,6 +20,8 @@ export const serverInfo = (extra: Partial<ServerInfo> = {}): ServerInfo => ({
   capabilities: [{ id: 'invite-desk', label: 'Invite Desk module', state: 'available', description: '', enable: '' }],
   ...extra,
 });
+
+const NO_UPDATER: UpdateStatus = { state: 'unavailable', current: 'test', automatic: true, message: 'The browser preview has no updater.' };
 
 export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi {
   const listeners = new Map<string, Set<(payload: never) => void>>();
@@ -46,8 +48,8 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     enableAccount: () => Promise.resolve(),
     checkInvitePage: () => Promise.resolve({ ok: true, message: 'The invite page answers.' }),
     accountStates: (request) => Promise.resolve(request.jids.map((jid) => ({ jid, state: 'unknown', source: 'record' }))),
-    getPreferences: () => Promise.resolve({ theme: 'system', notifications: false }),
-    setPreferences: () => Promise.resolve({ theme: 'system', notifications: false }),
+    getPreferences: () => Promise.resolve({ theme: 'system', notifications: false, automaticUpdates: true, connectAtStart: true }),
+    setPreferences: (changes) => Promise.resolve({ theme: 'system', notifications: false, automaticUpdates: true, connectAtStart: true, ...changes }),
     getPrintKitText: () => Promise.resolve(null),
     savePrintKitText: () => Promise.resolve(),
     getStudioChoices: () => Promise.resolve(null),
@@ -59,6 +61,10 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     setUnreadCount: () => Promise.resolve(),
     signupHistory: () => Promise.resolve([]),
     markSignupsRead: () => Promise.resolve(),
+    setConnectAtStart: () => Promise.resolve(),
+    updateStatus: () => Promise.resolve(NO_UPDATER),
+    checkForUpdates: () => Promise.resolve(NO_UPDATER),
+    installUpdate: () => Promise.resolve(NO_UPDATER),
   };
   // Each method takes one argument or none, so one recorder fits them all.
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (argument: unknown) => Promise<unknown>>;

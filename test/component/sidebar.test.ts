@@ -4,8 +4,8 @@ import App from '../../renderer/src/App.svelte';
 import { fakeApi } from './fake-api';
 
 const profiles = [
-  { id: 'a', jid: 'admin@demo.invite-desk.example', hasSavedCredentials: false, unread: 0 },
-  { id: 'b', jid: 'admin@demo2.invite-desk.example', hasSavedCredentials: false, unread: 2 },
+  { id: 'a', jid: 'admin@demo.invite-desk.example', hasSavedCredentials: false, unread: 0, connectAtStart: true },
+  { id: 'b', jid: 'admin@demo2.invite-desk.example', hasSavedCredentials: false, unread: 2, connectAtStart: true },
 ];
 
 const shell = (): HTMLElement => document.querySelector('.shell') as HTMLElement;

@@ -2,25 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import { prosodyFixture } from '../helpers/fixtures';
 import { prosodyFlavour, WITH_INVITE_DESK } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
 import { connectThroughForm } from '../helpers/connect-ui';
 import { accessibilityViolations, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
 import { previewFixture } from '../helpers/preview-fixture';
+import { decodeQr } from '../helpers/qr';
 import { createInvites, signIn } from '../helpers/invite-desk-protocol';
 
 const admin = { username: 'admin', password: 'admin-password' };
 /** The studio's submit button, whatever count it starts from. */
 const CREATE_BUTTON = /^Create (invite|\d+ invites)$/;
-
-/** Reads a QR code back from pixels, as a phone camera would. */
-function decodeQr(png: Buffer): string | null {
-  const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
-}
 
 describe('invites, sign-ups and the ledger in the browser preview, with mod_invite_desk', () => {
   const prosody = prosodyFixture({ domain: 'studio.test', admins: [admin], ...WITH_INVITE_DESK });

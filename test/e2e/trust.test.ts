@@ -2,25 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import { prosodyFixture } from '../helpers/fixtures';
 import { WITH_INVITE_DESK } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
 import { connectThroughForm } from '../helpers/connect-ui';
 import { accessibilityViolations, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
 import { previewFixture } from '../helpers/preview-fixture';
+import { decodeQr } from '../helpers/qr';
 
 const admin = { username: 'admin', password: 'admin-password' };
 /** A 60-character domain: the longest a layout must hold without a horizontal scroll. */
 const DOMAIN = `${'garden'.repeat(8)}club.example`;
 /** A note of 500 characters without a space: the worst a ledger cell gets. */
 const NOTE = 'x'.repeat(500);
-
-function decodeQr(png: Buffer): string | null {
-  const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
-}
 
 /** The page boxes of a PDF from Chromium, in points. */
 function mediaBoxes(pdf: Buffer): [number, number][] {

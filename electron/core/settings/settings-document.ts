@@ -8,7 +8,13 @@ import { preferencesSchema, printKitTextSchema, serverProfileSchema, studioChoic
  */
 export const SETTINGS_VERSION = 4;
 
-export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', notifications: false };
+export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', notifications: false, automaticUpdates: true, connectAtStart: true };
+
+/** Preferences added within version 4 take their defaults where a file written before them lacks them. */
+const storedPreferencesSchema = preferencesSchema.extend({
+  automaticUpdates: z.boolean().default(DEFAULT_PREFERENCES.automaticUpdates),
+  connectAtStart: z.boolean().default(DEFAULT_PREFERENCES.connectAtStart),
+});
 
 export const windowStateSchema = z.strictObject({
   x: z.number().int(),
@@ -40,6 +46,8 @@ export const serverRecordSchema = z.strictObject({
     .array(z.strictObject({ jid: z.string().min(3).max(3071), state: z.enum(['disabled', 'deleted']), at: z.string().max(40) }))
     .max(1000)
     .optional(),
+  /** False when the admin turned off connecting it at start; absent means on. */
+  connectAtStart: z.boolean().optional(),
 });
 
 export type ServerRecord = z.infer<typeof serverRecordSchema>;
@@ -47,7 +55,7 @@ export type ServerRecord = z.infer<typeof serverRecordSchema>;
 export const settingsSchema = z.strictObject({
   version: z.literal(SETTINGS_VERSION),
   servers: z.array(serverRecordSchema).refine((servers) => new Set(servers.map((s) => s.profile.id)).size === servers.length, 'one record per server id'),
-  preferences: preferencesSchema,
+  preferences: storedPreferencesSchema,
   window: windowStateSchema.optional(),
 });
 
