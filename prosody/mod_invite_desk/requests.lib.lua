@@ -243,9 +243,8 @@ return function (commands, events, policy, ledger, quotas)
 		handler.clean_clone = function (self) return guard(clean_clone(self)); end;
 		return handler;
 	end
-	-- After mod_saslauth offers SASL with a new handler.
-	module:hook("stream-features", function (event) guard(event.origin.sasl_handler); end, -100);
-	-- Before mod_saslauth takes an <auth/>: where it would start over with a new handler, start over here, guarded.
+	-- Before mod_saslauth takes an <auth/>: guards the handler it offered, or
+	-- where it would start over with a new one, starts over here, guarded.
 	module:hook("stanza/urn:ietf:params:xml:ns:xmpp-sasl:auth", function (event)
 		local session = event.origin;
 		if session.type ~= "c2s_unauthed" then return; end
