@@ -44,9 +44,17 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'savePageAsPdf',
   'setUnreadCount',
   'markSignupsRead',
+  'listJoinRequests',
+  'approveJoinRequests',
+  'rejectJoinRequests',
+  'getMemberInviteRules',
+  'setMemberInviteRules',
+  'inviterTree',
+  'revokeMemberInvites',
+  'holdInvitees',
 ]);
 
-export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration']);
+export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration', 'join-requests', 'reveal-requests']);
 
 export function isAdminMethod(value: unknown): value is AdminMethod {
   return typeof value === 'string' && (ADMIN_METHODS as readonly string[]).includes(value);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import xml from '@xmpp/xml';
+import { REASON_FIELD_CONFIG } from '../../common/join-requests';
 import { prosodyFixture } from '../helpers/fixtures';
 import { prosodyFlavour, WITH_INVITE_DESK, type Account, type ProsodyServer } from '../helpers/prosody';
 import { signUp } from '../helpers/raw-register';
@@ -56,11 +57,9 @@ async function asAdmin<T>(server: ProsodyServer, work: (session: Session) => Pro
 
 const newcomer = (username: string): Account => ({ username, password: `${username}-pw` });
 
-/** The config line the app's Server tab offers: a reason field in the registration form. */
-const REASON_FIELD = 'additional_registration_fields = { { name = "reason", type = "text-multi", label = "Why do you want to join?" } }';
 
 describe('mod_invite_desk: ask to join', () => {
-  const fixture = prosodyFixture({ domain: 'join.test', admins: [admin], users: [member], ...WITH_INVITE_DESK, extraConfig: REASON_FIELD });
+  const fixture = prosodyFixture({ domain: 'join.test', admins: [admin], users: [member], ...WITH_INVITE_DESK, extraConfig: REASON_FIELD_CONFIG });
 
   it('holds a sign-up without an invite: its sign-in is refused with the waiting text until approved', async () => {
     const server = fixture();

@@ -91,7 +91,8 @@ describe('mod_invite_desk: members who invite, within limits', () => {
       expect((refused as { condition?: string }).condition).toBe('forbidden');
       expect((refused as { text?: string }).text).toContain('only the admins invite people');
       const stock = await stockInvite(session, STOCK_CONTACT);
-      expect(stock).toMatchObject({ condition: 'not-allowed', text: expect.stringContaining('only the admins invite people') });
+      expect(stock.condition).toBe('not-allowed');
+      expect(stock.text).toContain('only the admins invite people');
       expect(stock.note).toBe(stock.text);
     });
   });
@@ -107,10 +108,13 @@ describe('mod_invite_desk: members who invite, within limits', () => {
 
       expect(errorNote(await tryCreate(session))).toMatch(AGAIN);
       const refused = await stockInvite(session, STOCK_CONTACT);
-      expect(refused).toMatchObject({ condition: 'resource-constraint', text: expect.stringMatching(AGAIN) });
+      expect(refused.condition).toBe('resource-constraint');
+      expect(refused.text).toMatch(AGAIN);
       expect(refused.text).toContain('You have made 2 invite(s) to members.test in the last 7 days');
       if (server.version === '13') {
-        expect(await stockInvite(session, STOCK_ACCOUNT)).toMatchObject({ condition: 'resource-constraint', text: expect.stringMatching(AGAIN) });
+        const account = await stockInvite(session, STOCK_ACCOUNT);
+        expect(account.condition).toBe('resource-constraint');
+        expect(account.text).toMatch(AGAIN);
       }
     });
     // An invite over quota never became usable: the ledger holds the member's two.

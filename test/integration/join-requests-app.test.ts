@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JoinRequestsChange } from '../../common/api';
+import { prosodyFixture } from '../helpers/fixtures';
+import { WITH_INVITE_DESK, type Account, type ProsodyServer } from '../helpers/prosody';
+import { signUp } from '../helpers/raw-register';
+import { createTestService, eventually, profileFor, testClient, type TestService } from '../helpers/session';
+
+/**
+ * Ask to join through the app's API, on a real Prosody: the request arrives,
+ * the newcomer's sign-in is refused with the waiting text, an admin approves
+ * or rejects, and requests made while the app was closed are listed, and
+ * counted as new, after a restart.
+ */
+
+const admin: Account = { username: 'admin', password: 'admin-password' };
+const member: Account = { username: 'member', password: 'member-password' };
+const server = prosodyFixture({ domain: 'ask.test', admins: [admin], users: [member], ...WITH_INVITE_DESK });
+
+/** Signs in as a newcomer with the app's own client: null when it works, else the SASL failure. */
+async function signInAs(target: ProsodyServer, username: string): Promise<{ condition: string; text: string } | null> {
+  const client = testClient(target, { username, password: `${username}-pw` }, 'phone');
+  client.entity.on('error', () => undefined);
+  try {
+    await client.entity.start();
+    await client.entity.stop();
+    return null;
+  } catch (error) {
+    const { condition, text } = error as { condition?: string; text?: string };
+    return { condition: condition ?? 'none', text: text ?? '' };
+  }
+}
+
+let t: TestService | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+/** A service connected as the admin, recording every requests event. */
+async function connected(home?: string): Promise<{ t: TestService; changes: JoinRequestsChange[]; serverId: string }> {
+  const service = await createTestService({}, home);
+  const changes: JoinRequestsChange[] = [];
+  service.service.on('join-requests', (change) => changes.push(change));
+  const profile = profileFor(server(), admin);
+  await service.service.connect({ profile, password: admin.password });
+  return { t: service, changes, serverId: profile.id };
+}
+
+describe('requests to join, through the app', () => {
+  it('refuses a held newcomer with the waiting text, and lets them in once approved; a rejected name is free again', async () => {
+    const c = await connected();
+    t = c.t;
+    const { service } = c.t;
+    await service.setPolicy({ serverId: c.serverId, policy: 'approval' });
+    expect(await signUp(server(), 'hopeful')).toEqual({ ok: true });
+    expect(await signUp(server(), 'bot')).toEqual({ ok: true });
+
+    const added = await eventually(() => c.changes.find((change) => change.added?.some((r) => r.username === 'bot')), 'the request of bot');
+    expect(added).toMatchObject({ serverId: c.serverId, domain: 'ask.test', unseen: 1 });
+    expect(added.added?.[0]).toMatchObject({ jid: 'bot@ask.test', why: 'no-invite', ip: '127.0.0.1' });
+
+    const refused = await signInAs(server(), 'hopeful');
+    expect(refused?.condition).toBe('account-disabled');
+    expect(refused?.text).toContain('waiting for approval by the admins of ask.test');
+
+    const listed = await service.listJoinRequests(c.serverId);
+    expect(listed.requests.map((r) => r.username).sort()).toEqual(['bot', 'hopeful']);
+    expect(listed.expireDays).toBe(14);
+
+    expect(await service.approveJoinRequests({ serverId: c.serverId, jids: ['hopeful@ask.test', 'member@ask.test'] })).toEqual({
+      decided: ['hopeful@ask.test'],
+      notWaiting: ['member@ask.test'],
+      failed: [],
+    });
+    expect(await signInAs(server(), 'hopeful')).toBeNull();
+
+    expect((await service.rejectJoinRequests({ serverId: c.serverId, jids: ['bot@ask.test'] })).decided).toEqual(['bot@ask.test']);
+    expect((await signInAs(server(), 'bot'))?.condition).toBe('not-authorized');
+    expect(await signUp(server(), 'bot')).toEqual({ ok: true });
+    await eventually(() => c.changes.find((change) => change.added?.some((r) => r.username === 'bot') && change !== added), 'bot asking again');
+    expect((await service.rejectJoinRequests({ serverId: c.serverId, all: true })).decided).toEqual(['bot@ask.test']);
+    expect((await service.listJoinRequests(c.serverId)).requests).toEqual([]);
+    await service.setPolicy({ serverId: c.serverId, policy: 'invite-only' });
+  });
+
+  it('lists requests made while the app was closed after a restart, counting only those as new', async () => {
+    const first = await connected();
+    t = first.t;
+    await first.t.service.setPolicy({ serverId: first.serverId, policy: 'approval' });
+    expect(await signUp(server(), 'early')).toEqual({ ok: true });
+    await eventually(() => first.changes.find((change) => change.added?.some((r) => r.username === 'early')), 'the first request');
+    const home = first.t.home;
+    // The app closes (its settings stay), and someone asks meanwhile.
+    await first.t.service.shutdown();
+    expect(await signUp(server(), 'meanwhile')).toEqual({ ok: true });
+
+    const second = await connected(home);
+    t = second.t;
+    const listed = await eventually(() => second.changes.find((change) => change.list !== undefined), 'the catch-up listing');
+    expect(listed.list?.map((r) => r.username).sort()).toEqual(['early', 'meanwhile']);
+    expect(listed.unseen).toBe(1);
+    await second.t.service.rejectJoinRequests({ serverId: second.serverId, all: true });
+    await second.t.service.setPolicy({ serverId: second.serverId, policy: 'invite-only' });
+  });
+});
