@@ -93,7 +93,7 @@ describe('requests to join', () => {
     };
     await fireEvent.click(await screen.findByRole('tab', { name: /Requests/ }));
     await fireEvent.click(await screen.findByRole('checkbox', { name: /Keep rejected accounts, disabled/ }));
-    await fireEvent.click(screen.getByRole('button', { name: 'Reject all 2' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Reject all' }));
     await fireEvent.click(within(screen.getByRole('dialog', { name: 'Reject all 2 requests?' })).getByRole('button', { name: 'Reject, keep disabled' }));
     await waitFor(() => expect(decisions(api, 'rejectJoinRequests')).toEqual([{ serverId: 's1', all: true, keepDisabled: true }]));
     expect((await screen.findByRole('status')).textContent).toBe(
@@ -201,7 +201,7 @@ describe('members who invite', () => {
     await screen.findByText('Revoked 3 unused invites of ann@example.org.');
     expect(api.calls.filter((c) => c.method === 'revokeMemberInvites').map((c) => c.argument)).toEqual([{ serverId: 's1', jid: 'ann@example.org' }]);
 
-    const hold = screen.getByRole('button', { name: 'Hold the invitees of ann@example.org' });
+    const hold = screen.getByRole('button', { name: 'Hold their invitees (ann@example.org)' });
     expect(hold.getAttribute('aria-pressed')).toBe('false');
     await fireEvent.click(hold);
     await waitFor(() => expect(api.calls.find((c) => c.method === 'holdInvitees')?.argument).toEqual({ serverId: 's1', jid: 'ann@example.org', hold: true }));
