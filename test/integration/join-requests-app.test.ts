@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JoinRequestsChange } from '../../common/api';
 import { prosodyFixture } from '../helpers/fixtures';
-import { WITH_INVITE_DESK, type Account, type ProsodyServer } from '../helpers/prosody';
+import { isProsody13Installed, PROJECT_PLUGIN_PATH, prosodyFlavour, STOCK_MODULES, WITH_INVITE_DESK, type Account, type ProsodyServer } from '../helpers/prosody';
+import { setPolicy, signIn } from '../helpers/invite-desk-protocol';
 import { signUp } from '../helpers/raw-register';
 import { createTestService, eventually, profileFor, testClient, type TestService } from '../helpers/session';
 
@@ -101,5 +102,24 @@ describe('requests to join, through the app', () => {
     expect(listed.unseen).toBe(1);
     await second.t.service.rejectJoinRequests({ serverId: second.serverId, all: true });
     await second.t.service.setPolicy({ serverId: second.serverId, policy: 'invite-only' });
+  });
+});
+
+describe.skipIf(!isProsody13Installed())('a held newcomer signing in with SASL2 on Prosody 13 (mod_sasl2)', () => {
+  const sasl2 = prosodyFixture({
+    version: '13',
+    domain: 'sasl2-ask.test',
+    admins: [admin],
+    modules: [...STOCK_MODULES, 'invite_desk', 'sasl2', 'sasl2_bind2', 'sasl2_fast'],
+    pluginPaths: [PROJECT_PLUGIN_PATH, prosodyFlavour('13').moduleDir],
+  });
+
+  it('is refused with the waiting text too', async () => {
+    const session = await signIn(sasl2(), admin, 'setup');
+    await setPolicy(session, 'approval').finally(() => session.stop());
+    expect(await signUp(sasl2(), 'modern')).toEqual({ ok: true });
+    const refused = await signInAs(sasl2(), 'modern');
+    expect(refused?.condition).toBe('account-disabled');
+    expect(refused?.text).toContain('waiting for approval by the admins of sasl2-ask.test');
   });
 });
