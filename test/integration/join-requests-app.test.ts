@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { JoinRequestsChange } from '../../common/api';
 import { prosodyFixture } from '../helpers/fixtures';
 import { isProsody13Installed, PROJECT_PLUGIN_PATH, prosodyFlavour, STOCK_MODULES, WITH_INVITE_DESK, type Account, type ProsodyServer } from '../helpers/prosody';
-import { setPolicy, signIn } from '../helpers/invite-desk-protocol';
+import { createInvites, setPolicy, signIn } from '../helpers/invite-desk-protocol';
 import { signUp } from '../helpers/raw-register';
 import { createTestService, eventually, profileFor, testClient, type TestService } from '../helpers/session';
 
@@ -102,6 +102,34 @@ describe('requests to join, through the app', () => {
     expect(listed.unseen).toBe(1);
     await second.t.service.rejectJoinRequests({ serverId: second.serverId, all: true });
     await second.t.service.setPolicy({ serverId: second.serverId, policy: 'invite-only' });
+  });
+});
+
+describe('member invites, through the app', () => {
+  it("reads and saves the rules, shows the tree, and revokes all of a member's unused invites in one request", async () => {
+    const c = await connected();
+    t = c.t;
+    const { service } = c.t;
+    const rules = await service.getMemberInviteRules(c.serverId);
+    expect(rules).toMatchObject({ serverId: c.serverId, who: 'admins', perPeriod: 3, periodDays: 7, maxPending: 3, minAgeDays: 7 });
+    if (server().version === '13') expect(rules.roles).toContain('prosody:member');
+    else expect(rules.roles).toBeUndefined();
+    await service.setMemberInviteRules({ serverId: c.serverId, who: 'members', perPeriod: 5, periodDays: 30, maxPending: 4, minAgeDays: 0 });
+    expect(await service.getMemberInviteRules(c.serverId)).toMatchObject({ who: 'members', perPeriod: 5, periodDays: 30, maxPending: 4, minAgeDays: 0 });
+
+    const phone = await signIn(server(), member, 'phone');
+    const made = await createInvites(phone, { count: 3 }).finally(() => phone.stop());
+    expect(await signUp(server(), 'sapling', made[0]?.token)).toEqual({ ok: true });
+    const tree = await service.inviterTree(c.serverId);
+    expect(tree.entries.find((e) => e.jid === 'sapling@ask.test')).toMatchObject({ invitedBy: 'member@ask.test' });
+    expect(tree.entries.find((e) => e.jid === 'member@ask.test')).toMatchObject({ pending: 2, holdInvitees: false });
+
+    expect(await service.revokeMemberInvites({ serverId: c.serverId, jid: 'member@ask.test' })).toEqual({ revoked: 2 });
+    expect((await service.inviterTree(c.serverId)).entries.find((e) => e.jid === 'member@ask.test')?.pending).toBe(0);
+    await service.holdInvitees({ serverId: c.serverId, jid: 'member@ask.test', hold: true });
+    expect((await service.inviterTree(c.serverId)).entries.find((e) => e.jid === 'member@ask.test')?.holdInvitees).toBe(true);
+    await service.holdInvitees({ serverId: c.serverId, jid: 'member@ask.test', hold: false });
+    await service.setMemberInviteRules({ ...rules, who: 'admins' });
   });
 });
 

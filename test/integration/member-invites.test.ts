@@ -5,6 +5,7 @@ import { WITH_INVITE_DESK, type Account, type ProsodyServer } from '../helpers/p
 import { signUp } from '../helpers/raw-register';
 import {
   NODES,
+  NS,
   command,
   createInvites,
   errorNote,
@@ -15,6 +16,7 @@ import {
   decide,
   request,
   revokePending,
+  run,
   setMemberRules,
   signIn,
   tryCreate,
@@ -137,6 +139,31 @@ describe('mod_invite_desk: members who invite, within limits', () => {
       // Used, it is pending no more.
       expect(await signUp(server, 'otherskid', first?.token)).toEqual({ ok: true });
       await createInvites(session);
+    });
+  });
+
+  it('lets only members of the chosen role invite, on Prosody 13', async () => {
+    const server = fixture();
+    if (server.version !== '13') {
+      // 0.12 has no roles to choose from: the module says so.
+      await as(server, admin, async (session) => {
+        const stage = await run(session, NODES.memberSettings, NS.members, { who: 'role', role: 'prosody:admin' });
+        expect(errorNote(stage)).toContain('Roles need Prosody 13');
+      });
+      return;
+    }
+    await as(server, admin, (session) => setMemberRules(session, { who: 'role', role: 'prosody:admin', perPeriod: 0, maxPending: 0, minAgeDays: 0 }));
+    await as(server, member, async (session) => {
+      const refused = await tryCreate(session).catch((error: unknown) => error);
+      expect((refused as { text?: string }).text).toContain('only members with the role prosody:admin invite people');
+    });
+    // Accounts get prosody:registered by default on 13.
+    await as(server, admin, (session) => setMemberRules(session, { who: 'role', role: 'prosody:registered' }));
+    await as(server, member, async (session) => {
+      expect(await createInvites(session)).toHaveLength(1);
+    });
+    await as(server, admin, async (session) => {
+      expect(errorNote(await run(session, NODES.memberSettings, NS.members, { who: 'role', role: 'no-such-role' }))).toContain('There is no role no-such-role');
     });
   });
 
