@@ -4,7 +4,7 @@ import type { JoinRequest, JoinRequestsChange } from '../../common/api';
 import { JoinRequestBook, sameAddressLastHour } from '../../common/join-requests';
 import { createRequestNotifier, type RequestNotice } from '../../common/request-notifier';
 import { readRequestsMessage } from '../../electron/core/features/join-requests';
-import { inviterTrees } from '../../renderer/src/lib/inviter-tree';
+import { inviterTrees } from '../../common/inviter-tree';
 
 const NS = 'urn:x-invite-desk:requests:0';
 const at = (minute: number): string => new Date(Date.UTC(2026, 11, 1, 12, minute)).toISOString();

@@ -1,4 +1,4 @@
-import type { InviterTreeEntry } from '../../../common/api';
+import type { InviterTreeEntry } from './api';
 
 /** An account and the accounts it brought in. */
 export interface InviterNode {
