@@ -111,8 +111,11 @@ export interface ServerInfo {
   inviteRoles?: string[];
 }
 
-/** Who may create an account: anyone, people with an invite, or nobody (needs mod_invite_desk). */
-export type RegistrationPolicy = 'open' | 'invite-only' | 'closed';
+/**
+ * Who may create an account: anyone; anyone, held until an admin approves
+ * ("Ask to join"); people with an invite; or nobody (needs mod_invite_desk).
+ */
+export type RegistrationPolicy = 'open' | 'approval' | 'invite-only' | 'closed';
 
 export interface PolicyChange {
   serverId: string;
@@ -158,6 +161,8 @@ export interface CreateInvitesRequest {
   username?: string;
   /** A role for accounts made with it, e.g. `prosody:admin`. */
   role?: string;
+  /** Accounts made with it wait for an admin's approval, as if they had no invite (mod_invite_desk). */
+  needsApproval?: boolean;
 }
 
 export type InviteState = 'pending' | 'used' | 'expired' | 'revoked';
@@ -374,6 +379,105 @@ export interface UpdateStatus {
   waitingFor?: 'sign-in' | 'batch';
 }
 
+/** Someone who signed up and waits for an admin's approval (mod_invite_desk). */
+export interface JoinRequest {
+  serverId: string;
+  username: string;
+  jid: string;
+  /** ISO 8601: when they signed up. */
+  time: string;
+  ip?: string;
+  /** What they wrote in the registration form's reason field, where the server has one. */
+  reason?: string;
+  /** The ledger id of the invite they used, when it needed approval. */
+  invite?: string;
+  /** Who made that invite. */
+  inviter?: string;
+  /** Why it waits: no invite (Ask to join), an invite that needs approval, or an inviter whose invitees wait. */
+  why: 'no-invite' | 'invite' | 'inviter';
+}
+
+export interface JoinRequestList {
+  /** Newest first, at most 1,000. */
+  requests: JoinRequest[];
+  /** How many wait in all. */
+  total: number;
+  /** After how many days the server rejects a request by itself, when it says. */
+  expireDays?: number;
+}
+
+/** A change to a server's waiting requests. */
+export interface JoinRequestsChange {
+  serverId: string;
+  domain: string;
+  /** The server's whole list, which replaces what was known. */
+  list?: JoinRequest[];
+  added?: JoinRequest[];
+  /** Accounts (JIDs) that no longer wait: approved, rejected or expired. */
+  removed?: string[];
+  /** How many of those listed or added the admin has not been told of before: what a notification counts. */
+  unseen: number;
+}
+
+/** Which requests to decide: some accounts, or every one that waits. */
+export interface JoinDecisionRequest {
+  serverId: string;
+  jids?: string[];
+  all?: boolean;
+  /** Rejecting only: keep the accounts, disabled, instead of deleting them (Prosody 13). */
+  keepDisabled?: boolean;
+}
+
+export interface JoinDecision {
+  /** Accounts approved, or rejected. */
+  decided: string[];
+  /** Accounts named that were not waiting: nothing changed for them. */
+  notWaiting: string[];
+  /** Accounts the server could not change; they still wait. */
+  failed: string[];
+}
+
+/** Who may invite people to a server: only admins, every member, or members of one role (Prosody 13). */
+export type MemberInviters = 'admins' | 'members' | 'role';
+
+/** The rules for members' invites on a server (mod_invite_desk); 0 means no limit. */
+export interface MemberInviteRules {
+  serverId: string;
+  who: MemberInviters;
+  /** The role, when `who` is `role`. */
+  role?: string;
+  perPeriod: number;
+  periodDays: number;
+  maxPending: number;
+  minAgeDays: number;
+  /** The roles the server offers to choose from (Prosody 13); absent where there are none. */
+  roles?: string[];
+}
+
+/** An account in the inviter tree: who invited it, and what it does with its own invites. */
+export interface InviterTreeEntry {
+  jid: string;
+  invitedBy?: string;
+  /** ISO 8601, when known. */
+  joined?: string;
+  /** Its invites nobody has used yet. */
+  pending: number;
+  /** Accounts it invites wait for an admin's approval. */
+  holdInvitees: boolean;
+}
+
+export interface InviterTree {
+  entries: InviterTreeEntry[];
+  /** Accounts on the server; more than `entries` when the server listed only the first 10,000. */
+  total: number;
+}
+
+export interface MemberRequest {
+  serverId: string;
+  /** The member, e.g. `ann@example.org`. */
+  jid: string;
+}
+
 /** Events pushed from the backend, keyed by name. */
 export interface AdminEvents {
   'connection-status': ConnectionStatus;
@@ -381,6 +485,9 @@ export interface AdminEvents {
   policy: PolicyChange;
   'reveal-registration': RevealRequest;
   'update-status': UpdateStatus;
+  'join-requests': JoinRequestsChange;
+  /** Show a server's requests to join: the admin clicked their notification. */
+  'reveal-requests': { serverId: string };
 }
 
 export type AdminEventName = keyof AdminEvents;
@@ -462,6 +569,20 @@ export interface AdminApi {
   checkForUpdates(): Promise<UpdateStatus>;
   /** Restarts into the downloaded update, or right after the sign-in or batch in progress ends. */
   installUpdate(): Promise<UpdateStatus>;
+  /** The requests to join that wait on a server, asked again (mod_invite_desk); also sent as a `join-requests` event. */
+  listJoinRequests(serverId: string): Promise<JoinRequestList>;
+  /** Lets the accounts sign in; accounts that were not waiting are left as they are, and listed. */
+  approveJoinRequests(request: JoinDecisionRequest): Promise<JoinDecision>;
+  /** Deletes the accounts (or keeps them disabled on Prosody 13), so their names are free again. */
+  rejectJoinRequests(request: JoinDecisionRequest): Promise<JoinDecision>;
+  getMemberInviteRules(serverId: string): Promise<MemberInviteRules>;
+  setMemberInviteRules(rules: MemberInviteRules): Promise<void>;
+  /** Every account with who invited it, for the tree of who invited whom. */
+  inviterTree(serverId: string): Promise<InviterTree>;
+  /** Revokes all of a member's unused invites, in one request. */
+  revokeMemberInvites(request: MemberRequest): Promise<{ revoked: number }>;
+  /** Whether accounts the member invites from now on wait for an admin's approval. */
+  holdInvitees(request: MemberRequest & { hold: boolean }): Promise<void>;
   on<E extends AdminEventName>(event: E, listener: (payload: AdminEvents[E]) => void): Unsubscribe;
 }
 

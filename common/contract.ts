@@ -50,9 +50,17 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'updateStatus',
   'checkForUpdates',
   'installUpdate',
+  'listJoinRequests',
+  'approveJoinRequests',
+  'rejectJoinRequests',
+  'getMemberInviteRules',
+  'setMemberInviteRules',
+  'inviterTree',
+  'revokeMemberInvites',
+  'holdInvitees',
 ]);
 
-export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration', 'update-status']);
+export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration', 'update-status', 'join-requests', 'reveal-requests']);
 
 export function isAdminMethod(value: unknown): value is AdminMethod {
   return typeof value === 'string' && (ADMIN_METHODS as readonly string[]).includes(value);

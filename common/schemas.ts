@@ -57,9 +57,10 @@ const createInvitesRequest = z.strictObject({
   username: username.optional(),
   // Prosody 13 also has roles an admin defines (custom_roles), named freely.
   role: z.string().regex(/^[\w.:-]{1,100}$/, 'a role such as prosody:member').optional(),
+  needsApproval: z.boolean().optional(),
 });
 
-const policy = z.enum(['open', 'invite-only', 'closed']);
+const policy = z.enum(['open', 'approval', 'invite-only', 'closed']);
 const inviteId = z.string().regex(/^[0-9a-f]{16}$/, 'an invite id');
 
 /** An http or https address without credentials in it, such as an invite's web page. */
@@ -78,6 +79,30 @@ const webAddress = z
 const accountJid = z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org');
 
 const accountRequest = z.strictObject({ serverId, jid: accountJid });
+
+const joinDecision = z.strictObject({
+  serverId,
+  jids: z.array(accountJid).min(1).max(10_000).optional(),
+  all: z.literal(true).optional(),
+  keepDisabled: z.boolean().optional(),
+});
+/** Some accounts or all of them, never neither nor both. */
+const someOrAll = (request: { jids?: string[] | undefined; all?: true | undefined }): boolean => (request.jids === undefined) !== (request.all === undefined);
+const SOME_OR_ALL = 'name the accounts, or all of them';
+
+/** A member of the server, named like any account. */
+const memberRequest = accountRequest;
+
+const memberInviteRules = z.strictObject({
+  serverId,
+  who: z.enum(['admins', 'members', 'role']),
+  role: z.string().regex(/^[\w.:-]{1,100}$/, 'a role such as prosody:member').optional(),
+  perPeriod: z.number().int().min(0).max(100_000),
+  periodDays: z.number().int().min(1).max(3650),
+  maxPending: z.number().int().min(0).max(100_000),
+  minAgeDays: z.number().int().min(0).max(3650),
+  roles: z.array(z.string().max(100)).max(100).optional(),
+});
 
 export const preferencesSchema = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']),
@@ -163,5 +188,13 @@ export const callArgumentSchemas = {
   updateStatus: z.tuple([]),
   checkForUpdates: z.tuple([]),
   installUpdate: z.tuple([]),
+  listJoinRequests: z.tuple([serverId]),
+  approveJoinRequests: z.tuple([joinDecision.omit({ keepDisabled: true }).refine(someOrAll, SOME_OR_ALL)]),
+  rejectJoinRequests: z.tuple([joinDecision.refine(someOrAll, SOME_OR_ALL)]),
+  getMemberInviteRules: z.tuple([serverId]),
+  setMemberInviteRules: z.tuple([memberInviteRules]),
+  inviterTree: z.tuple([serverId]),
+  revokeMemberInvites: z.tuple([memberRequest]),
+  holdInvitees: z.tuple([memberRequest.extend({ hold: z.boolean() })]),
 } satisfies { [M in AdminMethod]: z.ZodType<Parameters<AdminCalls[M]>> };
 

@@ -11,7 +11,13 @@ import type {
   Invite,
   InvitePageCheck,
   InvitePage,
+  InviterTree,
+  JoinDecision,
+  JoinDecisionRequest,
+  JoinRequestList,
   ListInvitesRequest,
+  MemberInviteRules,
+  MemberRequest,
   PdfRequest,
   Preferences,
   PrintKitText,
@@ -38,6 +44,8 @@ import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, r
 import { runUserAction, type UserAction } from './features/user-actions';
 import { accountStatuses, recordAction, refuseRepeat, serverAccountStates } from './features/accounts';
 import { checkInvitePage } from './features/invite-page';
+import { decideJoinRequests } from './features/join-requests';
+import { holdInvitees, readInviterTree, readMemberRules, revokeMemberInvites, writeMemberRules } from './features/members';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
@@ -96,6 +104,7 @@ export class AdminService implements AdminApi {
         this.events.emit('registration', registration);
       },
       policy: (change) => this.events.emit('policy', change),
+      requests: (change) => this.events.emit('join-requests', change),
     });
     this.updates = new UpdatePolicy({
       updater: options.shell.updater,
@@ -324,6 +333,43 @@ export class AdminService implements AdminApi {
     return Promise.resolve().then(() => this.updates.install());
   }
 
+  listJoinRequests(serverId: string): Promise<JoinRequestList> {
+    return this.session(serverId).refreshRequests();
+  }
+
+  approveJoinRequests(request: JoinDecisionRequest): Promise<JoinDecision> {
+    return this.decide('approve', request);
+  }
+
+  rejectJoinRequests(request: JoinDecisionRequest): Promise<JoinDecision> {
+    return this.decide('reject', request);
+  }
+
+  getMemberInviteRules(serverId: string): Promise<MemberInviteRules> {
+    return readMemberRules(this.session(serverId).context());
+  }
+
+  setMemberInviteRules(rules: MemberInviteRules): Promise<void> {
+    return writeMemberRules(this.session(rules.serverId).context(), rules);
+  }
+
+  inviterTree(serverId: string): Promise<InviterTree> {
+    return readInviterTree(this.session(serverId).context());
+  }
+
+  async revokeMemberInvites({ serverId, jid }: MemberRequest): Promise<{ revoked: number }> {
+    return { revoked: await revokeMemberInvites(this.session(serverId).context(), jid) };
+  }
+
+  holdInvitees({ serverId, jid, hold }: MemberRequest & { hold: boolean }): Promise<void> {
+    return holdInvitees(this.session(serverId).context(), jid, hold);
+  }
+
+  /** Asks the UI to show a server's requests to join: the host calls this when their notification is clicked. */
+  revealRequests(serverId: string): void {
+    this.events.emit('reveal-requests', { serverId });
+  }
+
   /** Asks the UI to show one sign-up: the host calls this when its notification is clicked. */
   revealRegistration(request: RevealRequest): void {
     this.events.emit('reveal-registration', request);
@@ -333,6 +379,14 @@ export class AdminService implements AdminApi {
   shutdown(): Promise<void> {
     this.updates.stop();
     return this.registry.closeAll();
+  }
+
+  /** The one way the app approves or rejects requests to join: whatever the server decided leaves the list at once. */
+  private async decide(verdict: 'approve' | 'reject', request: JoinDecisionRequest): Promise<JoinDecision> {
+    const session = this.session(request.serverId);
+    const decision = await decideJoinRequests(session.context(), verdict, request);
+    session.settleRequests(decision.decided);
+    return decision;
   }
 
   private async userAction(action: UserAction, { serverId, jid }: AccountRequest): Promise<void> {

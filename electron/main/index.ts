@@ -11,7 +11,7 @@ import { keepProcessAlive } from '../core/last-resort';
 import { ErrorLog, useErrorLog } from '../core/diagnostics/error-log';
 import { registerAdminIpc } from './ipc';
 import { aboutPanelOptions, applicationMenuTemplate } from './menu';
-import { nativeSignupNotifier } from './notifications';
+import { nativeRequestNotifier, nativeSignupNotifier } from './notifications';
 import { printContents, savePdf } from './printing';
 import { permissionAllowed } from './permissions';
 import { osCredentialStore } from './secrets';
@@ -185,6 +185,17 @@ void app.whenReady().then(async () => {
       onclick: (registration) => {
         showWindow();
         service.revealRegistration({ serverId: registration.serverId, registrationId: registration.id });
+      },
+    }),
+  );
+
+  service.on(
+    'join-requests',
+    nativeRequestNotifier({
+      enabled: async () => (await service.getPreferences()).notifications,
+      onclick: (serverId) => {
+        showWindow();
+        service.revealRequests(serverId);
       },
     }),
   );

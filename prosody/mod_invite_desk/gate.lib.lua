@@ -1,4 +1,5 @@
--- The gate at registration: the policy, and what an invite allows.
+-- The gate at registration: the policy, and what an invite allows. Whether
+-- a new account is held for approval is decided once it exists (requests.lib.lua).
 -- luacheck: globals module
 
 local util = module:require "mod_invite_desk/util";
@@ -28,7 +29,8 @@ return function (policy, ledger)
 		end
 		if not invite then
 			if mode == "invite-only" then return refuse(event, INVITE_ONLY); end
-			-- Open: lift mod_invites_register's refusal, but never another module's (IP limits, blocklists).
+			-- Open, or approval (the account is held once made): lift mod_invites_register's
+			-- refusal, but never another module's (IP limits, blocklists).
 			if event.allowed == false and event.reason == INVITE_ONLY and not event.error then
 				event.allowed, event.reason = true, nil;
 			end

@@ -25,13 +25,14 @@ local default_ttl = module.get_option_period and module:get_option_period("invit
 	or module:get_option_number("invite_expiry", 7 * 86400);
 local max_batch = module:get_option_number("invite_desk_max_batch", 500);
 
-return function (commands, ledger, roles)
+return function (commands, ledger, roles, quotas)
 	-- A result table (XEP-0004 reported/item) of ledger records, after `fields`.
 	local COLUMNS = {
 		{ "id", "Id" }, { "kind", "Kind" }, { "state", "State" }, { "uri", "Invite URI" },
 		{ "landing-url", "Invite web page" }, { "created", "Created" }, { "expires", "Valid until" },
 		{ "uses", "Uses" }, { "max-uses", "Use limit" }, { "used-by", "Used by", "text-multi" }, { "note", "Note" },
 		{ "username", "For account" }, { "role", "Role" }, { "created-by", "Created by" }, { "source", "Made with" },
+		{ "needs-approval", "Needs approval", "boolean" },
 	};
 
 	local function invite_table(records, fields)
@@ -54,6 +55,7 @@ return function (commands, ledger, roles)
 				created = util.iso(row.created_at), expires = util.iso(row.expires), uses = tostring(#uses),
 				["max-uses"] = row.max_uses and tostring(row.max_uses), note = row.note, username = row.username,
 				role = row.role, ["created-by"] = row.created_by, source = row.source,
+				["needs-approval"] = row.needs_approval and "1" or nil,
 			};
 			x:tag("item");
 			for _, column in ipairs(COLUMNS) do
@@ -89,6 +91,7 @@ return function (commands, ledger, roles)
 			desc = "The only account the invite may create; for a reset, the account; for a contact invite, whose contact." };
 		-- The roles the requester may grant are the options (see initial values).
 		{ name = "role", type = "list-single", label = "Role of the new account" };
+		{ name = "needs-approval", type = "boolean", label = "Accounts made with it wait for an admin's approval" };
 	};
 
 
@@ -135,7 +138,7 @@ return function (commands, ledger, roles)
 			if not allowed then return nil, problem; end
 		end
 		return { kind = kind, count = count, ttl = ttl, max_uses = max_uses ~= 0 and max_uses or nil,
-			note = note, username = username, role = role };
+			note = note, username = username, role = role, needs_approval = fields["needs-approval"] == true };
 	end
 
 	-- Builds invites as mod_invites does, and stores a whole batch in one write.
@@ -158,7 +161,8 @@ return function (commands, ledger, roles)
 					source = requester; note = options.note; roles = options.role and roles.stored(options.role);
 					allow_reset = options.kind == "reset" and options.username or nil;
 					-- 13's shell shows `note`; the rest is ours.
-					invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now };
+					invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now,
+						needs_approval = options.needs_approval or nil };
 				};
 			};
 			-- As mod_invites does, before storing: mod_invites_page (and 13's mod_invites) add the landing page here.
@@ -173,10 +177,36 @@ return function (commands, ledger, roles)
 		return list;
 	end
 
-	module:provides("adhoc", commands.form("Create invites", NS_INVITES.."#create", create_layout, function (fields, data)
+	-- What a member (not an admin) may make: invites for new accounts or
+	-- contacts, each for one person, with no role, expiring in the usual time.
+	local function member_problem(fields, options, requester)
+		if fields.role and fields.role ~= "" then return "Members may not give the new account a role."; end
+		if not options then return nil; end
+		if options.kind == "reset" then return "Members may not make password reset invites."; end
+		if options.kind == "contact" and options.username ~= jid_util.node(requester) then
+			return "A member's contact invite makes a contact of their own account only.";
+		end
+		if options.max_uses ~= 1 then return "A member's invite works once: leave the use limit at 1."; end
+		if options.ttl == 0 or options.ttl > default_ttl then
+			return ("A member's invite is valid for at most %d seconds (0, never, is for admins)."):format(default_ttl);
+		end
+	end
+
+	-- Open to members where quotas.admits lets them, within their quotas.
+	local node_create = NS_INVITES.."#create";
+	module:provides("adhoc", commands.form("Create invites", node_create, create_layout, function (fields, data, as_member)
 		local options, problem = parse_create(fields, data.from);
-		if not options then return commands.fail(problem); end
-		local list, err = create_invites(options, data.from);
+		problem = as_member and member_problem(fields, options, data.from) or problem;
+		if problem then return commands.fail(problem); end
+		local make = function () return create_invites(options, data.from); end;
+		local list, err;
+		if as_member then
+			local within, made, failure = quotas.making(jid_util.node(data.from), options.count, make);
+			if not within then return commands.fail(made); end -- over quota: why, and when they may invite again
+			list, err = made, failure;
+		else
+			list, err = make();
+		end
 		if not list then
 			module:log("error", "Could not store %s: %s", util.counted(options.count, "new invite"), err);
 			return commands.fail("The server could not store the invites. Its log says why.");
@@ -184,9 +214,10 @@ return function (commands, ledger, roles)
 		module:log("info", "%s created %s, the first %s",
 			jid_util.bare(data.from), util.counted(#list, options.kind.." invite"), list[1].row.id);
 		return { status = "completed", other = invite_table(list) };
-	end, function (data)
-		return { role = roles.grantable_options(data.from) };
-	end));
+	end, function (data, as_member)
+		-- Members grant no role.
+		return not as_member and { role = roles.grantable_options(data.from) } or nil;
+	end, quotas.admits));
 
 	-- The ledger -------------------------------------------------------------
 
@@ -307,27 +338,9 @@ return function (commands, ledger, roles)
 			return commands.fail("No invite has the id "..table.concat(unknown, ", ")..". Nothing was revoked.");
 		end
 		if #wanted > MAX_PAGE then return commands.fail("Revoke at most "..MAX_PAGE.." invites at once."); end
-		local by, now, doomed, skipped = jid_util.bare(data.from), os.time(), {}, 0;
-		for _, record in ipairs(wanted) do
-			if record.state == "pending" or record.state == "expired" then
-				local entry = record.entry or { invite = record.row, uses = {} };
-				entry.revoked_at, entry.revoked_by = now, by;
-				-- Marked first: the registration check refuses it even if the deletion below fails.
-				local ok, err = ledger.save_entry(record.row.id, entry);
-				if not ok then
-					module:log("error", "Could not revoke invite %s: %s", record.row.id, err);
-					return commands.fail("The server could not store the revocation. Its log says why.");
-				end
-				record.state = "revoked";
-				table.insert(doomed, record.stored);
-			elseif record.state ~= "revoked" then
-				skipped = skipped + 1;
-			end
-		end
-		local ok, err = ledger.delete_invites(doomed);
-		if not ok then module:log("error", "Could not delete revoked invites: %s", err); end
-		module:log("info", "%s revoked %s", by, util.counted(#doomed, "invite"));
-		return { status = "completed", info = ("Revoked %s.%s"):format(util.counted(#doomed, "invite"),
+		local revoked, skipped = ledger.revoke(wanted, jid_util.bare(data.from));
+		if not revoked then return commands.fail("The server could not store the revocation. Its log says why."); end
+		return { status = "completed", info = ("Revoked %s.%s"):format(util.counted(revoked, "invite"),
 			skipped > 0 and (" %d had been used up already."):format(skipped) or "") };
 	end));
 

@@ -48,6 +48,7 @@ return function ()
 			created_at = invite.created_at or desk.created_at;
 			expires = not desk.never_expires and invite.expires or nil;
 			max_uses = desk.max_uses or (not invite.reusable and 1 or nil);
+			needs_approval = desk.needs_approval;
 		};
 		-- The URI names the account a register invite is for, or the user a contact invite befriends.
 		local named = invite.uri and invite.uri:match("^xmpp:([^@]+)@");
@@ -287,6 +288,33 @@ return function ()
 		return ok, err;
 	end
 
+	-- Revokes the pending and expired invites among `records` (from list()),
+	-- including those made outside the module; returns how many it revoked and
+	-- how many had been used up already, or nil and an error.
+	local function revoke(records, by)
+		local now, doomed, skipped = os.time(), {}, 0;
+		for _, record in ipairs(records) do
+			if record.state == "pending" or record.state == "expired" then
+				local entry = record.entry or { invite = record.row, uses = {} };
+				entry.revoked_at, entry.revoked_by = now, by;
+				-- Marked first: the registration check refuses it even if the deletion below fails.
+				local ok, err = save_entry(record.row.id, entry);
+				if not ok then
+					module:log("error", "Could not revoke invite %s: %s", record.row.id, err);
+					return nil, err;
+				end
+				record.state = "revoked";
+				table.insert(doomed, record.stored);
+			elseif record.state ~= "revoked" then
+				skipped = skipped + 1;
+			end
+		end
+		local ok, err = delete_invites(doomed);
+		if not ok then module:log("error", "Could not delete revoked invites: %s", err); end
+		module:log("info", "%s revoked %s", by, util.counted(#doomed, "invite"));
+		return #doomed, skipped;
+	end
+
 	-- Records the use before mod_invites_register (priority 0) deletes a
 	-- single-use invite, so a crash in between cannot lose it from the ledger.
 	local function record_use(event)
@@ -317,5 +345,6 @@ return function ()
 		list = ledger;
 		ORDERS = ORDERS;
 		delete_invites = delete_invites;
+		revoke = revoke;
 	};
 end

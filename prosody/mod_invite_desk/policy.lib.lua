@@ -1,5 +1,6 @@
 -- The registration policy, switched while the server runs: who may create
--- an account.
+-- an account. Under "approval" anyone may, and an admin decides whether the
+-- account may sign in (requests.lib.lua).
 -- luacheck: globals module
 
 local util = module:require "mod_invite_desk/util";
@@ -8,11 +9,11 @@ local jid_util = util.lib "util.jid";
 local dataforms = util.lib "util.dataforms";
 
 local NS_POLICY = "urn:x-invite-desk:policy:0";
-local POLICIES = { ["open"] = true, ["invite-only"] = true, ["closed"] = true };
+local POLICIES = { ["open"] = true, ["approval"] = true, ["invite-only"] = true, ["closed"] = true };
 
 local default_policy = module:get_option_string("invite_desk_default_policy", "invite-only");
 if not POLICIES[default_policy] then
-	module:log("error", "invite_desk_default_policy must be open, invite-only or closed; using invite-only");
+	module:log("error", "invite_desk_default_policy must be open, approval, invite-only or closed; using invite-only");
 	default_policy = "invite-only";
 end
 
@@ -35,6 +36,7 @@ return function (commands, events)
 		{ name = "FORM_TYPE", type = "hidden", value = NS_POLICY };
 		{ name = "mode", type = "list-single", label = "Who may create an account", required = true, options = {
 			{ label = "Anyone (open)", value = "open" },
+			{ label = "Anyone, once an admin approves (ask to join)", value = "approval" },
 			{ label = "Only people with an invite (invite-only)", value = "invite-only" },
 			{ label = "Nobody (closed)", value = "closed" },
 		} };
@@ -42,7 +44,7 @@ return function (commands, events)
 
 	module:provides("adhoc", commands.form("Registration policy", NS_POLICY, layout, function (fields, data)
 		local mode, by = fields.mode, jid_util.bare(data.from);
-		if not POLICIES[mode] then return commands.fail("The policy must be open, invite-only or closed."); end
+		if not POLICIES[mode] then return commands.fail("The policy must be open, approval, invite-only or closed."); end
 		local ok, err = policy_store:set(nil, { mode = mode, changed_at = os.time(), changed_by = by });
 		if not ok then
 			module:log("error", "Could not store the registration policy: %s", err);
@@ -51,7 +53,8 @@ return function (commands, events)
 		policy = mode;
 		module:log("info", "%s set the registration policy to %s", by, mode);
 		events.notify(st.stanza("policy", { xmlns = NS_POLICY, mode = mode, by = by, time = util.iso(os.time()) }));
-		return { status = "completed", info = "Registration is now "..mode.."." };
+		local named = mode == "approval" and "approval (ask to join)" or mode;
+		return { status = "completed", info = "Registration is now "..named.."." };
 	end, function () return { mode = current() }; end));
 
 	module:add_feature(NS_POLICY);

@@ -65,6 +65,14 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     updateStatus: () => Promise.resolve(NO_UPDATER),
     checkForUpdates: () => Promise.resolve(NO_UPDATER),
     installUpdate: () => Promise.resolve(NO_UPDATER),
+    listJoinRequests: () => Promise.resolve({ requests: [], total: 0 }),
+    approveJoinRequests: (request) => Promise.resolve({ decided: request.jids ?? [], notWaiting: [], failed: [] }),
+    rejectJoinRequests: (request) => Promise.resolve({ decided: request.jids ?? [], notWaiting: [], failed: [] }),
+    getMemberInviteRules: (serverId) => Promise.resolve({ serverId, who: 'admins', perPeriod: 3, periodDays: 7, maxPending: 3, minAgeDays: 7 }),
+    setMemberInviteRules: () => Promise.resolve(),
+    inviterTree: () => Promise.resolve({ entries: [], total: 0 }),
+    revokeMemberInvites: () => Promise.resolve({ revoked: 0 }),
+    holdInvitees: () => Promise.resolve(),
   };
   // Each method takes one argument or none, so one recorder fits them all.
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (argument: unknown) => Promise<unknown>>;

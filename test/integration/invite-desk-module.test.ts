@@ -379,7 +379,7 @@ describe('mod_invite_desk: invites', () => {
         [{ role: 'not a role!' }, /A role is a name such as prosody:admin/],
       ];
       for (const [options, message] of cases) expect(errorNote(await tryCreate(session, options)), JSON.stringify(options)).toMatch(message);
-      expect(errorNote(await run(session, NODES.policy, NS.policy, { mode: 'sometimes' }))).toMatch(/must be open, invite-only or closed/);
+      expect(errorNote(await run(session, NODES.policy, NS.policy, { mode: 'sometimes' }))).toMatch(/must be open, approval, invite-only or closed/);
       expect(errorNote(await run(session, NODES.policy, NS.policy, {}))).toMatch(/Who may create an account: Required value missing/);
       expect(errorNote(await run(session, NODES.revoke, NS.invites, { ids: ['0123456789abcdef'] }))).toMatch(/No invite has the id 0123456789abcdef\. Nothing was revoked/);
       expect(errorNote(await run(session, NODES.list, NS.invites, { state: 'lost' }))).toMatch(/State must be all, pending/);
@@ -945,7 +945,7 @@ describe('mod_invite_desk: security', () => {
 
   it('answers its administration node to admins only', async () => {
     const server = fixture();
-    expect(await signedIn(server, adminFeatures)).toEqual([NS.policy, NS.invites, NS.events, NS.accounts]);
+    expect(await signedIn(server, adminFeatures)).toEqual([NS.policy, NS.invites, NS.events, NS.requests, NS.members, NS.accounts]);
     expect(await signedIn(server, adminFeatures, member)).toBeNull();
   });
 
@@ -976,7 +976,7 @@ describe('mod_invite_desk: security', () => {
     await signedIn(
       server,
       async (clerk) => {
-        expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events, NS.accounts]);
+        expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events, NS.requests, NS.members, NS.accounts]);
         expect((await listInvites(clerk)).total).toBeGreaterThan(0);
         expect(await readPolicy(clerk)).toBe('invite-only');
         // None above its own, nor one that may do what it may not.

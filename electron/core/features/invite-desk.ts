@@ -15,7 +15,7 @@ import type {
 } from '../../../common/api';
 import { AdminError } from '../../../common/errors';
 import { ROCK_ON_SERVER } from '../../../common/setup-guide';
-import { commandStage, runCommand } from '../xmpp/adhoc';
+import { peekCommandForm, runCommand } from '../xmpp/adhoc';
 import { discoInfo } from '../xmpp/disco';
 import { field, lines, textValue, type DataForm, type FormField } from '../xmpp/dataform';
 import type { SessionContext } from './context';
@@ -27,6 +27,8 @@ export const NS = {
   policy: 'urn:x-invite-desk:policy:0',
   invites: 'urn:x-invite-desk:invites:0',
   events: 'urn:x-invite-desk:events:0',
+  requests: 'urn:x-invite-desk:requests:0',
+  members: 'urn:x-invite-desk:members:0',
 } as const;
 
 export const MODULE_NODES = {
@@ -37,7 +39,7 @@ export const MODULE_NODES = {
   policy: NS.policy,
 } as const;
 
-const POLICIES: readonly string[] = ['open', 'invite-only', 'closed'];
+const POLICIES: readonly string[] = ['open', 'approval', 'invite-only', 'closed'];
 const STATES: readonly string[] = ['pending', 'used', 'expired', 'revoked'];
 const KINDS: readonly string[] = ['account', 'contact', 'reset'];
 
@@ -99,9 +101,8 @@ export async function inviteRoles(
 
 /** The options the module's create form offers for `role`; its first stage is only looked at, then cancelled. */
 async function listedRoles(iq: IqCaller, domain: string, timeoutMs: number): Promise<string[]> {
-  const stage = await commandStage(iq, domain, MODULE_NODES.create, { what: 'asking which roles invites may give' }, timeoutMs);
-  if (stage.sessionid) void commandStage(iq, domain, MODULE_NODES.create, { action: 'cancel', sessionid: stage.sessionid }, timeoutMs).catch(() => undefined);
-  const options = (stage.form ? field(stage.form, 'role')?.options : undefined) ?? [];
+  const form = await peekCommandForm(iq, domain, MODULE_NODES.create, timeoutMs, 'asking which roles invites may give');
+  const options = (form ? field(form, 'role')?.options : undefined) ?? [];
   return [...new Set(options.map((o) => o.value).filter((v) => ROLE_NAME.test(v)))].slice(0, 100);
 }
 
@@ -157,6 +158,7 @@ export async function createModuleInvites(ctx: SessionContext, request: CreateIn
   if (request.note !== undefined) values.note = request.note;
   if (request.username !== undefined) values.username = request.username;
   if (request.role !== undefined) values.role = request.role;
+  if (request.needsApproval) values['needs-approval'] = '1';
   const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.create, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true, what: 'creating invites' });
   const createdAt = new Date().toISOString();
   return rows(stage.form, ctx.domain).flatMap((row) => {
@@ -213,10 +215,9 @@ export async function purgeExpired(ctx: SessionContext): Promise<PurgeResult> {
 
 export async function readPolicy(ctx: SessionContext): Promise<RegistrationPolicy> {
   requireModule(ctx, 'Switching the registration policy');
-  // The command's first stage shows the current policy as its default; then it is cancelled.
-  const stage = await commandStage(ctx.iq, ctx.domain, MODULE_NODES.policy, { what: 'reading the registration policy' }, ctx.timeoutMs);
-  if (stage.sessionid) await commandStage(ctx.iq, ctx.domain, MODULE_NODES.policy, { action: 'cancel', sessionid: stage.sessionid }, ctx.timeoutMs).catch(() => undefined);
-  const mode = stage.form ? field(stage.form, 'mode')?.values[0] : undefined;
+  // The command's first stage shows the current policy as its default.
+  const form = await peekCommandForm(ctx.iq, ctx.domain, MODULE_NODES.policy, ctx.timeoutMs, 'reading the registration policy');
+  const mode = form ? field(form, 'mode')?.values[0] : undefined;
   if (mode === undefined || !POLICIES.includes(mode)) throw new AdminError('server-error', 'The server did not say its registration policy.');
   return mode as RegistrationPolicy;
 }

@@ -48,6 +48,12 @@ export const serverRecordSchema = z.strictObject({
     .optional(),
   /** False when the admin turned off connecting it at start; absent means on. */
   connectAtStart: z.boolean().optional(),
+  /**
+   * The newest requests to join the admin was told of: when they were made
+   * (ISO 8601), and which accounts asked at that very time. After a restart
+   * only later ones are new.
+   */
+  requestsSeen: z.strictObject({ time: z.string().max(40), jids: z.array(z.string().max(3071)).max(1000) }).optional(),
 });
 
 export type ServerRecord = z.infer<typeof serverRecordSchema>;

@@ -109,3 +109,14 @@ export async function runCommand(
   if (stage.status === 'canceled') throw new AdminError('server-error', `The server stopped while ${what ?? 'running a command'} before it was done. Try again.`);
   return stage;
 }
+
+/**
+ * The form of a command's first stage, for what it shows as defaults (a
+ * setting's current value, the choices it offers); the session is then
+ * cancelled, without waiting for the answer.
+ */
+export async function peekCommandForm(iq: IqCaller, to: string, node: string, timeoutMs: number, what?: string): Promise<DataForm | undefined> {
+  const stage = await commandStage(iq, to, node, what === undefined ? {} : { what }, timeoutMs);
+  if (stage.sessionid) void commandStage(iq, to, node, { action: 'cancel', sessionid: stage.sessionid }, timeoutMs).catch(() => undefined);
+  return stage.form;
+}

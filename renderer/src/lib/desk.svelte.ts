@@ -1,6 +1,21 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { AccountState, AdminApi, ConnectionStatus, Registration, RegistrationPolicy, RevealRequest, SavedProfile, ServerInfo, ServerProfile } from '../../../common/api';
+import type {
+  AccountState,
+  AdminApi,
+  ConnectionStatus,
+  JoinDecision,
+  JoinDecisionRequest,
+  JoinRequest,
+  JoinRequestsChange,
+  Registration,
+  RegistrationPolicy,
+  RevealRequest,
+  SavedProfile,
+  ServerInfo,
+  ServerProfile,
+} from '../../../common/api';
 import { AdminError, toAdminErrorShape, type AdminErrorShape } from '../../../common/errors';
+import { JoinRequestBook } from '../../../common/join-requests';
 import { SignupLog } from './signup-log.svelte';
 
 /**
@@ -37,6 +52,15 @@ export class Desk {
   viewingFeedOf: string | null = null;
   /** A sign-up to bring into view (its notification was clicked); the server's view takes it and clears it. */
   revealed = $state<RevealRequest | null>(null);
+  /** With mod_invite_desk: each server's requests to join, newest first. */
+  readonly joinRequests = new SvelteMap<string, JoinRequest[]>();
+  /** After how many days each server rejects a request by itself, as it said. */
+  readonly requestDays = new SvelteMap<string, number>();
+  /** A server whose requests to show (their notification was clicked); its view takes it and clears it. */
+  revealedRequests = $state<string | null>(null);
+  // Bookkeeping behind joinRequests, never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly books = new Map<string, JoinRequestBook>();
   /** The server shown in the main pane; null shows the form for a new one. */
   selectedId = $state<string | null>(null);
   loading = $state(true);
@@ -56,6 +80,7 @@ export class Desk {
     this.api.on('connection-status', (status) => this.applyStatus(status));
     this.api.on('registration', (registration) => this.addRegistration(registration));
     this.api.on('policy', (change) => this.policies.set(change.serverId, change.policy));
+    this.api.on('join-requests', (change) => this.changeRequests(change.serverId, change));
     try {
       const [profiles, statuses] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses()]);
       this.profiles = profiles;
@@ -125,6 +150,8 @@ export class Desk {
     this.policies.delete(serverId);
     for (const key of [...this.accounts.keys()]) if (key.startsWith(`${serverId}\n`)) this.accounts.delete(key);
     this.logs.delete(serverId);
+    this.joinRequests.delete(serverId);
+    this.books.delete(serverId);
     this.selectedId = this.profiles[0]?.id ?? null;
   }
 
@@ -148,6 +175,11 @@ export class Desk {
   reveal(request: RevealRequest): void {
     this.selectedId = request.serverId;
     this.revealed = request;
+  }
+
+  revealRequests(serverId: string): void {
+    this.selectedId = serverId;
+    this.revealedRequests = serverId;
   }
 
   markFeedRead(serverId: string): void {
@@ -187,9 +219,48 @@ export class Desk {
     }
   }
 
-  /** What a server offers, and with mod_invite_desk its policy. */
+  /** Whether the server's module holds sign-ups for approval (a module older than that does not). */
+  hasJoinRequests(serverId: string): boolean {
+    return this.infos.get(serverId)?.commands.some((c) => c.node === 'urn:x-invite-desk:requests:0#list') === true;
+  }
+
+  /** Asks the server again which requests to join wait; changes pushed meanwhile still count. */
+  async refreshRequests(serverId: string): Promise<void> {
+    const book = this.bookOf(serverId);
+    book.listing();
+    try {
+      const { requests, expireDays } = await this.api.listJoinRequests(serverId);
+      this.changeRequests(serverId, { list: requests });
+      if (expireDays !== undefined) this.requestDays.set(serverId, expireDays);
+    } catch (error) {
+      book.abandonListing();
+      throw error;
+    }
+  }
+
+  /** Approves or rejects requests; those decided leave the list at once. */
+  async decideRequests(verdict: 'approve' | 'reject', request: JoinDecisionRequest): Promise<JoinDecision> {
+    const decision = await (verdict === 'approve' ? this.api.approveJoinRequests(request) : this.api.rejectJoinRequests(request));
+    this.changeRequests(request.serverId, { removed: decision.decided });
+    return decision;
+  }
+
+  private bookOf(serverId: string): JoinRequestBook {
+    let book = this.books.get(serverId);
+    if (!book) this.books.set(serverId, (book = new JoinRequestBook()));
+    return book;
+  }
+
+  private changeRequests(serverId: string, change: Pick<JoinRequestsChange, 'list' | 'added' | 'removed'>): void {
+    const book = this.bookOf(serverId);
+    book.apply(change);
+    this.joinRequests.set(serverId, book.list());
+  }
+
+  /** What a server offers, and with mod_invite_desk its policy and the requests to join that wait. */
   private async show(info: ServerInfo): Promise<void> {
     this.infos.set(info.serverId, info);
+    if (this.hasJoinRequests(info.serverId)) void this.refreshRequests(info.serverId).catch(() => undefined);
     if (this.hasModule(info.serverId)) this.policies.set(info.serverId, await this.api.getPolicy(info.serverId));
   }
 
