@@ -25,13 +25,14 @@ local default_ttl = module.get_option_period and module:get_option_period("invit
 	or module:get_option_number("invite_expiry", 7 * 86400);
 local max_batch = module:get_option_number("invite_desk_max_batch", 500);
 
-return function (commands, ledger, roles)
+return function (commands, ledger, roles, onboarding)
 	-- A result table (XEP-0004 reported/item) of ledger records, after `fields`.
 	local COLUMNS = {
 		{ "id", "Id" }, { "kind", "Kind" }, { "state", "State" }, { "uri", "Invite URI" },
 		{ "landing-url", "Invite web page" }, { "created", "Created" }, { "expires", "Valid until" },
 		{ "uses", "Uses" }, { "max-uses", "Use limit" }, { "used-by", "Used by", "text-multi" }, { "note", "Note" },
 		{ "username", "For account" }, { "role", "Role" }, { "created-by", "Created by" }, { "source", "Made with" },
+		{ "batch", "Batch" },
 	};
 
 	local function invite_table(records, fields)
@@ -48,12 +49,17 @@ return function (commands, ledger, roles)
 			-- Only a pending invite still opens a door: the others show no link.
 			local stored = record.state == "pending" and record.stored or {};
 			local used_by = {};
-			for _, use in ipairs(uses) do table.insert(used_by, use.username.."@"..host.." "..util.iso(use.at)); end
+			for _, use in ipairs(uses) do
+				-- What became of the member follows the time, as words an older reader leaves alone.
+				table.insert(used_by, use.username.."@"..host.." "..util.iso(use.at)
+					..(use.signed_in and " signed-in:"..util.iso(use.signed_in) or "")
+					..(use.onboarded and " "..use.onboarded or ""));
+			end
 			local values = {
 				id = row.id, kind = row.kind, state = record.state, uri = stored.uri, ["landing-url"] = stored.landing_page,
 				created = util.iso(row.created_at), expires = util.iso(row.expires), uses = tostring(#uses),
 				["max-uses"] = row.max_uses and tostring(row.max_uses), note = row.note, username = row.username,
-				role = row.role, ["created-by"] = row.created_by, source = row.source,
+				role = row.role, ["created-by"] = row.created_by, source = row.source, batch = row.batch,
 			};
 			x:tag("item");
 			for _, column in ipairs(COLUMNS) do
@@ -91,6 +97,14 @@ return function (commands, ledger, roles)
 		usermanager.get_all_roles
 			and { name = "role", type = "list-single", label = "Role of the new account" }
 			or { name = "role", type = "text-single", label = "Role of the new account (e.g. prosody:admin)" };
+		{ name = "onboarding", type = "list-single", label = "What new members get", value = "defaults", options = {
+			{ label = "The server's defaults", value = "defaults" },
+			{ label = "The rooms, contacts and welcome below", value = "invite" },
+		} };
+		{ name = "rooms", type = "jid-multi", label = "Rooms to join" };
+		{ name = "contacts", type = "jid-multi", label = "Accounts that become contacts" };
+		{ name = "welcome", type = "text-multi", label = "Welcome message ({name}, {inviter}, {community})" };
+		{ name = "welcome-from", type = "text-single", label = "Welcome sent from (empty: the server; or your own address)" };
 	};
 
 
@@ -136,8 +150,20 @@ return function (commands, ledger, roles)
 			granted, problem = roles.check(fields.role, requester);
 			if not granted then return nil, problem; end
 		end
+		local own_set;
+		if fields.onboarding == "invite" then
+			if kind == "reset" then
+				return nil, "A password reset makes no new member: it brings no rooms, contacts or welcome.";
+			end
+			own_set, problem = onboarding.check(fields, requester);
+			if not own_set then return nil, problem; end
+		elseif fields.onboarding and fields.onboarding ~= "defaults" then
+			return nil, "What new members get must be defaults or invite.";
+		elseif fields.rooms or fields.contacts or (fields.welcome or "") ~= "" then
+			return nil, "To give this invite its own rooms, contacts or welcome, set What new members get to invite.";
+		end
 		return { kind = kind, count = count, ttl = ttl, max_uses = max_uses ~= 0 and max_uses or nil,
-			note = note, username = username, roles = granted };
+			note = note, username = username, roles = granted, onboarding = own_set };
 	end
 
 	-- Builds invites as mod_invites does, and stores a whole batch in one write.
@@ -146,8 +172,10 @@ return function (commands, ledger, roles)
 		local action = options.kind == "contact" and "roster" or "register";
 		local jid = options.username and options.username.."@"..host or host;
 		local batch, contact_copies, list = {}, {}, {};
+		local batch_id; -- the first invite's id, on every invite of a batch of several
 		for _ = 1, options.count do
 			local token = new_id.medium();
+			batch_id = batch_id or (options.count > 1 and util.invite_id(token) or nil);
 			local invite = {
 				type = action; jid = jid; token = token; allow_registration = true;
 				uri = url.build({ scheme = "xmpp", path = jid,
@@ -159,7 +187,8 @@ return function (commands, ledger, roles)
 					source = requester; note = options.note; roles = options.roles;
 					allow_reset = options.kind == "reset" and options.username or nil;
 					-- 13's shell shows `note`; the rest is ours.
-					invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now };
+					invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now,
+						batch = batch_id, onboarding = options.onboarding and onboarding.copy(options.onboarding) };
 				};
 			};
 			-- As mod_invites does, before storing: mod_invites_page (and 13's mod_invites) add the landing page here.

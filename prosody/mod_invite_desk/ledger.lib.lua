@@ -48,6 +48,7 @@ return function ()
 			created_at = invite.created_at or desk.created_at;
 			expires = not desk.never_expires and invite.expires or nil;
 			max_uses = desk.max_uses or (not invite.reusable and 1 or nil);
+			batch = desk.batch;
 		};
 		-- The URI names the account a register invite is for, or the user a contact invite befriends.
 		local named = invite.uri and invite.uri:match("^xmpp:([^@]+)@");
@@ -306,6 +307,22 @@ return function ()
 	module:hook("user-registered", record_use, 10);
 	module:hook("user-password-reset", record_use, 10);
 
+	-- Adds what became of a member who used an invite to the record of that
+	-- use (`onboarded`: what they got; `signed_in`: their first sign-in since).
+	local function note_use(id, username, key, value)
+		local entry = get_entry(id);
+		if not entry then return; end
+		for i = #entry.uses, 1, -1 do
+			local use = entry.uses[i];
+			if use.username == username then
+				use[key] = value;
+				local ok, err = save_entry(id, entry);
+				if not ok then module:log("error", "Could not note the %s of %s on invite %s: %s", key, username, id, err); end
+				return;
+			end
+		end
+	end
+
 	return {
 		days = ledger_days;
 		tokens = tokens;
@@ -317,5 +334,6 @@ return function ()
 		list = ledger;
 		ORDERS = ORDERS;
 		delete_invites = delete_invites;
+		note_use = note_use;
 	};
 end

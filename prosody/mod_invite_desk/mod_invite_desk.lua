@@ -29,8 +29,10 @@ local roles = module:require "mod_invite_desk/roles"();
 local ledger = module:require "mod_invite_desk/ledger"();
 local policy = module:require "mod_invite_desk/policy"(commands, events);
 module:require "mod_invite_desk/gate"(policy, ledger);
+local onboarding = module:require "mod_invite_desk/onboarding"(commands, ledger);
 local history = module:require "mod_invite_desk/history"(permissions, events, policy, ledger);
-local invites = module:require "mod_invite_desk/invites"(commands, ledger, roles);
+local invites = module:require "mod_invite_desk/invites"(commands, ledger, roles, onboarding);
+module:require "mod_invite_desk/signins"(ledger);
 
 -- Subscriptions outlive a reload of this module.
 function module.save() return { subscribers = events.save() }; end
@@ -46,7 +48,7 @@ module:hook("host-disco-info-node", function (event)
 		return true;
 	end
 	event.reply:tag("identity", { category = "automation", type = "command-list", name = "Invite Desk" }):up();
-	for _, namespace in ipairs({ policy.xmlns, invites.xmlns, history.xmlns }) do
+	for _, namespace in ipairs({ policy.xmlns, invites.xmlns, history.xmlns, onboarding.xmlns }) do
 		event.reply:tag("feature", { var = namespace }):up();
 	end
 	event.exists = true;

@@ -19,6 +19,7 @@ export const NS = {
   policy: 'urn:x-invite-desk:policy:0',
   invites: 'urn:x-invite-desk:invites:0',
   events: 'urn:x-invite-desk:events:0',
+  onboarding: 'urn:x-invite-desk:onboarding:0',
 } as const;
 
 export const NODES = {
@@ -27,6 +28,7 @@ export const NODES = {
   revoke: `${NS.invites}#revoke`,
   purge: `${NS.invites}#purge-expired`,
   policy: NS.policy,
+  onboarding: NS.onboarding,
 } as const;
 
 /** The disco#info node the module answers only for those who may administer it. */
@@ -199,12 +201,14 @@ export interface LedgerRow {
   expires?: string;
   uses: number;
   maxUses?: number;
-  usedBy: { jid: string; at: string }[];
+  /** Each use, with the words after its time: what the member got and whether they signed in since. */
+  usedBy: { jid: string; at: string; more: string[] }[];
   note?: string;
   username?: string;
   role?: string;
   createdBy?: string;
   source?: string;
+  batch?: string;
 }
 
 const OPTIONAL_COLUMNS = [
@@ -217,6 +221,7 @@ const OPTIONAL_COLUMNS = [
   ['role', 'role'],
   ['createdBy', 'created-by'],
   ['source', 'source'],
+  ['batch', 'batch'],
 ] as const;
 
 /** The rows of a reported/item table of invites. */
@@ -230,8 +235,8 @@ export function ledgerRows(form: Element | undefined): LedgerRow[] {
       state: one('state') ?? '',
       uses: Number(one('uses')),
       usedBy: all('used-by').map((line) => {
-        const [jid = '', at = ''] = line.split(' ');
-        return { jid, at };
+        const [jid = '', at = '', ...more] = line.split(' ');
+        return { jid, at, more };
       }),
     };
     for (const [key, name] of OPTIONAL_COLUMNS) {
@@ -254,6 +259,12 @@ export interface CreateOptions {
   note?: string;
   username?: string;
   role?: string;
+  /** `invite` gives the invite the rooms, contacts and welcome below; `defaults` (the module's default) leaves it to the server's. */
+  onboarding?: 'defaults' | 'invite';
+  rooms?: string[];
+  contacts?: string[];
+  welcome?: string;
+  welcomeFrom?: string;
 }
 
 function createFields(options: CreateOptions): Fields {
@@ -265,6 +276,26 @@ function createFields(options: CreateOptions): Fields {
   if (options.note !== undefined) fields.note = options.note;
   if (options.username !== undefined) fields.username = options.username;
   if (options.role !== undefined) fields.role = options.role;
+  Object.assign(fields, onboardingFields(options));
+  return fields;
+}
+
+export interface OnboardingOptions {
+  onboarding?: 'defaults' | 'invite';
+  rooms?: string[];
+  contacts?: string[];
+  welcome?: string;
+  welcomeFrom?: string;
+}
+
+/** The fields of a set of rooms, contacts and welcome, as the create and defaults commands take them. */
+export function onboardingFields(options: OnboardingOptions): Fields {
+  const fields: Fields = {};
+  if (options.onboarding !== undefined) fields.onboarding = options.onboarding;
+  if (options.rooms !== undefined) fields.rooms = options.rooms;
+  if (options.contacts !== undefined) fields.contacts = options.contacts;
+  if (options.welcome !== undefined) fields.welcome = options.welcome.split('\n');
+  if (options.welcomeFrom !== undefined) fields['welcome-from'] = options.welcomeFrom;
   return fields;
 }
 
@@ -353,6 +384,8 @@ export interface Signup {
   inviter: string | undefined;
   source: string | undefined;
   note: string | null;
+  /** What the member got (mod_invite_desk's onboarding), as words such as `room:general@conference.example.org`. */
+  onboarding: string[];
 }
 
 export function readSignup(element: Element): Signup {
@@ -367,6 +400,7 @@ export function readSignup(element: Element): Signup {
     inviter: a.inviter,
     source: a.source,
     note: element.getChildText('note'),
+    onboarding: (element.getChildText('onboarding', NS.onboarding) ?? '').split(' ').filter((word) => word !== ''),
   };
 }
 

@@ -846,7 +846,7 @@ describe('mod_invite_desk: security', () => {
 
   it('answers its administration node to admins only', async () => {
     const server = fixture();
-    expect(await signedIn(server, adminFeatures)).toEqual([NS.policy, NS.invites, NS.events]);
+    expect(await signedIn(server, adminFeatures)).toEqual([NS.policy, NS.invites, NS.events, NS.onboarding]);
     expect(await signedIn(server, adminFeatures, member)).toBeNull();
   });
 
