@@ -47,6 +47,18 @@ export { MAX_INVITES_PER_CALL };
 
 const username = z.string().min(1).max(1023).regex(/^[^\s@/"&'<>:]+$/, 'an account name without @, / or spaces');
 
+const accountJid = z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org');
+
+/** The most rooms and contacts one set may give, and the longest welcome: what mod_invite_desk takes. */
+export const ONBOARDING_LIMITS = { rooms: 20, contacts: 20, welcome: 2000, community: 100 } as const;
+
+export const onboardingSetSchema = z.strictObject({
+  rooms: z.array(accountJid).max(ONBOARDING_LIMITS.rooms),
+  contacts: z.array(accountJid).max(ONBOARDING_LIMITS.contacts),
+  welcome: z.string().max(ONBOARDING_LIMITS.welcome),
+  welcomeFrom: accountJid.optional(),
+});
+
 const createInvitesRequest = z.strictObject({
   serverId,
   kind: z.enum(['account', 'contact', 'reset']),
@@ -57,15 +69,13 @@ const createInvitesRequest = z.strictObject({
   username: username.optional(),
   // Prosody 13 also has roles an admin defines (custom_roles), named freely.
   role: z.string().regex(/^[\w.:-]{1,100}$/, 'a role such as prosody:member').optional(),
+  onboarding: onboardingSetSchema.optional(),
 });
 
 const policy = z.enum(['open', 'invite-only', 'closed']);
 const inviteId = z.string().regex(/^[0-9a-f]{16}$/, 'an invite id');
 
-const accountRequest = z.strictObject({
-  serverId,
-  jid: z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org'),
-});
+const accountRequest = z.strictObject({ serverId, jid: accountJid });
 
 export const preferencesSchema = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']),
@@ -124,6 +134,9 @@ export const callArgumentSchemas = {
   revokeInvites: z.tuple([z.strictObject({ serverId, ids: z.array(inviteId).min(1).max(1000) })]),
   purgeExpiredInvites: z.tuple([serverId]),
   signupHistory: z.tuple([z.strictObject({ serverId, days: z.number().int().min(1).max(366) })]),
+  listRooms: z.tuple([serverId]),
+  getOnboardingDefaults: z.tuple([serverId]),
+  setOnboardingDefaults: z.tuple([onboardingSetSchema.extend({ serverId, community: z.string().max(ONBOARDING_LIMITS.community) }).strict()]),
   getPolicy: z.tuple([serverId]),
   setPolicy: z.tuple([z.strictObject({ serverId, policy })]),
   deleteAccount: z.tuple([accountRequest]),

@@ -9,6 +9,7 @@ import type {
   Invite,
   InvitePage,
   ListInvitesRequest,
+  OnboardingDefaults,
   PdfRequest,
   Preferences,
   PrintKitText,
@@ -19,6 +20,7 @@ import type {
   StudioChoices,
   Registration,
   RevealRequest,
+  Room,
   SavedProfile,
   ServerInfo,
   ServerProfile,
@@ -30,6 +32,7 @@ import { ServerRegistry } from './server-registry';
 import { createStockRequest } from './features/invites';
 import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, readSignupHistory, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
+import { listRooms, readOnboardingDefaults, writeOnboardingDefaults } from './features/onboarding';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
@@ -149,6 +152,18 @@ export class AdminService implements AdminApi {
 
   signupHistory({ serverId, days }: { serverId: string; days: number }): Promise<SignupPoint[]> {
     return readSignupHistory(this.session(serverId).context(), days);
+  }
+
+  listRooms(serverId: string): Promise<Room[]> {
+    return listRooms(this.session(serverId).context());
+  }
+
+  getOnboardingDefaults(serverId: string): Promise<OnboardingDefaults> {
+    return readOnboardingDefaults(this.session(serverId).context());
+  }
+
+  setOnboardingDefaults(defaults: OnboardingDefaults): Promise<void> {
+    return writeOnboardingDefaults(this.session(defaults.serverId).context(), defaults);
   }
 
   async purgeExpiredInvites(serverId: string): Promise<PurgeResult> {

@@ -73,7 +73,8 @@ return function (commands, ledger)
 
 	-- A set from form fields, checked: { rooms = { jid... }, contacts = { username... },
 	-- welcome = text or nil, welcome_from = bare JID or nil (the server) }, or nil and what is wrong.
-	function onboarding.check(fields, requester)
+	-- `kept_sender` is a sender that may stay although it is not the requester (the defaults' own).
+	function onboarding.check(fields, requester, kept_sender)
 		local set = { rooms = {}, contacts = {} };
 		local rooms, contacts = values_of(fields.rooms), values_of(fields.contacts);
 		if #rooms > MAX_ROOMS then return nil, "Choose at most "..MAX_ROOMS.." rooms."; end
@@ -109,10 +110,11 @@ return function (commands, ledger)
 		local from = fields["welcome-from"];
 		if from and from ~= "" then
 			-- Only from the admin who writes it: an admin may not speak for another account.
-			if jid_util.prep(from) ~= jid_util.bare(requester) then
+			from = jid_util.prep(from);
+			if from ~= jid_util.bare(requester) and from ~= kept_sender then
 				return nil, "A welcome comes from the server or from your own account.";
 			end
-			set.welcome_from = jid_util.bare(requester);
+			set.welcome_from = from;
 		end
 		return set;
 	end
@@ -309,7 +311,7 @@ return function (commands, ledger)
 	};
 
 	module:provides("adhoc", commands.form("New members' defaults", NS_ONBOARDING, defaults_layout, function (fields, data)
-		local set, problem = onboarding.check(fields, data.from);
+		local set, problem = onboarding.check(fields, data.from, defaults().welcome_from);
 		if not set then return commands.fail(problem); end
 		local community = plain(fields.community);
 		if length(community) > 100 then return commands.fail("The community name is longer than 100 characters."); end
@@ -326,8 +328,10 @@ return function (commands, ledger)
 		local saved = defaults();
 		local contacts = {};
 		for i, contact in ipairs(saved.contacts or {}) do contacts[i] = contact.."@"..host; end
+		-- A form sends text-multi as one value per line and drops empty ones: a space keeps a blank line.
+		local welcome = saved.welcome and saved.welcome:gsub("\n\n", "\n \n"):gsub("\n\n", "\n \n");
 		return { community = saved.community or default_community, rooms = saved.rooms or {}, contacts = contacts,
-			welcome = saved.welcome, ["welcome-from"] = saved.welcome_from };
+			welcome = welcome, ["welcome-from"] = saved.welcome_from };
 	end));
 
 	module:add_feature(NS_ONBOARDING);

@@ -57,6 +57,9 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     setUnreadCount: () => Promise.resolve(),
     signupHistory: () => Promise.resolve([]),
     markSignupsRead: () => Promise.resolve(),
+    listRooms: () => Promise.resolve([]),
+    getOnboardingDefaults: (serverId) => Promise.resolve({ serverId, community: 'example.org', rooms: [], contacts: [], welcome: '' }),
+    setOnboardingDefaults: () => Promise.resolve(),
   };
   // Each method takes one argument or none, so one recorder fits them all.
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (argument: unknown) => Promise<unknown>>;

@@ -11,7 +11,6 @@ import {
   listInvites,
   liveSignup,
   onboardingFields,
-  request,
   run,
   signIn,
   subscribe,
