@@ -412,8 +412,12 @@ export interface AdminApi {
   purgeExpiredInvites(serverId: string): Promise<PurgeResult>;
   /** The sign-ups of the last `days` days from mod_invite_desk's history (feature-missing without it). */
   signupHistory(request: { serverId: string; days: number }): Promise<SignupPoint[]>;
-  /** The rooms of the server's own chat (MUC) services that its service discovery lists. */
-  listRooms(serverId: string): Promise<Room[]>;
+  /**
+   * The rooms of the server's own chat (MUC) services that its service
+   * discovery lists, and those of `include` that exist although unlisted
+   * (hidden): a room missing from the answer no longer exists.
+   */
+  listRooms(request: { serverId: string; include?: string[] }): Promise<Room[]>;
   /** What every new member gets unless their invite says otherwise (mod_invite_desk). */
   getOnboardingDefaults(serverId: string): Promise<OnboardingDefaults>;
   setOnboardingDefaults(defaults: OnboardingDefaults): Promise<void>;

@@ -1,2 +1,5 @@
 /** Most invites one call may create: a print kit of a few pages, not a flood. Zod-free, so the UI can check it too. */
 export const MAX_INVITES_PER_CALL = 500;
+
+/** The most rooms and contacts one onboarding set may give, and the longest welcome and community name: what mod_invite_desk takes. */
+export const ONBOARDING_LIMITS = { rooms: 20, contacts: 20, welcome: 2000, community: 100 } as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseAccountJid, parseServerAddress } from './address';
-import { MAX_INVITES_PER_CALL } from './limits';
+import { MAX_INVITES_PER_CALL, ONBOARDING_LIMITS } from './limits';
 import type { AdminCalls, AdminMethod } from './api';
 
 /**
@@ -48,9 +48,6 @@ export { MAX_INVITES_PER_CALL };
 const username = z.string().min(1).max(1023).regex(/^[^\s@/"&'<>:]+$/, 'an account name without @, / or spaces');
 
 const accountJid = z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org');
-
-/** The most rooms and contacts one set may give, and the longest welcome: what mod_invite_desk takes. */
-export const ONBOARDING_LIMITS = { rooms: 20, contacts: 20, welcome: 2000, community: 100 } as const;
 
 export const onboardingSetSchema = z.strictObject({
   rooms: z.array(accountJid).max(ONBOARDING_LIMITS.rooms),
@@ -134,7 +131,7 @@ export const callArgumentSchemas = {
   revokeInvites: z.tuple([z.strictObject({ serverId, ids: z.array(inviteId).min(1).max(1000) })]),
   purgeExpiredInvites: z.tuple([serverId]),
   signupHistory: z.tuple([z.strictObject({ serverId, days: z.number().int().min(1).max(366) })]),
-  listRooms: z.tuple([serverId]),
+  listRooms: z.tuple([z.strictObject({ serverId, include: z.array(accountJid).max(ONBOARDING_LIMITS.rooms).optional() })]),
   getOnboardingDefaults: z.tuple([serverId]),
   setOnboardingDefaults: z.tuple([onboardingSetSchema.extend({ serverId, community: z.string().max(ONBOARDING_LIMITS.community) }).strict()]),
   getPolicy: z.tuple([serverId]),

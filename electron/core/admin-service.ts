@@ -154,8 +154,8 @@ export class AdminService implements AdminApi {
     return readSignupHistory(this.session(serverId).context(), days);
   }
 
-  listRooms(serverId: string): Promise<Room[]> {
-    return listRooms(this.session(serverId).context());
+  listRooms({ serverId, include }: { serverId: string; include?: string[] }): Promise<Room[]> {
+    return listRooms(this.session(serverId).context(), include);
   }
 
   getOnboardingDefaults(serverId: string): Promise<OnboardingDefaults> {

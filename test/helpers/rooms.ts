@@ -39,8 +39,8 @@ export async function leaveRoom(session: Session, room: string, nick: string): P
   await session.client.entity.send(xml('presence', { to: `${room}/${nick}`, type: 'unavailable' }));
 }
 
-/** Creates a persistent room named `name`, open or members-only, and leaves it. */
-export async function createRoom(session: Session, room: string, options: { name: string; membersOnly?: boolean }): Promise<void> {
+/** Creates a persistent room named `name`, open or members-only, listed or hidden, and leaves it. */
+export async function createRoom(session: Session, room: string, options: { name: string; membersOnly?: boolean; hidden?: boolean }): Promise<void> {
   const nick = 'founder';
   await joinRoom(session, room, nick);
   const field = (name: string, value: string): Element => xml('field', { var: name }, xml('value', {}, value));
@@ -57,7 +57,7 @@ export async function createRoom(session: Session, room: string, options: { name
         field('FORM_TYPE', 'http://jabber.org/protocol/muc#roomconfig'),
         field('muc#roomconfig_roomname', options.name),
         field('muc#roomconfig_persistentroom', '1'),
-        field('muc#roomconfig_publicroom', '1'),
+        field('muc#roomconfig_publicroom', options.hidden ? '0' : '1'),
         field('muc#roomconfig_membersonly', options.membersOnly ? '1' : '0'),
       ),
     ),
@@ -74,4 +74,12 @@ export async function destroyRoom(session: Session, room: string): Promise<void>
 export async function affiliated(session: Session, room: string, affiliation: 'member' | 'owner' | 'admin' | 'outcast'): Promise<string[]> {
   const reply = await roomRequest(session, room, 'get', xml('query', { xmlns: `${NS_MUC}#admin` }, xml('item', { affiliation })));
   return (reply.getChild('query')?.getChildren('item') ?? []).map((item) => item.attrs.jid ?? '');
+}
+
+/** The rooms most tests want: General, open to all, and Chess, members-only; made by `owner`, who then leaves them. */
+export async function createClubRooms(owner: Session, conference: string, chessName = 'Chess'): Promise<{ general: string; chess: string }> {
+  const rooms = { general: `general@${conference}`, chess: `chess@${conference}` };
+  await createRoom(owner, rooms.general, { name: 'General' });
+  await createRoom(owner, rooms.chess, { name: chessName, membersOnly: true });
+  return rooms;
 }

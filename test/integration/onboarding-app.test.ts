@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prosodyFixture } from '../helpers/fixtures';
-import { WITH_INVITE_DESK, type ProsodyServer } from '../helpers/prosody';
+import { prosodyFlavour, STOCK_MODULES, WITH_INVITE_DESK } from '../helpers/prosody';
+import { serverWideOnboardingGuide } from '../../common/onboarding';
+import xml from '@xmpp/xml';
 import { signUp } from '../helpers/raw-register';
 import { signIn, type Session } from '../helpers/invite-desk-protocol';
-import { createRoom, destroyRoom, joinRoom } from '../helpers/rooms';
+import { createClubRooms, createRoom, destroyRoom, joinRoom } from '../helpers/rooms';
 import { eventually, expectAdminError, profileFor, withTestService, type TestService } from '../helpers/session';
 
 /**
@@ -15,14 +17,6 @@ import { eventually, expectAdminError, profileFor, withTestService, type TestSer
 const admin = { username: 'admin', password: 'admin-password' };
 const moderator = { username: 'moderator', password: 'moderator-password' };
 
-/** Makes General and the members-only Chess; the owner stays in General, so it counts one occupant. */
-async function makeRooms(server: ProsodyServer, owner: Session): Promise<{ general: string; chess: string }> {
-  const rooms = { general: `general@${server.conference}`, chess: `chess@${server.conference}` };
-  await createRoom(owner, rooms.general, { name: 'General' });
-  await createRoom(owner, rooms.chess, { name: 'Chess', membersOnly: true });
-  await joinRoom(owner, rooms.general, 'host');
-  return rooms;
-}
 
 describe('the app: rooms, contacts and a welcome for new members', () => {
   const prosody = prosodyFixture({ domain: 'desk-club.test', admins: [admin], users: [moderator], rooms: true, ...WITH_INVITE_DESK });
@@ -30,7 +24,9 @@ describe('the app: rooms, contacts and a welcome for new members', () => {
   let owner: Session | undefined;
   beforeAll(async () => {
     owner = await signIn(prosody(), admin, 'rooms');
-    rooms = await makeRooms(prosody(), owner);
+    rooms = await createClubRooms(owner, prosody().conference ?? '');
+    // The owner stays in General, so it counts one occupant.
+    await joinRoom(owner, rooms.general, 'host');
   });
   afterAll(async () => {
     await owner?.stop();
@@ -45,9 +41,18 @@ describe('the app: rooms, contacts and a welcome for new members', () => {
   it('lists the rooms of the server’s own chat service, with their names, who may enter and how many are in', async () => {
     await withTestService(async (t) => {
       const serverId = await connected(t);
-      expect(await t.service.listRooms(serverId)).toEqual([
+      const listed = [
         { jid: rooms.chess, name: 'Chess', membersOnly: true, occupants: 0 },
         { jid: rooms.general, name: 'General', membersOnly: false, occupants: 1 },
+      ];
+      expect(await t.service.listRooms({ serverId })).toEqual(listed);
+      // A hidden room is found when asked for by name; one that does not exist is not.
+      const secret = `secret@${prosody().conference}`;
+      await createRoom(owner as Session, secret, { name: 'Secret', membersOnly: true, hidden: true });
+      expect(await t.service.listRooms({ serverId })).toEqual(listed);
+      expect(await t.service.listRooms({ serverId, include: [secret, `nowhere@${prosody().conference}`, 'lobby@conference.elsewhere.test'] })).toEqual([
+        ...listed,
+        { jid: secret, name: 'Secret', membersOnly: true, occupants: 0 },
       ]);
     });
   });
@@ -137,7 +142,46 @@ describe('the app on stock Prosody: no rooms, contacts or welcome per invite', (
       } finally {
         await owner.stop();
       }
-      expect(await t.service.listRooms(profile.id)).toEqual([{ jid: `lobby@${server.conference}`, name: 'Lobby', membersOnly: false, occupants: 0 }]);
+      expect(await t.service.listRooms({ serverId: profile.id })).toEqual([{ jid: `lobby@${server.conference}`, name: 'Lobby', membersOnly: false, occupants: 0 }]);
     });
+  });
+});
+
+describe('the server-wide config the app suggests on stock Prosody', () => {
+  const domain = 'guide-club.test';
+  const guide = serverWideOnboardingGuide(domain, { name: 'Prosody', version: prosodyFlavour().version === '13' ? '13.0.1' : '0.12.3' }, [
+    { jid: `general@conference.${domain}`, name: 'General', membersOnly: false },
+  ]);
+  // The option lines of its config step, as an admin pastes them (the modules are loaded by the test's own list).
+  const options = (guide.steps.find((step) => step.kind === 'config')?.code ?? '')
+    .split('\n')
+    .filter((line) => !/^(plugin_paths|modules_enabled)\b/.test(line))
+    .join('\n');
+  const prosody = prosodyFixture({
+    domain,
+    admins: [admin],
+    rooms: true,
+    modules: [...STOCK_MODULES, 'default_bookmarks', 'welcome'],
+    pluginPaths: [prosodyFlavour().moduleDir],
+    extraConfig: options,
+  });
+
+  it('gives a new account the rooms and the welcome it says', async () => {
+    const server = prosody();
+    expect(await signUp(server, 'newbie', await server.createInviteWithCli())).toEqual({ ok: true });
+    const session = await signIn(server, { username: 'newbie', password: 'newbie-pw' }, 'phone');
+    try {
+      await session.client.entity.send(xml('presence'));
+      const welcome = await session.waitFor((stanza) => (stanza.is('message') ? stanza.getChildText('body') ?? undefined : undefined), 'the welcome');
+      expect(welcome).toBe(`Hello newbie, welcome to ${domain}!`);
+      const reply = await session.client.iqCaller.request(
+        xml('iq', { type: 'get', to: `newbie@${domain}` }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('items', { node: 'urn:xmpp:bookmarks:1' }))),
+        30_000,
+      );
+      const items = reply.getChild('pubsub')?.getChild('items')?.getChildren('item') ?? [];
+      expect(items.map((item) => [item.attrs.id, item.getChild('conference')?.attrs.autojoin])).toEqual([[`general@conference.${domain}`, 'true']]);
+    } finally {
+      await session.stop();
+    }
   });
 });

@@ -22,7 +22,7 @@ import {
   type Session,
   type Signup,
 } from '../helpers/invite-desk-protocol';
-import { affiliated, createRoom, destroyRoom, joinRoom } from '../helpers/rooms';
+import { affiliated, createClubRooms, createRoom, destroyRoom, joinRoom } from '../helpers/rooms';
 
 /**
  * What a new member gets on joining (mod_invite_desk's onboarding): rooms
@@ -73,16 +73,7 @@ describe('onboarding new members (mod_invite_desk)', () => {
   let chess = '';
 
   beforeAll(async () => {
-    const server = prosody();
-    general = `general@${server.conference}`;
-    chess = `chess@${server.conference}`;
-    const owner = await signIn(server, admin, 'rooms');
-    try {
-      await createRoom(owner, general, { name: 'General' });
-      await createRoom(owner, chess, { name: 'Chess', membersOnly: true });
-    } finally {
-      await owner.stop();
-    }
+    ({ general, chess } = await signedIn(prosody(), (owner) => createClubRooms(owner, prosody().conference ?? '')));
   });
 
   /** Signs `username` up with `token` while the admin follows sign-ups; returns the sign-up event. */

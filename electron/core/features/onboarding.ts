@@ -65,11 +65,12 @@ async function each<T, R>(list: readonly T[], limit: number, work: (item: T) => 
 
 /**
  * The rooms of the host's own chat services: the host's disco#items, those of
- * them with a `conference` identity and the MUC feature, and their rooms
- * (hidden ones are not listed, as Prosody keeps them out of disco). A room
- * or service that does not answer is left out rather than failing the list.
+ * them with a `conference` identity and the MUC feature, and their rooms.
+ * Prosody keeps hidden rooms out of disco#items: those of `include` on the
+ * host's own services are asked about one by one. A room or service that
+ * does not answer (one deleted, say) is left out rather than failing the list.
  */
-export async function listRooms(ctx: SessionContext): Promise<Room[]> {
+export async function listRooms(ctx: SessionContext, include: readonly string[] = []): Promise<Room[]> {
   let children: string[];
   try {
     children = await items(ctx, ctx.domain);
@@ -84,10 +85,12 @@ export async function listRooms(ctx: SessionContext): Promise<Room[]> {
       return about.identities.some((i) => i.category === 'conference') && about.features.includes(MUC_FEATURE) ? jid : undefined;
     })
   ).filter((jid): jid is string => jid !== undefined);
-  const roomJids = (await each(services, IN_FLIGHT, (service) => items(ctx, service).catch(() => [])))
+  const listed = (await each(services, IN_FLIGHT, (service) => items(ctx, service).catch(() => [])))
     .flat()
     .filter((jid) => jid.includes('@') && !jid.includes('/'))
     .slice(0, MAX_ROOMS);
+  const unlisted = include.filter((jid) => !listed.includes(jid) && (jid.split('@')[1] ?? '').endsWith(`.${ctx.domain}`));
+  const roomJids = [...listed, ...new Set(unlisted)];
   const rooms = await each(roomJids, IN_FLIGHT, async (jid) => describeRoom(jid, await info(ctx, jid).catch(() => undefined)));
   return rooms.filter((room): room is Room => room !== undefined).sort((a, b) => (a.name ?? a.jid).localeCompare(b.name ?? b.jid));
 }
