@@ -68,6 +68,12 @@ describe('rooms, contacts and a welcome for new members, in the browser preview'
     await page.getByRole('button', { name: /^Create (invite|\d+ invites)$/ }).click();
     await page.getByRole('article').first().waitFor();
     await check(page, 'studio-onboarding-light');
+    // The picker in a small window: nothing runs off the side.
+    await page.setViewportSize({ width: 900, height: 600 });
+    await page.getByRole('group', { name: 'Rooms to join' }).scrollIntoViewIfNeeded();
+    await check(page, 'studio-onboarding-900x600');
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // A newcomer signs up with it; the feed says what they got.
     expect(await signUp(server, 'newcomer', await firstToken(page))).toEqual({ ok: true });
@@ -139,5 +145,25 @@ describe('rooms, contacts and a welcome for new members, in the browser preview'
     } finally {
       await owner.stop();
     }
+  });
+});
+
+describe('new members on stock Prosody, in the browser preview', () => {
+  const prosody = prosodyFixture({ domain: 'stock-club.test', admins: [admin], rooms: true });
+  const preview = previewFixture('onboarding-stock');
+
+  it('says what needs the module, and gives the closest server-wide config for the server’s version', async () => {
+    const server = prosody();
+    const { page, errors } = await preview.open('light', 900);
+    await connectThroughForm(page, server, admin);
+    await page.getByRole('tab', { name: 'New members' }).click();
+    await page.getByText('sudo apt-get install -y prosody-modules').waitFor();
+    expect(await page.getByText(/default_bookmarks = \{/).innerText()).toContain('welcome_message');
+    await screenshot(page, 'onboarding-stock-light');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    // The studio offers no rooms without the module.
+    await page.getByRole('tab', { name: 'Create invites' }).click();
+    expect(await page.getByText('What new members get').count()).toBe(0);
+    expect(errors).toEqual([]);
   });
 });
