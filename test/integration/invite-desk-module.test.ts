@@ -871,7 +871,7 @@ describe('mod_invite_desk: security', () => {
     await signedIn(
       server,
       async (clerk) => {
-        expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events]);
+        expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events, NS.onboarding]);
         expect((await listInvites(clerk)).total).toBeGreaterThan(0);
         expect(await readPolicy(clerk)).toBe('invite-only');
         // None above its own.
