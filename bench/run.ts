@@ -5,6 +5,7 @@ import { benchInvites } from './invites';
 import { benchLedger } from './ledger';
 import { benchSignups } from './signups';
 import { benchModule } from './invite-desk';
+import { benchOnboarding } from './onboarding';
 import { benchUi } from './ui';
 import { benchRoundTrips } from './round-trips';
 import { markdownTable, printLine, type BenchLine, type Figure } from './lib';
@@ -25,6 +26,7 @@ const perVersion: Section[] = [
   ['mod_invite_desk', (server) => benchModule(server.version)],
   ['Catching up', (server) => benchCatchUp(server.version)],
   ['The ledger', (server) => benchLedger(server.version)],
+  ['Onboarding', (server) => benchOnboarding(server.version)],
 ];
 const once: Section[] = [
   ['Round trips at 100 and 200 ms RTT', () => benchRoundTrips()],
