@@ -190,6 +190,18 @@ describe('onboarding new members (mod_invite_desk)', () => {
     }
   });
 
+  it('gives every member who uses a reusable invite the same set', async () => {
+    const server = prosody();
+    const [invite] = await signedIn(server, (s) => createInvites(s, { maxUses: 2, onboarding: 'invite', rooms: [chess], contacts: ['moderator'] }));
+    for (const username of ['benvolio', 'balthasar']) {
+      const signup = await joinWith(server, username, invite?.token ?? '');
+      expect(signup.onboarding.sort()).toEqual([`contact:moderator@${server.domain}`, `member:${chess}`, `room:${chess}`]);
+    }
+    await signedIn(server, async (s) => {
+      expect(await affiliated(s, chess, 'member')).toEqual(expect.arrayContaining([`benvolio@${server.domain}`, `balthasar@${server.domain}`]));
+    });
+  });
+
   it('notes on the ledger when a member signs in again after joining, not in the session that signed up, and names the batch of a kit', async () => {
     const server = prosody();
     const kit = await signedIn(server, (s) => createInvites(s, { count: 2, note: 'Chess evening' }));
