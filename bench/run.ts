@@ -6,6 +6,7 @@ import { benchJoinRequests } from './join-requests';
 import { benchLedger } from './ledger';
 import { benchSignups } from './signups';
 import { benchModule } from './invite-desk';
+import { benchOnboarding } from './onboarding';
 import { benchUi } from './ui';
 import { benchStartUp } from './start-up';
 import { benchRoundTrips } from './round-trips';
@@ -28,6 +29,7 @@ const perVersion: Section[] = [
   ['Catching up', (server) => benchCatchUp(server.version)],
   ['The ledger', (server) => benchLedger(server.version)],
   ['Requests to join', (server) => benchJoinRequests(server.version)],
+  ['Onboarding', (server) => benchOnboarding(server.version)],
 ];
 const once: Section[] = [
   ['Round trips at 100 and 200 ms RTT', () => benchRoundTrips()],

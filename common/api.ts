@@ -163,6 +163,8 @@ export interface CreateInvitesRequest {
   role?: string;
   /** Accounts made with it wait for an admin's approval, as if they had no invite (mod_invite_desk). */
   needsApproval?: boolean;
+  /** What its new members get instead of the server's defaults (mod_invite_desk). */
+  onboarding?: OnboardingSet;
 }
 
 export type InviteState = 'pending' | 'used' | 'expired' | 'revoked';
@@ -178,7 +180,7 @@ export interface LedgerInvite {
   createdAt?: string;
   /** Absent when it never expires. */
   expires?: string;
-  uses: { jid: string; at: string }[];
+  uses: InviteUse[];
   /** Absent when unlimited. */
   maxUses?: number;
   note?: string;
@@ -188,6 +190,18 @@ export interface LedgerInvite {
   createdBy?: string;
   /** How it was made: invite_desk, adhoc or prosodyctl. */
   source?: string;
+  /** The id of the first invite of the batch (a print kit, say) it was made in, when that made several. */
+  batch?: string;
+}
+
+/** One account made with an invite. */
+export interface InviteUse {
+  jid: string;
+  at: string;
+  /** ISO 8601: when the member first signed in again after signing up, if they have. */
+  signedInAt?: string;
+  /** What the member got on joining. */
+  onboarding?: Onboarding;
 }
 
 /** The ledger's orders: by creation (newest or oldest first), soonest expiry first, or most used first. */
@@ -235,6 +249,59 @@ export interface Registration {
   role?: string;
   /** True when it happened while the app was offline and arrived on reconnect. */
   catchUp: boolean;
+  /** What the new member got: rooms, contacts, a welcome (mod_invite_desk). */
+  onboarding?: Onboarding;
+}
+
+/** A group chat on one of the server's own chat (MUC) services. */
+export interface Room {
+  /** e.g. `general@conference.example.org`. */
+  jid: string;
+  name?: string;
+  /** Only members may enter: a new member is made one. */
+  membersOnly: boolean;
+  /** People in it now, when the room says. */
+  occupants?: number;
+}
+
+/** What a new member gets on joining (mod_invite_desk): rooms to join, contacts, and a welcome message. */
+export interface OnboardingSet {
+  /** Room JIDs on the server's own chat services: bookmarked with autojoin. */
+  rooms: string[];
+  /** Accounts of the server (`name@domain`) that become mutual contacts. */
+  contacts: string[];
+  /** Plain text, empty for none; `{name}`, `{inviter}` and `{community}` are filled in. */
+  welcome: string;
+  /** The account the welcome comes from; absent, it comes from the server. */
+  welcomeFrom?: string;
+}
+
+/** What every new member gets whose invite brings no set of its own. */
+export interface OnboardingDefaults extends OnboardingSet {
+  serverId: string;
+  /** The community's name: the contacts' roster group, and `{community}` in the welcome. */
+  community: string;
+}
+
+/** A part of onboarding that did not happen, and why. */
+export interface OnboardingFailure {
+  part: 'room' | 'member' | 'contact' | 'welcome' | 'onboarding';
+  /** The room, the contact, or the welcome's sender. */
+  jid: string;
+  /** `gone` (deleted), `no-pep`, `no-offline`, `refused`, `error`, … */
+  reason: string;
+}
+
+/** What one new member got on joining. */
+export interface Onboarding {
+  /** Rooms bookmarked with autojoin. */
+  rooms: string[];
+  /** Members-only rooms that made the member a member. */
+  memberOf: string[];
+  contacts: string[];
+  /** Who the welcome came from (an admin, or the server's own address), when it was sent. */
+  welcomedBy?: string;
+  failed: OnboardingFailure[];
 }
 
 export interface AccountRequest {
@@ -527,6 +594,15 @@ export interface AdminApi {
   purgeExpiredInvites(serverId: string): Promise<PurgeResult>;
   /** The sign-ups of the last `days` days from mod_invite_desk's history (feature-missing without it). */
   signupHistory(request: { serverId: string; days: number }): Promise<SignupPoint[]>;
+  /**
+   * The rooms of the server's own chat (MUC) services that its service
+   * discovery lists, and those of `include` that exist although unlisted
+   * (hidden): a room missing from the answer no longer exists.
+   */
+  listRooms(request: { serverId: string; include?: string[] }): Promise<Room[]>;
+  /** What every new member gets unless their invite says otherwise (mod_invite_desk). */
+  getOnboardingDefaults(serverId: string): Promise<OnboardingDefaults>;
+  setOnboardingDefaults(defaults: OnboardingDefaults): Promise<void>;
   /** The registration policy (mod_invite_desk). */
   getPolicy(serverId: string): Promise<RegistrationPolicy>;
   setPolicy(request: { serverId: string; policy: RegistrationPolicy }): Promise<void>;

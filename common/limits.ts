@@ -2,3 +2,6 @@
 export const MAX_INVITES_PER_CALL = 500;
 /** Sign-ups kept in memory for each server, in the backend and in each window: the newest, oldest dropped first. */
 export const RECENT_SIGNUPS_PER_SERVER = 10_000;
+
+/** The most rooms and contacts one onboarding set may give, and the longest welcome and community name: what mod_invite_desk takes. */
+export const ONBOARDING_LIMITS = { rooms: 20, contacts: 20, welcome: 2000, community: 100 } as const;

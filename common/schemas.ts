@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseAccountJid, parseServerAddress } from './address';
-import { MAX_INVITES_PER_CALL } from './limits';
+import { MAX_INVITES_PER_CALL, ONBOARDING_LIMITS } from './limits';
 import type { AdminCalls, AdminMethod } from './api';
 
 /**
@@ -47,6 +47,15 @@ export { MAX_INVITES_PER_CALL };
 
 const username = z.string().min(1).max(1023).regex(/^[^\s@/"&'<>:]+$/, 'an account name without @, / or spaces');
 
+const accountJid = z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org');
+
+export const onboardingSetSchema = z.strictObject({
+  rooms: z.array(accountJid).max(ONBOARDING_LIMITS.rooms),
+  contacts: z.array(accountJid).max(ONBOARDING_LIMITS.contacts),
+  welcome: z.string().max(ONBOARDING_LIMITS.welcome),
+  welcomeFrom: accountJid.optional(),
+});
+
 const createInvitesRequest = z.strictObject({
   serverId,
   kind: z.enum(['account', 'contact', 'reset']),
@@ -58,6 +67,7 @@ const createInvitesRequest = z.strictObject({
   // Prosody 13 also has roles an admin defines (custom_roles), named freely.
   role: z.string().regex(/^[\w.:-]{1,100}$/, 'a role such as prosody:member').optional(),
   needsApproval: z.boolean().optional(),
+  onboarding: onboardingSetSchema.optional(),
 });
 
 const policy = z.enum(['open', 'approval', 'invite-only', 'closed']);
@@ -75,8 +85,6 @@ const webAddress = z
       return false;
     }
   }, 'a web address starting with https://');
-
-const accountJid = z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org');
 
 const accountRequest = z.strictObject({ serverId, jid: accountJid });
 
@@ -164,6 +172,9 @@ export const callArgumentSchemas = {
   revokeInvites: z.tuple([z.strictObject({ serverId, ids: z.array(inviteId).min(1).max(1000) })]),
   purgeExpiredInvites: z.tuple([serverId]),
   signupHistory: z.tuple([z.strictObject({ serverId, days: z.number().int().min(1).max(366) })]),
+  listRooms: z.tuple([z.strictObject({ serverId, include: z.array(accountJid).max(ONBOARDING_LIMITS.rooms).optional() })]),
+  getOnboardingDefaults: z.tuple([serverId]),
+  setOnboardingDefaults: z.tuple([onboardingSetSchema.extend({ serverId, community: z.string().max(ONBOARDING_LIMITS.community) }).strict()]),
   getPolicy: z.tuple([serverId]),
   setPolicy: z.tuple([z.strictObject({ serverId, policy })]),
   deleteAccount: z.tuple([accountRequest]),

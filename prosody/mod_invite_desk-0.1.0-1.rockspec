@@ -36,11 +36,13 @@ build = {
       ["mod_invite_desk.history"] = "history.lib.lua",
       ["mod_invite_desk.invites"] = "invites.lib.lua",
       ["mod_invite_desk.ledger"] = "ledger.lib.lua",
+      ["mod_invite_desk.onboarding"] = "onboarding.lib.lua",
       ["mod_invite_desk.permissions"] = "permissions.lib.lua",
       ["mod_invite_desk.policy"] = "policy.lib.lua",
       ["mod_invite_desk.quotas"] = "quotas.lib.lua",
       ["mod_invite_desk.requests"] = "requests.lib.lua",
       ["mod_invite_desk.roles"] = "roles.lib.lua",
+      ["mod_invite_desk.signins"] = "signins.lib.lua",
       ["mod_invite_desk.util"] = "util.lib.lua",
    },
 }

@@ -11,6 +11,8 @@ import { ServerRecords } from '../electron/core/settings/server-records';
 import { runPreview } from '../electron/preview/run';
 import { keepProcessAlive } from '../electron/core/last-resort';
 import { isProsodyInstalled, startProsody, STOCK_MODULES, PROJECT_PLUGIN_PATH, type ProsodyServer } from '../test/helpers/prosody';
+import { signIn } from '../test/helpers/invite-desk-protocol';
+import { createClubRooms } from '../test/helpers/rooms';
 import { electronLaunchProblem } from './lib/electron';
 import { previewPort } from './lib/home';
 import { PROSODY_INSTALL_HINT } from './lib/prosody-hint';
@@ -50,8 +52,15 @@ for (let n = 1; n <= count; n++) {
       ],
       modules: [...STOCK_MODULES, 'invite_desk'],
       pluginPaths: [PROJECT_PLUGIN_PATH],
+      rooms: true,
     }),
   );
+}
+// Rooms for new members to join: General, and the members-only Chess.
+for (const server of servers) {
+  const owner = await signIn(server, admin, 'demo-rooms');
+  await createClubRooms(owner, server.conference ?? '');
+  await owner.stop();
 }
 const ownHome = process.env.INVITE_DESK_HOME === undefined;
 const home = process.env.INVITE_DESK_HOME ?? (await mkdtemp(join(tmpdir(), 'invite-desk-demo-')));

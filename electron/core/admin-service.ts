@@ -18,6 +18,7 @@ import type {
   ListInvitesRequest,
   MemberInviteRules,
   MemberRequest,
+  OnboardingDefaults,
   PdfRequest,
   Preferences,
   PrintKitText,
@@ -28,6 +29,7 @@ import type {
   StudioChoices,
   Registration,
   RevealRequest,
+  Room,
   SavedProfile,
   ServerInfo,
   ServerProfile,
@@ -46,6 +48,7 @@ import { accountStatuses, recordAction, refuseRepeat, serverAccountStates } from
 import { checkInvitePage } from './features/invite-page';
 import { decideJoinRequests } from './features/join-requests';
 import { holdInvitees, readInviterTree, readMemberRules, revokeMemberInvites, writeMemberRules } from './features/members';
+import { listRooms, readOnboardingDefaults, writeOnboardingDefaults } from './features/onboarding';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
@@ -203,6 +206,18 @@ export class AdminService implements AdminApi {
 
   signupHistory({ serverId, days }: { serverId: string; days: number }): Promise<SignupPoint[]> {
     return readSignupHistory(this.session(serverId).context(), days);
+  }
+
+  listRooms({ serverId, include }: { serverId: string; include?: string[] }): Promise<Room[]> {
+    return listRooms(this.session(serverId).context(), include);
+  }
+
+  getOnboardingDefaults(serverId: string): Promise<OnboardingDefaults> {
+    return readOnboardingDefaults(this.session(serverId).context());
+  }
+
+  setOnboardingDefaults(defaults: OnboardingDefaults): Promise<void> {
+    return writeOnboardingDefaults(this.session(defaults.serverId).context(), defaults);
   }
 
   async purgeExpiredInvites(serverId: string): Promise<PurgeResult> {

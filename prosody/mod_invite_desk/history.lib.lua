@@ -106,6 +106,8 @@ return function (permissions, events, policy, ledger)
 			role = row and row.role or nil;
 		});
 		if row and row.note then signup:text_tag("note", row.note); end
+		-- What the member got, from onboarding.lib.lua, which ran just before.
+		if event.invite_desk_onboarding then signup:add_child(event.invite_desk_onboarding); end
 		-- Trim a full history by a tenth at once: one rewrite per many sign-ups, not one each.
 		history_count = history_count or count_history();
 		if history_count >= history_size then

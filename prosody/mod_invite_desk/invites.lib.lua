@@ -25,7 +25,7 @@ local default_ttl = module.get_option_period and module:get_option_period("invit
 	or module:get_option_number("invite_expiry", 7 * 86400);
 local max_batch = module:get_option_number("invite_desk_max_batch", 500);
 
-return function (commands, ledger, roles, quotas)
+return function (commands, ledger, roles, quotas, onboarding)
 	-- A result table (XEP-0004 reported/item) of ledger records, after `fields`.
 	local COLUMNS = {
 		{ "id", "Id" }, { "kind", "Kind" }, { "state", "State" }, { "uri", "Invite URI" },
@@ -33,6 +33,7 @@ return function (commands, ledger, roles, quotas)
 		{ "uses", "Uses" }, { "max-uses", "Use limit" }, { "used-by", "Used by", "text-multi" }, { "note", "Note" },
 		{ "username", "For account" }, { "role", "Role" }, { "created-by", "Created by" }, { "source", "Made with" },
 		{ "needs-approval", "Needs approval", "boolean" },
+		{ "batch", "Batch" },
 	};
 
 	local function invite_table(records, fields)
@@ -49,12 +50,17 @@ return function (commands, ledger, roles, quotas)
 			-- Only a pending invite still opens a door: the others show no link.
 			local stored = record.state == "pending" and record.stored or {};
 			local used_by = {};
-			for _, use in ipairs(uses) do table.insert(used_by, use.username.."@"..host.." "..util.iso(use.at)); end
+			for _, use in ipairs(uses) do
+				-- What became of the member follows the time, as words an older reader leaves alone.
+				table.insert(used_by, use.username.."@"..host.." "..util.iso(use.at)
+					..(use.signed_in and " signed-in:"..util.iso(use.signed_in) or "")
+					..(use.onboarded and " "..use.onboarded or ""));
+			end
 			local values = {
 				id = row.id, kind = row.kind, state = record.state, uri = stored.uri, ["landing-url"] = stored.landing_page,
 				created = util.iso(row.created_at), expires = util.iso(row.expires), uses = tostring(#uses),
 				["max-uses"] = row.max_uses and tostring(row.max_uses), note = row.note, username = row.username,
-				role = row.role, ["created-by"] = row.created_by, source = row.source,
+				role = row.role, ["created-by"] = row.created_by, source = row.source, batch = row.batch,
 				["needs-approval"] = row.needs_approval and "1" or nil,
 			};
 			x:tag("item");
@@ -92,6 +98,14 @@ return function (commands, ledger, roles, quotas)
 		-- The roles the requester may grant are the options (see initial values).
 		{ name = "role", type = "list-single", label = "Role of the new account" };
 		{ name = "needs-approval", type = "boolean", label = "Accounts made with it wait for an admin's approval" };
+		{ name = "onboarding", type = "list-single", label = "What new members get", value = "defaults", options = {
+			{ label = "The server's defaults", value = "defaults" },
+			{ label = "The rooms, contacts and welcome below", value = "invite" },
+		} };
+		{ name = "rooms", type = "jid-multi", label = "Rooms to join" };
+		{ name = "contacts", type = "jid-multi", label = "Accounts that become contacts" };
+		{ name = "welcome", type = "text-multi", label = "Welcome message ({name}, {inviter}, {community})" };
+		{ name = "welcome-from", type = "text-single", label = "Welcome sent from (empty: the server; or your own address)" };
 	};
 
 
@@ -137,8 +151,21 @@ return function (commands, ledger, roles, quotas)
 			local allowed, problem = roles.check(role, requester);
 			if not allowed then return nil, problem; end
 		end
+		local own_set, problem;
+		if fields.onboarding == "invite" then
+			if kind == "reset" then
+				return nil, "A password reset makes no new member: it brings no rooms, contacts or welcome.";
+			end
+			own_set, problem = onboarding.check(fields, requester);
+			if not own_set then return nil, problem; end
+		elseif fields.onboarding and fields.onboarding ~= "defaults" then
+			return nil, "What new members get must be defaults or invite.";
+		elseif fields.rooms or fields.contacts or (fields.welcome or "") ~= "" then
+			return nil, "To give this invite its own rooms, contacts or welcome, set What new members get to invite.";
+		end
 		return { kind = kind, count = count, ttl = ttl, max_uses = max_uses ~= 0 and max_uses or nil,
-			note = note, username = username, role = role, needs_approval = fields["needs-approval"] == true };
+			note = note, username = username, role = role, needs_approval = fields["needs-approval"] == true,
+			onboarding = own_set };
 	end
 
 	-- Builds invites as mod_invites does, and stores a whole batch in one write.
@@ -147,8 +174,10 @@ return function (commands, ledger, roles, quotas)
 		local action = options.kind == "contact" and "roster" or "register";
 		local jid = options.username and options.username.."@"..host or host;
 		local batch, contact_copies, list = {}, {}, {};
+		local batch_id; -- the first invite's id, on every invite of a batch of several
 		for _ = 1, options.count do
 			local token = new_id.medium();
+			batch_id = batch_id or (options.count > 1 and util.invite_id(token) or nil);
 			local invite = {
 				type = action; jid = jid; token = token; allow_registration = true;
 				uri = url.build({ scheme = "xmpp", path = jid,
@@ -162,7 +191,8 @@ return function (commands, ledger, roles, quotas)
 					allow_reset = options.kind == "reset" and options.username or nil;
 					-- 13's shell shows `note`; the rest is ours.
 					invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now,
-						needs_approval = options.needs_approval or nil };
+						needs_approval = options.needs_approval or nil, batch = batch_id,
+						onboarding = options.onboarding and onboarding.copy(options.onboarding) };
 				};
 			};
 			-- As mod_invites does, before storing: mod_invites_page (and 13's mod_invites) add the landing page here.
@@ -183,6 +213,10 @@ return function (commands, ledger, roles, quotas)
 		if fields.role and fields.role ~= "" then return "Members may not give the new account a role."; end
 		if not options then return nil; end
 		if options.kind == "reset" then return "Members may not make password reset invites."; end
+		-- Rooms, contacts and a welcome speak for the community: an admin's choice.
+		if options.onboarding then
+			return "A member's invite brings the server's defaults: leave rooms, contacts and welcome to admins.";
+		end
 		if options.kind == "contact" and options.username ~= jid_util.node(requester) then
 			return "A member's contact invite makes a contact of their own account only.";
 		end

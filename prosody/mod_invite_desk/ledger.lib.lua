@@ -49,6 +49,7 @@ return function ()
 			expires = not desk.never_expires and invite.expires or nil;
 			max_uses = desk.max_uses or (not invite.reusable and 1 or nil);
 			needs_approval = desk.needs_approval;
+			batch = desk.batch;
 		};
 		-- The URI names the account a register invite is for, or the user a contact invite befriends.
 		local named = invite.uri and invite.uri:match("^xmpp:([^@]+)@");
@@ -334,6 +335,22 @@ return function ()
 	module:hook("user-registered", record_use, 10);
 	module:hook("user-password-reset", record_use, 10);
 
+	-- Adds what became of a member who used an invite to the record of that
+	-- use (`onboarded`: what they got; `signed_in`: their first sign-in since).
+	local function note_use(id, username, key, value)
+		local entry = get_entry(id);
+		if not entry then return; end
+		for i = #entry.uses, 1, -1 do
+			local use = entry.uses[i];
+			if use.username == username then
+				use[key] = value;
+				local ok, err = save_entry(id, entry);
+				if not ok then module:log("error", "Could not note the %s of %s on invite %s: %s", key, username, id, err); end
+				return;
+			end
+		end
+	end
+
 	return {
 		days = ledger_days;
 		tokens = tokens;
@@ -346,5 +363,6 @@ return function ()
 		ORDERS = ORDERS;
 		delete_invites = delete_invites;
 		revoke = revoke;
+		note_use = note_use;
 	};
 end

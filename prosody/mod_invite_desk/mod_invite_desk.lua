@@ -32,9 +32,11 @@ local policy = module:require "mod_invite_desk/policy"(commands, events);
 local quotas = module:require "mod_invite_desk/quotas"(commands, ledger, permissions);
 local requests = module:require "mod_invite_desk/requests"(commands, events, policy, ledger, quotas);
 module:require "mod_invite_desk/gate"(policy, ledger);
+local onboarding = module:require "mod_invite_desk/onboarding"(commands, ledger);
 local history = module:require "mod_invite_desk/history"(permissions, events, policy, ledger);
-local invites = module:require "mod_invite_desk/invites"(commands, ledger, roles, quotas);
+local invites = module:require "mod_invite_desk/invites"(commands, ledger, roles, quotas, onboarding);
 local accounts = module:require "mod_invite_desk/accounts"(permissions);
+module:require "mod_invite_desk/signins"(ledger);
 
 -- Subscriptions outlive a reload of this module.
 function module.save() return { subscribers = events.save() }; end
@@ -50,7 +52,9 @@ module:hook("host-disco-info-node", function (event)
 		return true;
 	end
 	event.reply:tag("identity", { category = "automation", type = "command-list", name = "Invite Desk" }):up();
-	local namespaces = { policy.xmlns, invites.xmlns, history.xmlns, requests.xmlns, quotas.xmlns, accounts.xmlns };
+	local namespaces = {
+		policy.xmlns, invites.xmlns, history.xmlns, requests.xmlns, quotas.xmlns, accounts.xmlns, onboarding.xmlns,
+	};
 	for _, namespace in ipairs(namespaces) do
 		event.reply:tag("feature", { var = namespace }):up();
 	end

@@ -73,6 +73,9 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     inviterTree: () => Promise.resolve({ entries: [], total: 0 }),
     revokeMemberInvites: () => Promise.resolve({ revoked: 0 }),
     holdInvitees: () => Promise.resolve(),
+    listRooms: () => Promise.resolve([]),
+    getOnboardingDefaults: (serverId) => Promise.resolve({ serverId, community: 'example.org', rooms: [], contacts: [], welcome: '' }),
+    setOnboardingDefaults: () => Promise.resolve(),
   };
   // Each method takes one argument or none, so one recorder fits them all.
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (argument: unknown) => Promise<unknown>>;

@@ -22,6 +22,7 @@ export const NS = {
   accounts: 'urn:x-invite-desk:accounts:0',
   requests: 'urn:x-invite-desk:requests:0',
   members: 'urn:x-invite-desk:members:0',
+  onboarding: 'urn:x-invite-desk:onboarding:0',
 } as const;
 
 export const NODES = {
@@ -37,6 +38,7 @@ export const NODES = {
   tree: `${NS.members}#tree`,
   revokePending: `${NS.members}#revoke-pending`,
   holdInvitees: `${NS.members}#hold-invitees`,
+  onboarding: NS.onboarding,
 } as const;
 
 /** The disco#info node the module answers only for those who may administer it. */
@@ -209,13 +211,15 @@ export interface LedgerRow {
   expires?: string;
   uses: number;
   maxUses?: number;
-  usedBy: { jid: string; at: string }[];
+  /** Each use, with the words after its time: what the member got and whether they signed in since. */
+  usedBy: { jid: string; at: string; more: string[] }[];
   note?: string;
   username?: string;
   role?: string;
   createdBy?: string;
   source?: string;
   needsApproval?: boolean;
+  batch?: string;
 }
 
 const OPTIONAL_COLUMNS = [
@@ -228,6 +232,7 @@ const OPTIONAL_COLUMNS = [
   ['role', 'role'],
   ['createdBy', 'created-by'],
   ['source', 'source'],
+  ['batch', 'batch'],
 ] as const;
 
 /** The rows of a reported/item table of invites. */
@@ -241,8 +246,8 @@ export function ledgerRows(form: Element | undefined): LedgerRow[] {
       state: one('state') ?? '',
       uses: Number(one('uses')),
       usedBy: all('used-by').map((line) => {
-        const [jid = '', at = ''] = line.split(' ');
-        return { jid, at };
+        const [jid = '', at = '', ...more] = line.split(' ');
+        return { jid, at, more };
       }),
     };
     for (const [key, name] of OPTIONAL_COLUMNS) {
@@ -267,6 +272,12 @@ export interface CreateOptions {
   username?: string;
   role?: string;
   needsApproval?: boolean;
+  /** `invite` gives the invite the rooms, contacts and welcome below; `defaults` (the module's default) leaves it to the server's. */
+  onboarding?: 'defaults' | 'invite';
+  rooms?: string[];
+  contacts?: string[];
+  welcome?: string;
+  welcomeFrom?: string;
 }
 
 function createFields(options: CreateOptions): Fields {
@@ -279,6 +290,26 @@ function createFields(options: CreateOptions): Fields {
   if (options.username !== undefined) fields.username = options.username;
   if (options.role !== undefined) fields.role = options.role;
   if (options.needsApproval !== undefined) fields['needs-approval'] = options.needsApproval ? '1' : '0';
+  Object.assign(fields, onboardingFields(options));
+  return fields;
+}
+
+export interface OnboardingOptions {
+  onboarding?: 'defaults' | 'invite';
+  rooms?: string[];
+  contacts?: string[];
+  welcome?: string;
+  welcomeFrom?: string;
+}
+
+/** The fields of a set of rooms, contacts and welcome, as the create and defaults commands take them. */
+export function onboardingFields(options: OnboardingOptions): Fields {
+  const fields: Fields = {};
+  if (options.onboarding !== undefined) fields.onboarding = options.onboarding;
+  if (options.rooms !== undefined) fields.rooms = options.rooms;
+  if (options.contacts !== undefined) fields.contacts = options.contacts;
+  if (options.welcome !== undefined) fields.welcome = options.welcome.split('\n');
+  if (options.welcomeFrom !== undefined) fields['welcome-from'] = options.welcomeFrom;
   return fields;
 }
 
@@ -489,6 +520,8 @@ export interface Signup {
   source: string | undefined;
   role: string | undefined;
   note: string | null;
+  /** What the member got (mod_invite_desk's onboarding), as words such as `room:general@conference.example.org`. */
+  onboarding: string[];
 }
 
 export function readSignup(element: Element): Signup {
@@ -504,6 +537,7 @@ export function readSignup(element: Element): Signup {
     source: a.source,
     role: a.role,
     note: element.getChildText('note'),
+    onboarding: (element.getChildText('onboarding', NS.onboarding) ?? '').split(' ').filter((word) => word !== ''),
   };
 }
 

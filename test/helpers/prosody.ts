@@ -99,10 +99,20 @@ export interface ProsodyOptions {
   extraConfig?: string;
   /** Where it keeps its data; defaults to the one INVITE_DESK_STORAGE names (internal files). */
   storage?: StorageBackend;
+  /**
+   * A MUC component `conference.<domain>` after the VirtualHost, with what
+   * rooms for new members need on the host: PEP bookmarks that older clients
+   * read too (mod_pep, mod_bookmarks, mod_private). Any local account may
+   * create rooms; one made members-only stays so.
+   */
+  rooms?: boolean;
 }
 
 /** What a server needs to run mod_invite_desk: the stock modules, the module, and where to find it. */
 export const WITH_INVITE_DESK: Required<Pick<ProsodyOptions, 'modules' | 'pluginPaths'>> = { modules: [...STOCK_MODULES, 'invite_desk'], pluginPaths: [PROJECT_PLUGIN_PATH] };
+
+/** The host modules behind rooms for new members: XEP-0402 bookmarks in PEP, kept in step with XEP-0048 for older clients. (mod_offline, which keeps a welcome until the first sign-in, loads by itself.) */
+const ROOM_MODULES = ['pep', 'bookmarks', 'private'] as const;
 
 export interface ProsodyServer {
   readonly version: ProsodyVersion;
@@ -114,6 +124,8 @@ export interface ProsodyServer {
   /** Direct TLS (XEP-0368) port. */
   readonly directTlsPort: number;
   readonly httpPort: number;
+  /** The MUC component's domain, when started with `rooms`. */
+  readonly conference: string | undefined;
   readonly dir: string;
   /** The host's data folder, where internal storage keeps its files. */
   readonly hostDir: string;
@@ -232,7 +244,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const domain = options.domain ?? 'invite-desk.test';
   const admins = options.admins ?? [{ username: 'admin', password: 'admin-password' }];
   const users = options.users ?? [];
-  const modules = options.modules ?? STOCK_MODULES;
+  const modules = [...(options.modules ?? STOCK_MODULES), ...(options.rooms ? ROOM_MODULES : [])];
+  const conference = options.rooms ? `conference.${domain}` : undefined;
   const flavour = prosodyFlavour(options.version);
   // Prosody 13's invite shell commands talk to the running server through mod_admin_shell.
   const versionModules = flavour.version === '13' ? ['admin_shell'] : [];
@@ -268,6 +281,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     `modules_enabled = ${luaList([...BASE_MODULES, ...versionModules, ...modules])}`,
     options.extraConfig ?? '',
     `VirtualHost ${luaString(domain)}`,
+    conference === undefined ? '' : `Component ${luaString(conference)} "muc"\n  restrict_room_creation = false\n  muc_room_default_persistent = true`,
     '',
   ].join('\n');
   await writeFile(configPath, config);
@@ -333,6 +347,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     c2sPort,
     directTlsPort,
     httpPort,
+    conference,
     dir,
     hostDir,
     configPath,

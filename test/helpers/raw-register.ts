@@ -22,6 +22,8 @@ export interface RegisterOptions {
   afterPreauth?: () => Promise<void>;
   /** Extra fields of the server's registration form (`additional_registration_fields`), sent as a XEP-0004 form. */
   fields?: Record<string, string>;
+  /** Then signs in as the new account on the same stream (SASL PLAIN, bind), as a member's app does, before closing. */
+  thenSignIn?: boolean;
 }
 
 export type RegisterOutcome = { ok: true } | { ok: false; stage: 'preauth' | 'register'; condition: string; text: string };
@@ -123,6 +125,18 @@ export async function registerAccount(options: RegisterOptions): Promise<Registe
     secure.write(`<iq type='set' id='register' to='${escape(options.domain)}'><query xmlns='jabber:iq:register'>${account}</query></iq>`);
     const reply = await reader.next(timeout);
     if (reply.attrs.type !== 'result') return { ok: false, stage: 'register', ...errorOf(reply) };
+    if (options.thenSignIn) {
+      const plain = Buffer.from(`\0${options.username}\0${options.password}`).toString('base64');
+      secure.write(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plain}</auth>`);
+      const outcome = await reader.next(timeout);
+      if (outcome.name !== 'success') throw new Error(`signing in after the sign-up failed: ${outcome.toString()}`);
+      reader.restart();
+      secure.write(header);
+      await reader.next(timeout); // features, now with bind
+      secure.write("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
+      const bound = await reader.next(timeout);
+      if (bound.attrs.type !== 'result') throw new Error(`binding after the sign-up failed: ${bound.toString()}`);
+    }
     return { ok: true };
   } finally {
     secure.end('</stream:stream>');
@@ -135,7 +149,7 @@ export function signUp(
   server: Pick<ProsodyServer, 'c2sPort' | 'domain'>,
   username: string,
   token?: string,
-  options: Pick<RegisterOptions, 'afterPreauth' | 'fields'> = {},
+  options: Pick<RegisterOptions, 'afterPreauth' | 'fields' | 'thenSignIn'> = {},
 ): Promise<RegisterOutcome> {
   return registerAccount({ port: server.c2sPort, domain: server.domain, username, password: `${username}-pw`, ...(token === undefined ? {} : { token }), ...options });
 }

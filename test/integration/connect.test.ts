@@ -45,7 +45,7 @@ describe('connecting as an admin to a real Prosody', () => {
     await withTestService(async (t) => {
       const profile = profileFor(alpha, admin);
       await t.service.connect({ profile, password: admin.password });
-      expect(await t.service.listProfiles()).toEqual([{ ...profile, hasSavedCredentials: true, unread: 0 }]);
+      expect(await t.service.listProfiles()).toEqual([{ ...profile, connectAtStart: true, hasSavedCredentials: true, unread: 0 }]);
       const onDisk = await readFile(t.settingsPath, 'utf8');
       expect(onDisk).toContain(profile.jid);
       expect(onDisk).not.toContain(admin.password);

@@ -56,6 +56,8 @@ const withModule = { admins: [admin], users: [member, forgetful], ...WITH_INVITE
 
 const INVITE_ONLY = 'Registration on this server is through invitation only';
 const CLOSED = 'Registration on this server is closed';
+/** Every namespace the module advertises on its administration node, in its order. */
+const ALL_FEATURES = [NS.policy, NS.invites, NS.events, NS.requests, NS.members, NS.accounts, NS.onboarding];
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 function signUp(server: ProsodyServer, username: string, token?: string, password = `${username}-pw`): Promise<RegisterOutcome> {
@@ -329,7 +331,7 @@ describe('mod_invite_desk: invites', () => {
       const [last] = (await listInvites(session, { query: 'batch of 100', limit: 1 })).rows;
       const token = tokenOf(last?.uri);
       expect(await signUp(server, 'batchboss', token)).toEqual({ ok: true });
-      expect(await signedIn(server, adminFeatures, { username: 'batchboss', password: 'batchboss-pw' })).toEqual([NS.policy, NS.invites, NS.events, NS.accounts]);
+      expect(await signedIn(server, adminFeatures, { username: 'batchboss', password: 'batchboss-pw' })).toEqual(ALL_FEATURES);
     });
   });
 
@@ -945,7 +947,7 @@ describe('mod_invite_desk: security', () => {
 
   it('answers its administration node to admins only', async () => {
     const server = fixture();
-    expect(await signedIn(server, adminFeatures)).toEqual([NS.policy, NS.invites, NS.events, NS.requests, NS.members, NS.accounts]);
+    expect(await signedIn(server, adminFeatures)).toEqual(ALL_FEATURES);
     expect(await signedIn(server, adminFeatures, member)).toBeNull();
   });
 
@@ -976,7 +978,7 @@ describe('mod_invite_desk: security', () => {
     await signedIn(
       server,
       async (clerk) => {
-        expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events, NS.requests, NS.members, NS.accounts]);
+        expect(await adminFeatures(clerk)).toEqual(ALL_FEATURES);
         expect((await listInvites(clerk)).total).toBeGreaterThan(0);
         expect(await readPolicy(clerk)).toBe('invite-only');
         // None above its own, nor one that may do what it may not.

@@ -6,18 +6,21 @@ import type {
   Invite,
   InvitePage,
   InviteState,
+  InviteUse,
   LedgerInvite,
   ListInvitesRequest,
+  OnboardingSet,
   PurgeResult,
   Registration,
   RegistrationPolicy,
   SignupPoint,
 } from '../../../common/api';
 import { AdminError } from '../../../common/errors';
+import { readOnboarding } from '../../../common/onboarding';
 import { ROCK_ON_SERVER } from '../../../common/setup-guide';
 import { peekCommandForm, runCommand } from '../xmpp/adhoc';
 import { discoInfo } from '../xmpp/disco';
-import { field, lines, textValue, type DataForm, type FormField } from '../xmpp/dataform';
+import { field, lines, textValue, type DataForm, type FormField, type SubmitValue } from '../xmpp/dataform';
 import type { SessionContext } from './context';
 import { describeRequestError } from '../error-messages';
 import { tokenOf } from './invites';
@@ -29,6 +32,7 @@ export const NS = {
   events: 'urn:x-invite-desk:events:0',
   requests: 'urn:x-invite-desk:requests:0',
   members: 'urn:x-invite-desk:members:0',
+  onboarding: 'urn:x-invite-desk:onboarding:0',
 } as const;
 
 export const MODULE_NODES = {
@@ -37,6 +41,7 @@ export const MODULE_NODES = {
   revoke: `${NS.invites}#revoke`,
   purge: `${NS.invites}#purge-expired`,
   policy: NS.policy,
+  onboarding: NS.onboarding,
 } as const;
 
 const POLICIES: readonly string[] = ['open', 'approval', 'invite-only', 'closed'];
@@ -122,9 +127,16 @@ function ledgerRow(row: FormField[], domain: string): LedgerInvite | null {
     kind: kind as LedgerInvite['kind'],
     state: state as InviteState,
     uses: lines(row, 'used-by').flatMap((line) => {
-      const [jid, at] = line.split(' ');
+      // "jid time", then words on what became of the member: signed-in:TIME, and what they got.
+      const [jid, at, ...more] = line.split(' ');
       const time = iso(at);
-      return jid?.endsWith(`@${domain}`) && time ? [{ jid, at: time }] : [];
+      if (!jid?.endsWith(`@${domain}`) || !time) return [];
+      const use: InviteUse = { jid, at: time };
+      const signedIn = iso(more.find((word) => word.startsWith('signed-in:'))?.slice('signed-in:'.length));
+      if (signedIn) use.signedInAt = signedIn;
+      const onboarding = readOnboarding(more);
+      if (onboarding) use.onboarding = onboarding;
+      return [use];
     }),
   };
   const text = (name: string): string | undefined => textValue(row, name);
@@ -138,6 +150,8 @@ function ledgerRow(row: FormField[], domain: string): LedgerInvite | null {
   if (expires) invite.expires = expires;
   const maxUses = Number(text('max-uses'));
   if (Number.isInteger(maxUses) && maxUses > 0) invite.maxUses = maxUses;
+  const batch = text('batch');
+  if (batch && /^[0-9a-f]{16}$/.test(batch)) invite.batch = batch;
   for (const [key, name] of [['note', 'note'], ['username', 'username'], ['role', 'role'], ['createdBy', 'created-by'], ['source', 'source']] as const) {
     const value = text(name);
     if (value !== undefined) invite[key] = value;
@@ -152,6 +166,11 @@ function rows(form: DataForm | undefined, domain: string): LedgerInvite[] {
   });
 }
 
+/** The form fields of a set of rooms, contacts and welcome, as the module's create and defaults commands take them. */
+export function onboardingValues(set: OnboardingSet): Record<string, SubmitValue> {
+  return { rooms: set.rooms, contacts: set.contacts, welcome: set.welcome.split('\n'), 'welcome-from': set.welcomeFrom ?? '' };
+}
+
 export async function createModuleInvites(ctx: SessionContext, request: CreateInvitesRequest): Promise<Invite[]> {
   const values: Record<string, string> = { kind: request.kind, count: String(request.count ?? 1), 'max-uses': String(request.maxUses ?? 1) };
   if (request.expiresInSeconds !== undefined) values.expires = String(request.expiresInSeconds);
@@ -159,7 +178,8 @@ export async function createModuleInvites(ctx: SessionContext, request: CreateIn
   if (request.username !== undefined) values.username = request.username;
   if (request.role !== undefined) values.role = request.role;
   if (request.needsApproval) values['needs-approval'] = '1';
-  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.create, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true, what: 'creating invites' });
+  const onboarding = request.onboarding ? { onboarding: 'invite', ...onboardingValues(request.onboarding) } : {};
+  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.create, ctx.timeoutMs, { ...values, ...onboarding }, { formType: NS.invites, submitFirst: true, what: 'creating invites' });
   const createdAt = new Date().toISOString();
   return rows(stage.form, ctx.domain).flatMap((row) => {
     const token = row.uri === undefined ? undefined : tokenOf(row.uri);
@@ -241,6 +261,8 @@ export function readSignup(element: Element, serverId: string, domain: string, c
   const note = element.getChildText('note');
   if (note) registration.note = note.slice(0, 500);
   if (role && ROLE_NAME.test(role)) registration.role = role;
+  const onboarding = readOnboarding((element.getChildText('onboarding', NS.onboarding) ?? '').slice(0, 100_000).split(' '));
+  if (onboarding) registration.onboarding = onboarding;
   return registration;
 }
 

@@ -97,7 +97,7 @@ export async function createStockReset(ctx: SessionContext, username: string | u
 /** What stock Prosody can make: no expiry, use limit, note or role of the app's choosing; one reset at a time. */
 export async function createStockRequest(ctx: SessionContext, request: CreateInvitesRequest): Promise<Invite[]> {
   const { kind, count = 1 } = request;
-  const wanted = (['expiresInSeconds', 'maxUses', 'note', 'username', 'role'] as const).filter(
+  const wanted = (['expiresInSeconds', 'maxUses', 'note', 'username', 'role', 'onboarding'] as const).filter(
     (option) => request[option] !== undefined && !(kind === 'reset' && option === 'username'),
   );
   if (wanted.length > 0) requireModule(ctx, `Invite options (${wanted.join(', ')})`);

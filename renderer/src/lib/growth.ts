@@ -36,3 +36,34 @@ export function conversion(invites: readonly LedgerInvite[], since: number): { c
   const recent = invites.filter((i) => i.createdAt !== undefined && Date.parse(i.createdAt) >= since);
   return { created: recent.length, used: recent.filter((i) => i.uses.length > 0).length };
 }
+
+/** One invite, or the invites of one batch (a print kit), with how many joined with it and how many of them came back. */
+export interface TakeUp {
+  key: string;
+  note?: string;
+  createdAt?: string;
+  /** Invites in the batch; 1 for a single invite. */
+  invites: number;
+  joined: number;
+  /** Of those who joined, how many signed in again after signing up. */
+  signedInSince: number;
+}
+
+/** The invites and kits that brought the most members, most first, with how many of each have signed in since. */
+export function takeUp(invites: readonly LedgerInvite[], limit = 5): TakeUp[] {
+  const groups = new Map<string, TakeUp>();
+  for (const invite of invites) {
+    const key = invite.batch ?? invite.id;
+    const group = groups.get(key) ?? { key, invites: 0, joined: 0, signedInSince: 0 };
+    group.invites += 1;
+    group.joined += invite.uses.length;
+    group.signedInSince += invite.uses.filter((use) => use.signedInAt !== undefined).length;
+    group.note ??= invite.note;
+    group.createdAt ??= invite.createdAt;
+    groups.set(key, group);
+  }
+  return [...groups.values()]
+    .filter((group) => group.joined > 0)
+    .sort((a, b) => b.joined - a.joined || (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.key.localeCompare(b.key))
+    .slice(0, limit);
+}

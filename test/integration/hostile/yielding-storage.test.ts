@@ -85,7 +85,7 @@ describe('mod_invite_desk with storage that yields', () => {
       );
       const made = attempts.filter((a) => 'status' in (a as object) && (a as { notes: { type: string }[] }).notes.every((n) => n.type !== 'error'));
       expect(made).toHaveLength(3);
-      expect(errorNote(await tryCreate(devices[0] as Session, {}))).toMatch(/You have made 3 invite\(s\) to yielding\.test in the last 7 days/);
+      expect(errorNote(await tryCreate(devices[0] as Session, {}))).toMatch(/You have made 3 invites to yielding\.test in the last 7 days/);
     } finally {
       await Promise.all(devices.map((device) => device.stop()));
     }
