@@ -47,8 +47,8 @@ describe('requests to join', () => {
       request('old', { time: minutesAgo(90) }),
     ]);
     const servers = await screen.findByRole('navigation', { name: 'Servers' });
-    await waitFor(() => expect(within(servers).getByRole('button', { name: /example\.org/ }).textContent).toContain('4, 4 asking to join'));
-    expect(within(servers).getByRole('button', { name: /example\.org/ }).textContent).toContain('2, 2 new sign-ups');
+    await waitFor(() => expect(within(servers).getByRole('button', { name: /example\.org/ }).textContent).toContain('4: 4 requests to join'));
+    expect(within(servers).getByRole('button', { name: /example\.org/ }).textContent).toContain('2: 2 new sign-ups');
     const tab = await screen.findByRole('tab', { name: /Requests/ });
     expect(tab.textContent).toContain('4, 4 waiting');
 
