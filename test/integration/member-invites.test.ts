@@ -134,6 +134,8 @@ describe('mod_invite_desk: members who invite, within limits', () => {
       expect(errorNote(await tryCreate(session, { expires: 0 }))).toContain('is for admins');
       expect(errorNote(await tryCreate(session, { maxUses: 5 }))).toContain('works once');
       expect(errorNote(await tryCreate(session, { kind: 'contact', username: member.username }))).toContain('of their own account only');
+      // Rooms, contacts and a welcome speak for the community: only admins attach them.
+      expect(errorNote(await tryCreate(session, { onboarding: 'invite', welcome: 'Hello {name}' }))).toContain('leave rooms, contacts and welcome to admins');
       const [first] = await createInvites(session);
       expect(errorNote(await tryCreate(session))).toContain('that nobody has used yet');
       // Used, it is pending no more.
