@@ -107,7 +107,7 @@ describe('requests to join and member invites in the browser preview', () => {
     await page.getByRole('list', { name: `Requests to join ${server.domain}` }).getByRole('listitem').first().waitFor();
     await check(page, 'requests-dark');
 
-    await page.getByRole('tab', { name: 'Members' }).click();
+    await page.getByRole('tab', { name: 'Members', exact: true }).click();
     await page.getByText(`sprout@${server.domain}`).waitFor();
     await check(page, 'members-dark');
     await page.getByRole('heading', { name: 'Who invited whom' }).scrollIntoViewIfNeeded();
@@ -123,7 +123,7 @@ describe('requests to join and member invites in the browser preview', () => {
     // A larger window, in light mode.
     const wide = await preview.open('light', 800, 1280);
     await wide.page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
-    await wide.page.getByRole('tab', { name: 'Members' }).click();
+    await wide.page.getByRole('tab', { name: 'Members', exact: true }).click();
     await wide.page.getByText('Invitees wait for approval').waitFor();
     await check(wide.page, 'members-light-1280');
     await wide.page.getByRole('tab', { name: /Requests/ }).click();
