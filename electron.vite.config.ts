@@ -50,6 +50,8 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'renderer'),
     plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), contentSecurityPolicyMeta()],
     build: {
+      // The window parses all of it before its first paint: minified, it parses in half the time.
+      minify: true,
       rolldownOptions: { checks, input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
     },
   },

@@ -127,7 +127,7 @@ export class Desk {
   async connect(profile: ServerProfile, password?: string): Promise<ServerInfo> {
     try {
       const info = await this.api.connect(password === undefined ? { profile } : { profile, password });
-      await this.show(info);
+      this.show(info);
       this.profiles = await this.api.listProfiles();
       this.selectedId = profile.id;
       return info;
@@ -190,7 +190,7 @@ export class Desk {
   /** Asks the server again what it offers, over the session it has (after the admin loaded a module). */
   async recheck(serverId: string): Promise<ServerInfo> {
     const info = await this.api.recheckServer(serverId);
-    await this.show(info);
+    this.show(info);
     return info;
   }
 
@@ -258,10 +258,25 @@ export class Desk {
   }
 
   /** What a server offers, and with mod_invite_desk its policy and the requests to join that wait. */
-  private async show(info: ServerInfo): Promise<void> {
+  /**
+   * Shows a server at once; its policy, a round trip to the server, fills in when it comes (the switch says it is
+   * reading it meanwhile), so the first screen waits for nothing the server must answer.
+   */
+  private show(info: ServerInfo): void {
     this.infos.set(info.serverId, info);
     if (this.hasJoinRequests(info.serverId)) void this.refreshRequests(info.serverId).catch(() => undefined);
-    if (this.hasModule(info.serverId)) this.policies.set(info.serverId, await this.api.getPolicy(info.serverId));
+    if (this.hasModule(info.serverId)) void this.readPolicy(info.serverId);
+  }
+
+  private async readPolicy(serverId: string): Promise<void> {
+    const before = this.policies.get(serverId);
+    try {
+      const policy = await this.api.getPolicy(serverId);
+      // A change pushed while the answer travelled is newer: it stays.
+      if (this.policies.get(serverId) === before) this.policies.set(serverId, policy);
+    } catch {
+      // The switch stays unset and disabled; the next connection reads it again.
+    }
   }
 
   private refreshInfo(serverId: string): Promise<void> {
