@@ -1,7 +1,5 @@
 import type { LedgerInvite, SignupPoint } from '../../../common/api';
 
-const DAY_MS = 86_400_000;
-
 /** The local calendar day of a moment, as `YYYY-MM-DD`. */
 function dayKey(time: number): string {
   const d = new Date(time);
@@ -10,15 +8,24 @@ function dayKey(time: number): string {
 
 /** Sign-ups on each of the last `days` days, oldest first, today last; days without any count 0. */
 export function signupsPerDay(registrations: readonly SignupPoint[], days: number, now = Date.now()): { day: string; count: number }[] {
-  const counts = new Map<string, number>();
+  // Local midnights of each day and of tomorrow: a sign-up's day is found among them, not formatted per sign-up
+  // (thousands of sign-ups, a few dozen days), and a day of a daylight-saving change keeps its real length.
+  const today = new Date(now);
+  const starts = Array.from({ length: days + 1 }, (_, i) => new Date(today.getFullYear(), today.getMonth(), today.getDate() - (days - 1) + i).getTime());
+  const counts = new Array<number>(days).fill(0);
   for (const r of registrations) {
-    const key = dayKey(Date.parse(r.time));
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const time = Date.parse(r.time);
+    if (!(time >= (starts[0] ?? 0) && time < (starts[days] ?? 0))) continue;
+    let low = 0;
+    let high = days - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((starts[middle] ?? Infinity) <= time) low = middle;
+      else high = middle - 1;
+    }
+    counts[low] = (counts[low] ?? 0) + 1;
   }
-  return Array.from({ length: days }, (_, i) => {
-    const day = dayKey(now - (days - 1 - i) * DAY_MS);
-    return { day, count: counts.get(day) ?? 0 };
-  });
+  return counts.map((count, i) => ({ day: dayKey(starts[i] ?? 0), count }));
 }
 
 /** Who brought the most people in: the inviters of sign-ups, most first, ties by name. */
