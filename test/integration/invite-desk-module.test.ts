@@ -500,15 +500,17 @@ describe('mod_invite_desk: a listing reuses its read of an unchanged invite stor
       expect((await listInvites(session, { createdBy: 'prosodyctl' })).rows.some((r) => r.uri?.includes(fromCli))).toBe(true);
       expect(await storeReads(server)).toBe(reads + 1);
 
-      // Rewritten in place to the same length, its modification time put back: the invite's
-      // token replaced by another (tokens never change, so it is another invite) is still seen.
+      // Rewritten to the same length, in place on internal storage with its modification time put back, or
+      // row by row on SQL: the invite's token replaced by another (tokens never change, so it is another invite) is still seen.
       await settled(server, session);
-      const file = join(server.hostDir, 'invite_token.dat');
-      const { mtime, atime } = await stat(file);
       const token = made?.token ?? '';
       const swapped = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
-      await writeFile(file, (await readFile(file, 'utf8')).replaceAll(token, swapped));
-      await utimes(file, atime, mtime);
+      await server.changeHostData(async (hostDir) => {
+        const file = join(hostDir, 'invite_token.dat');
+        const { mtime, atime } = await stat(file);
+        await writeFile(file, (await readFile(file, 'utf8')).replaceAll(token, swapped));
+        await utimes(file, atime, mtime);
+      }, ['invite_token']);
       // Into the next second, where a file changed in this one counts as settled.
       await new Promise((wake) => setTimeout(wake, 1_050 - (Date.now() % 1_000)));
       const [renamed] = (await listInvites(session, { query: 'kept' })).rows;
@@ -540,10 +542,9 @@ describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
   const recentUsed = 'c3c3c3c3c3c3c3c3';
 
   /** Writes three spent records, two of them older than the 30 days kept, and makes `aged` look last used 40 days ago. */
-  async function seedSpent(server: ProsodyServer, aged?: string): Promise<string> {
-    let folder = '';
+  async function seedSpent(server: ProsodyServer, aged?: string): Promise<void> {
     await server.editHostData(async (hostDir) => {
-      folder = join(hostDir, 'invite_desk_ledger');
+      const folder = join(hostDir, 'invite_desk_ledger');
       await mkdir(folder, { recursive: true });
       await writeFile(join(folder, `${oldUsed}.dat`), spentRecord(oldUsed, 'old use', server, now() - 40 * DAY, 'used'));
       await writeFile(join(folder, `${oldRevoked}.dat`), spentRecord(oldRevoked, 'old revocation', server, now() - 40 * DAY, 'revoked'));
@@ -552,10 +553,14 @@ describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
         const file = join(folder, `${aged}.dat`);
         await writeFile(file, (await readFile(file, 'utf8')).replace(/\["at"\] = \d+/, `["at"] = ${now() - 40 * DAY}`));
       }
-    });
-    return folder;
+    }, ['invite_desk_ledger']);
   }
-  const recordFiles = async (folder: string): Promise<string[]> => (await readdir(folder)).filter((f) => f.endsWith('.dat')).sort();
+  /** The ids of the ledger records the server holds, whatever its storage. */
+  const recordIds = (server: ProsodyServer): Promise<string[]> =>
+    server.readHostData(
+      async (hostDir) => (await readdir(join(hostDir, 'invite_desk_ledger')).catch(() => [])).filter((f) => f.endsWith('.dat')).map((f) => f.replace(/\.dat$/, '')).sort(),
+      ['invite_desk_ledger'],
+    );
 
   it('forgets invites Prosody no longer holds 30 days after their last activity, at a purge and at a listing, and keeps pending ones', async () => {
     const server = fixture();
@@ -569,11 +574,11 @@ describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
     const kept = [door, fresh, recentUsed].sort();
 
     // The purge drops what is past its time, and says so.
-    const folder = await seedSpent(server, door);
-    expect(await recordFiles(folder)).toEqual([door, fresh, oldUsed, oldRevoked, recentUsed].map((id) => `${id}.dat`).sort());
+    await seedSpent(server, door);
+    expect(await recordIds(server)).toEqual([door, fresh, oldUsed, oldRevoked, recentUsed].sort());
     await signedIn(server, async (session) => {
       expect(await purgeExpired(session)).toBe('Purged 0 expired invite(s). Dropped 2 ledger record(s) older than 30 days.');
-      expect(await recordFiles(folder)).toEqual(kept.map((id) => `${id}.dat`));
+      expect(await recordIds(server)).toEqual(kept);
       const { rows } = await listInvites(session);
       expect(rows.map((r) => r.id).sort()).toEqual(kept);
       // A reusable invite still held stays, with its old use, however long ago that was.
@@ -585,7 +590,7 @@ describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
     await seedSpent(server);
     await signedIn(server, async (session) => {
       expect((await listInvites(session, { state: 'all' })).rows.map((r) => r.id).sort()).toEqual(kept);
-      expect(await recordFiles(folder)).toEqual(kept.map((id) => `${id}.dat`));
+      expect(await recordIds(server)).toEqual(kept);
       expect(await purgeExpired(session)).toBe('Purged 0 expired invite(s).');
     });
   });
