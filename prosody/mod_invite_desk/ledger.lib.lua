@@ -6,9 +6,6 @@
 local util = module:require "mod_invite_desk/util";
 local jid_util = util.lib "util.jid";
 local now_precise = util.lib "util.time".now;
-local storagemanager = util.lib "core.storagemanager";
-local datamanager = util.lib "util.datamanager";
-local lfs = require "lfs";
 
 local host = module.host;
 local invite_id, released_when_idle, validated_invite = util.invite_id, util.released_when_idle, util.validated_invite;
@@ -21,7 +18,7 @@ local keep_in_memory = module:get_option_number("invite_desk_keep_in_memory", 60
 -- Logs how long each read of the invite store takes: a baseline for benchmarks.
 local log_timings = module:get_option_boolean("invite_desk_log_timings", false);
 
-return function ()
+return function (changes)
 	local tokens = module:open_store("invite_token", "map"); -- mod_invites' store
 	local tokens_all = module:open_store("invite_token"); -- the same, read whole
 	-- A small record per invite that was used or revoked, kept by invite id:
@@ -158,31 +155,15 @@ return function ()
 	-- revoked ones leave it at the next read.
 	local stored_records = {};
 
-	-- Prosody's internal storage keeps a host's invites in one file and
-	-- replaces it whole on every change, which is what makes reading it cost
-	-- more than everything else a listing does. While the file is the one a read
-	-- found (the same inode, size, and times of change), that read still holds.
-	-- Other storage drivers are read every time.
-	local invite_file;
-	do
-		local _, driver_name = storagemanager.get_driver(host, "invite_token");
-		if driver_name == "internal" then invite_file = datamanager.getpath(nil, host, "invite_token", "dat"); end
-	end
-	local last_read; -- { stamp, invites }, while its file is unchanged
-
-	-- The file's identity now, or nil when it is not to be trusted: times count
-	-- in whole seconds, so a file changed in the current second might change
-	-- again within it and look the same.
-	local function invite_file_stamp()
-		local file = invite_file and lfs.attributes(invite_file);
-		if not file or math.max(file.modification, file.change) >= os.time() then return nil; end
-		return ("%s:%s:%s:%s:%s"):format(file.dev, file.ino, file.size, file.modification, file.change);
-	end
+	-- Reading the invite store is what makes a listing cost: while its mark
+	-- is the one a read found, that read still holds.
+	local invite_store_mark = changes.marker("invite_token");
+	local last_read; -- { stamp, invites }, while the store is unchanged
 
 	-- What mod_invites stores, by token: the last read while its file is
 	-- unchanged, unless `fresh` asks for a new read.
 	local function stored_invites(fresh)
-		local stamp = invite_file_stamp(); -- before the read: a change during it makes the next stamp differ
+		local stamp = invite_store_mark(); -- before the read: a change during it makes the next mark differ
 		if not fresh and stamp and last_read and last_read.stamp == stamp then return last_read.invites; end
 		local started = now_precise();
 		local invites = tokens_all:get(nil) or {};
