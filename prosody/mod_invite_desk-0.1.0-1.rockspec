@@ -27,6 +27,7 @@ build = {
    -- loader finds what the module asks for as "mod_invite_desk/<name>".
    modules = {
       mod_invite_desk = "mod_invite_desk.lua",
+      ["mod_invite_desk.activity"] = "activity.lib.lua",
       ["mod_invite_desk.changes"] = "changes.lib.lua",
       ["mod_invite_desk.commands"] = "commands.lib.lua",
       ["mod_invite_desk.events"] = "events.lib.lua",

@@ -16,6 +16,24 @@ return function (permissions)
 		return { status = "completed", error = { message = message } };
 	end
 
+	-- Who runs the ad-hoc command being handled, if one is: note the sender of
+	-- each command while it runs, so what it sets off (an invite, a deleted
+	-- account) can be put down to them, whichever module's command it is.
+	-- Keyed by coroutine, as commands that wait on storage may interleave.
+	local MAIN_THREAD = {}; -- Lua 5.1 has no object for the main thread
+	local command_senders = setmetatable({}, { __mode = "k" });
+	module:wrap_event("iq-set/host/http://jabber.org/protocol/commands:command", function (handlers, event_name, event)
+		local thread = coroutine.running() or MAIN_THREAD;
+		command_senders[thread] = event.stanza.attr.from;
+		local ok, result = pcall(handlers, event_name, event);
+		command_senders[thread] = nil;
+		if not ok then error(result, 0); end
+		return result;
+	end);
+	function commands.sender()
+		return command_senders[coroutine.running() or MAIN_THREAD];
+	end
+
 	-- A command for those who may administer the module (invite_desk:administer
 	-- on 13, admins on 0.12).
 	function commands.admin(name, node, handler)

@@ -25,7 +25,7 @@ local default_ttl = module.get_option_period and module:get_option_period("invit
 	or module:get_option_number("invite_expiry", 7 * 86400);
 local max_batch = module:get_option_number("invite_desk_max_batch", 500);
 
-return function (commands, ledger, roles)
+return function (commands, ledger, roles, activity)
 	-- A result table (XEP-0004 reported/item) of ledger records, after `fields`.
 	local COLUMNS = {
 		{ "id", "Id" }, { "kind", "Kind" }, { "state", "State" }, { "uri", "Invite URI" },
@@ -168,9 +168,26 @@ return function (commands, ledger, roles)
 			if action == "roster" then contact_copies[token] = invite.expires; end
 			table.insert(list, { row = ledger.describe(invite), stored = invite, state = "pending" });
 		end
+		-- Two writes for contact invites: the inviter's copies first, as alone
+		-- they let nobody in; the batch that makes the invites exist last, and
+		-- when it fails the copies are taken back. So a failure stores nothing
+		-- the admin is told was not stored.
+		if next(contact_copies) then
+			local ok, err = ledger.tokens:set_keys(options.username, contact_copies);
+			if not ok then return nil, err; end
+		end
 		local ok, err = ledger.tokens:set_keys(nil, batch);
-		if ok and next(contact_copies) then ok, err = ledger.tokens:set_keys(options.username, contact_copies); end
-		if not ok then return nil, err; end
+		if not ok then
+			if next(contact_copies) then
+				local removals = {};
+				for token in pairs(contact_copies) do removals[token] = ledger.tokens.remove; end
+				local undone, undo_err = ledger.tokens:set_keys(options.username, removals);
+				if not undone then
+					module:log("warn", "Could not take back the copies of unstored contact invites: %s", undo_err);
+				end
+			end
+			return nil, err;
+		end
 		return list;
 	end
 
@@ -184,6 +201,9 @@ return function (commands, ledger, roles)
 		end
 		module:log("info", "%s created %d %s invite(s), the first %s",
 			jid_util.bare(data.from), #list, options.kind, list[1].row.id);
+		local ids = {};
+		for i, record in ipairs(list) do ids[i] = record.row.id; end
+		activity.record("invites-created", data.from, { count = #list, ["invite-kind"] = options.kind }, ids);
 		return { status = "completed", other = invite_table(list) };
 	end, function (data)
 		-- Prosody 13: the roles the requester may grant, lowest first; any name on 0.12.
@@ -307,28 +327,58 @@ return function (commands, ledger, roles)
 			return commands.fail("No invite has the id "..table.concat(unknown, ", ")..". Nothing was revoked.");
 		end
 		if #wanted > MAX_PAGE then return commands.fail("Revoke at most "..MAX_PAGE.." invites at once."); end
-		local by, now, doomed, skipped = jid_util.bare(data.from), os.time(), {}, 0;
+		local by, now, doomed, revoked, before, used_up = jid_util.bare(data.from), os.time(), {}, {}, {}, {};
 		for _, record in ipairs(wanted) do
-			if record.state == "pending" or record.state == "expired" then
-				local entry = record.entry or { invite = record.row, uses = {} };
+			local id = record.row.id;
+			-- Under the invite's lock, and its record read again: another admin may have revoked it a moment ago.
+			local outcome, detail = ledger.exclusively(id, function ()
+				local entry = ledger.get_entry(id);
+				if entry and entry.revoked_at then return "revoked before", entry; end
+				if not (record.state == "pending" or record.state == "expired") then return "used up"; end
+				entry = entry and ledger.copy_entry(entry) or { invite = record.row, uses = {} };
 				entry.revoked_at, entry.revoked_by = now, by;
 				-- Marked first: the registration check refuses it even if the deletion below fails.
-				local ok, err = ledger.save_entry(record.row.id, entry);
-				if not ok then
-					module:log("error", "Could not revoke invite %s: %s", record.row.id, err);
-					return commands.fail("The server could not store the revocation. Its log says why.");
-				end
-				record.state = "revoked";
+				local ok, save_err = ledger.save_entry(id, entry);
+				if not ok then return nil, save_err; end
+				return "revoked";
+			end);
+			if outcome == "revoked" then
+				table.insert(revoked, id);
 				table.insert(doomed, record.stored);
-			elseif record.state ~= "revoked" then
-				skipped = skipped + 1;
+			elseif outcome == "revoked before" then
+				table.insert(before, ("%s %s %s"):format(id, detail.revoked_by or "", util.iso(detail.revoked_at)));
+			elseif outcome == "used up" then
+				table.insert(used_up, id);
+			else
+				module:log("error", "Could not revoke invite %s: %s", id, detail);
+				if #revoked > 0 then activity.record("invites-revoked", data.from, { count = #revoked }, revoked); end
+				return commands.fail(("The server could not store the revocation of %s. Its log says why.%s"):format(id,
+					#revoked > 0 and (" %d other invite(s) were revoked."):format(#revoked) or ""));
 			end
 		end
 		local ok, err = ledger.delete_invites(doomed);
 		if not ok then module:log("error", "Could not delete revoked invites: %s", err); end
-		module:log("info", "%s revoked %d invite(s)", by, #doomed);
-		return { status = "completed", info = ("Revoked %d invite(s).%s"):format(#doomed,
-			skipped > 0 and (" %d had been used up already."):format(skipped) or "") };
+		module:log("info", "%s revoked %d invite(s)", by, #revoked);
+		if #revoked > 0 then activity.record("invites-revoked", data.from, { count = #revoked }, revoked); end
+		-- The counts, for programs; the sentence, for people.
+		local x = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
+			:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_INVITES):up()
+			:tag("field", { var = "revoked" }):text_tag("value", tostring(#revoked)):up()
+			:tag("field", { var = "used-up", type = "text-multi" });
+		for _, id in ipairs(used_up) do x:text_tag("value", id); end
+		x:up():tag("field", { var = "already-revoked", type = "text-multi" });
+		for _, line in ipairs(before) do x:text_tag("value", line); end
+		x:up();
+		local sentence = ("Revoked %d invite(s).%s%s"):format(#revoked,
+			#used_up > 0 and (" %d had been used up already."):format(#used_up) or "",
+			#before > 0 and (" %d had been revoked already."):format(#before) or "");
+		-- Nothing done, because someone else did it first: not a success.
+		if #revoked == 0 and #before > 0 then
+			local answer = commands.fail(("Already revoked: %s."):format(table.concat(before, "; ")));
+			answer.other = x;
+			return answer;
+		end
+		return { status = "completed", info = sentence, other = x };
 	end));
 
 	module:provides("adhoc", commands.admin("Purge expired invites", NS_INVITES.."#purge-expired", function (data)
@@ -338,13 +388,24 @@ return function (commands, ledger, roles)
 		for _, record in ipairs(list) do
 			local row = record.row;
 			if record.stored and row.expires and row.expires < now then
+				-- An invite used before it expired stays in the ledger, which must now know its expiry:
+				-- stored first, or the invite is not purged at all.
+				if record.entry then
+					local ok, err = ledger.exclusively(row.id, function ()
+						local entry = ledger.copy_entry(ledger.get_entry(row.id) or record.entry);
+						entry.invite.expires = row.expires;
+						local saved, save_err = ledger.save_entry(row.id, entry);
+						if saved then record.entry = entry; end
+						return saved, save_err;
+					end);
+					if not ok then
+						module:log("error", "Could not store the expiry of invite %s: %s", row.id, err);
+						return commands.fail("The server could not store what the ledger keeps of the expired invites,"
+							.." so none was purged. Its log says why.");
+					end
+				end
 				table.insert(expired, record);
 				table.insert(doomed, record.stored);
-				-- An invite used before it expired stays in the ledger, which must now know its expiry.
-				if record.entry then
-					record.entry.invite.expires = row.expires;
-					ledger.save_entry(row.id, record.entry);
-				end
 			end
 		end
 		local ok, err = ledger.delete_invites(doomed);
@@ -363,11 +424,19 @@ return function (commands, ledger, roles)
 		end
 		ledger.log_dropped(dropped_now);
 		dropped = dropped + dropped_now;
+		if #expired > 0 or dropped > 0 then
+			activity.record("invites-purged", data.from, { count = #expired, dropped = dropped });
+		end
 		local info = ("Purged %d expired invite(s)."):format(#expired);
 		if dropped > 0 then
 			info = info..(" Dropped %d ledger record(s) older than %g days."):format(dropped, ledger.days);
 		end
-		return { status = "completed", info = info };
+		-- The counts, for programs; the sentence, for people.
+		return { status = "completed", info = info, other = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
+			:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_INVITES):up()
+			:tag("field", { var = "purged" }):text_tag("value", tostring(#expired)):up()
+			:tag("field", { var = "dropped" }):text_tag("value", tostring(dropped)):up()
+			:tag("field", { var = "ledger-days" }):text_tag("value", ("%g"):format(ledger.days)):up() };
 	end));
 
 	module:add_feature(NS_INVITES);

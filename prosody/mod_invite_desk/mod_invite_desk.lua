@@ -27,11 +27,12 @@ local events = module:require "mod_invite_desk/events"();
 local commands = module:require "mod_invite_desk/commands"(permissions);
 local roles = module:require "mod_invite_desk/roles"();
 local changes = module:require "mod_invite_desk/changes"();
-local ledger = module:require "mod_invite_desk/ledger"(changes);
-local policy = module:require "mod_invite_desk/policy"(commands, events);
+local ledger = module:require "mod_invite_desk/ledger"(changes, commands);
+local activity = module:require "mod_invite_desk/activity"(commands, events);
+local policy = module:require "mod_invite_desk/policy"(commands, activity);
 module:require "mod_invite_desk/gate"(policy, ledger);
 local history = module:require "mod_invite_desk/history"(permissions, events, policy, ledger);
-local invites = module:require "mod_invite_desk/invites"(commands, ledger, roles);
+local invites = module:require "mod_invite_desk/invites"(commands, ledger, roles, activity);
 
 -- Subscriptions outlive a reload of this module.
 function module.save() return { subscribers = events.save() }; end
@@ -47,7 +48,7 @@ module:hook("host-disco-info-node", function (event)
 		return true;
 	end
 	event.reply:tag("identity", { category = "automation", type = "command-list", name = "Invite Desk" }):up();
-	for _, namespace in ipairs({ policy.xmlns, invites.xmlns, history.xmlns }) do
+	for _, namespace in ipairs({ policy.xmlns, invites.xmlns, history.xmlns, activity.xmlns }) do
 		event.reply:tag("feature", { var = namespace }):up();
 	end
 	event.exists = true;
@@ -56,4 +57,5 @@ end);
 function module.load()
 	permissions.open_commands_to_administrators(commands.nodes);
 	history.prune();
+	activity.prune();
 end

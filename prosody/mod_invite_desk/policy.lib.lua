@@ -16,19 +16,23 @@ if not POLICIES[default_policy] then
 	default_policy = "invite-only";
 end
 
-return function (commands, events)
+return function (commands, activity)
 	local policy_store = module:open_store("invite_desk_policy");
 
 	-- Kept in memory: this module is the store's only writer, and a registration
-	-- should read no file for it.
+	-- should read no file for it. { mode, changed_by, changed_at } (who and when
+	-- only once an admin set it).
 	local policy;
-	local function current()
+	local function stored()
 		if not policy then
 			local saved = policy_store:get(nil);
-			policy = saved and POLICIES[saved.mode] and saved.mode or default_policy;
+			policy = saved and POLICIES[saved.mode] and saved or { mode = default_policy };
 		end
 		return policy;
 	end
+	local function current() return stored().mode; end
+	-- A switch reads the policy, decides and writes it, which may yield: one at a time.
+	local exclusively = util.locks();
 
 	local layout = dataforms.new {
 		title = "Registration policy";
@@ -38,23 +42,49 @@ return function (commands, events)
 			{ label = "Only people with an invite (invite-only)", value = "invite-only" },
 			{ label = "Nobody (closed)", value = "closed" },
 		} };
+		-- Optional: the policy the requester saw. Another admin may have switched it since.
+		{ name = "previous", type = "hidden" };
 	};
 
-	module:provides("adhoc", commands.form("Registration policy", NS_POLICY, layout, function (fields, data)
+	-- The policy now, as a result form: what a client that saw another needs to know.
+	local function policy_form(now)
+		local x = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
+			:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_POLICY):up()
+			:tag("field", { var = "mode" }):text_tag("value", now.mode):up();
+		if now.changed_by then x:tag("field", { var = "changed-by" }):text_tag("value", now.changed_by):up(); end
+		if now.changed_at then x:tag("field", { var = "changed-at" }):text_tag("value", util.iso(now.changed_at)):up(); end
+		return x;
+	end
+
+	local function switch(fields, data)
 		local mode, by = fields.mode, jid_util.bare(data.from);
 		if not POLICIES[mode] then return commands.fail("The policy must be open, invite-only or closed."); end
-		local ok, err = policy_store:set(nil, { mode = mode, changed_at = os.time(), changed_by = by });
+		local before = stored();
+		if fields.previous and fields.previous ~= "" and fields.previous ~= before.mode then
+			local answer = commands.fail(("Registration was switched to %s%s meanwhile; nothing was changed."):format(
+				before.mode,
+				before.changed_by and (" by %s at %s"):format(before.changed_by, util.iso(before.changed_at)) or ""));
+			answer.other = policy_form(before);
+			return answer;
+		end
+		local now = { mode = mode, changed_at = os.time(), changed_by = by };
+		local ok, err = policy_store:set(nil, now);
 		if not ok then
 			module:log("error", "Could not store the registration policy: %s", err);
 			return commands.fail("The server could not store the policy. Its log says why.");
 		end
-		policy = mode;
+		policy = now;
 		module:log("info", "%s set the registration policy to %s", by, mode);
-		events.notify(st.stanza("policy", { xmlns = NS_POLICY, mode = mode, by = by, time = util.iso(os.time()) }));
-		return { status = "completed", info = "Registration is now "..mode.."." };
+		activity.record("policy-changed", data.from, { mode = mode, previous = before.mode }, nil,
+			st.stanza("policy", { xmlns = NS_POLICY, mode = mode, by = by, time = util.iso(now.changed_at) }));
+		return { status = "completed", info = "Registration is now "..mode..".", other = policy_form(now) };
+	end
+
+	module:provides("adhoc", commands.form("Registration policy", NS_POLICY, layout, function (fields, data)
+		return exclusively("policy", function () return switch(fields, data); end);
 	end, function () return { mode = current() }; end));
 
 	module:add_feature(NS_POLICY);
 
-	return { xmlns = NS_POLICY, current = current };
+	return { xmlns = NS_POLICY, current = current, stored = stored };
 end
