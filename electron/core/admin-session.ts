@@ -121,7 +121,8 @@ export class AdminSession {
     } catch (error) {
       this.wanted = false;
       const failure = error instanceof AdminError ? error : new AdminError('server-error', `Connecting failed.${logUnexpected('connecting', error)}`);
-      this.setStatus({ state: 'offline', reason: failure.message });
+      // close() during the sign-in has already said so.
+      if (this.state !== 'offline') this.setStatus({ state: 'offline', reason: failure.message });
       throw failure;
     }
   }

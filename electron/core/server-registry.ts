@@ -180,7 +180,7 @@ export class ServerRegistry {
         credentials: (credentials) => {
           keys = credentials;
           // A failed write only means the password is asked for next time.
-          if (accepted) void this.credentials.set(profile.id, credentials).catch(() => undefined);
+          if (accepted && !connection.removed) void this.credentials.set(profile.id, credentials).catch(() => undefined);
         },
       },
       this.timeouts,
@@ -188,14 +188,21 @@ export class ServerRegistry {
     );
     connection.session = session;
     const removedMeanwhile = (): AdminError => new AdminError('not-connected', 'This server was removed while Invite Desk was signing in to it.');
+    // Read through a function: a removal can come at any await.
+    const removed = (): boolean => connection.removed;
     try {
       const info = await session.open();
-      if (connection.removed) {
+      if (removed()) {
         await session.close('This server was removed.');
         throw removedMeanwhile();
       }
       accepted = true;
       if (keys) await this.credentials.set(profile.id, keys).catch(() => undefined);
+      if (removed()) {
+        // Removed while its keys were being sealed: the removal deleted them before they were written.
+        await this.credentials.delete(profile.id).catch(() => undefined);
+        throw removedMeanwhile();
+      }
       // Saved only once the server accepted it, so a typo never becomes a saved server.
       this.records.saveProfile(profile);
       this.writeState(connection);
