@@ -160,7 +160,7 @@ async function nagleOnLoopback(withNagle: Target, without: Target): Promise<stri
   return `  sign-in straight to Prosody on loopback, median of ${rounds}: ${ms(median(on))} with the server's default (Nagle on), ${ms(median(off))} with network_settings = { nagle = false }`;
 }
 
-/** 100 stock invites over one session by how many are in flight, at 100 ms RTT: what picks INVITE_BATCH_CONCURRENCY. */
+/** 100 stock invites over one session by how many are in flight, at 100 ms RTT: what INVITE_BATCH_CONCURRENCY is weighed against. */
 async function stockBatchSweep(target: Target): Promise<string> {
   const bounds = [1, 4, 8, 16, 32, 100];
   const times = new Map<number, number[]>(bounds.map((b) => [b, []]));

@@ -2,10 +2,12 @@ import { isProsody13Installed, prosodyVersionFromEnv, startProsody, type Prosody
 import { benchCatchUp } from './catch-up';
 import { benchConnect } from './connect';
 import { benchInvites } from './invites';
+import { benchJoinRequests } from './join-requests';
 import { benchLedger } from './ledger';
 import { benchSignups } from './signups';
 import { benchModule } from './invite-desk';
 import { benchUi } from './ui';
+import { benchStartUp } from './start-up';
 import { benchRoundTrips } from './round-trips';
 import { markdownTable, printLine, type BenchLine, type Figure } from './lib';
 
@@ -25,10 +27,12 @@ const perVersion: Section[] = [
   ['mod_invite_desk', (server) => benchModule(server.version)],
   ['Catching up', (server) => benchCatchUp(server.version)],
   ['The ledger', (server) => benchLedger(server.version)],
+  ['Requests to join', (server) => benchJoinRequests(server.version)],
 ];
 const once: Section[] = [
   ['Round trips at 100 and 200 ms RTT', () => benchRoundTrips()],
   ['Signing in', benchConnect],
+  ['Start-up', () => benchStartUp()],
   ['The UI', () => benchUi()],
 ];
 

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './errors';
+
 /**
  * The one contract between the UI and everything behind it. Every method is
  * async and takes and returns plain JSON; every call and event names the
@@ -28,6 +30,8 @@ export interface SavedProfile extends ServerProfile {
   hasSavedCredentials: boolean;
   /** Sign-ups of this server not yet seen in its feed, kept across restarts. */
   unread: number;
+  /** Whether it connects by itself when Invite Desk starts (with its saved sign-in, and Preferences.connectAtStart on). */
+  connectAtStart: boolean;
 }
 
 export interface ConnectRequest {
@@ -46,6 +50,8 @@ export interface ConnectionStatus {
   /** While reconnecting: which attempt comes next (1 for the first) and in how many milliseconds. */
   attempt?: number;
   retryInMs?: number;
+  /** While offline after a failure: its error code, e.g. `password-required` when the saved sign-in was refused. */
+  code?: ErrorCode;
 }
 
 export interface AdHocCommand {
@@ -105,8 +111,11 @@ export interface ServerInfo {
   inviteRoles?: string[];
 }
 
-/** Who may create an account: anyone, people with an invite, or nobody (needs mod_invite_desk). */
-export type RegistrationPolicy = 'open' | 'invite-only' | 'closed';
+/**
+ * Who may create an account: anyone; anyone, held until an admin approves
+ * ("Ask to join"); people with an invite; or nobody (needs mod_invite_desk).
+ */
+export type RegistrationPolicy = 'open' | 'approval' | 'invite-only' | 'closed';
 
 export interface PolicyChange {
   serverId: string;
@@ -133,6 +142,8 @@ export interface Invite {
   expires?: string;
   /** ISO 8601, as seen by the app. */
   createdAt: string;
+  /** The role accounts made with it get, when not the server's default (mod_invite_desk). */
+  role?: string;
 }
 
 export interface CreateInvitesRequest {
@@ -150,6 +161,8 @@ export interface CreateInvitesRequest {
   username?: string;
   /** A role for accounts made with it, e.g. `prosody:admin`. */
   role?: string;
+  /** Accounts made with it wait for an admin's approval, as if they had no invite (mod_invite_desk). */
+  needsApproval?: boolean;
 }
 
 export type InviteState = 'pending' | 'used' | 'expired' | 'revoked';
@@ -188,6 +201,8 @@ export interface ListInvitesRequest {
   createdBy?: string;
   /** Matches the note, the bound account, the users and the id. */
   query?: string;
+  /** Only invites that give this role, or `*` for every invite that gives one. */
+  role?: string;
   /** Newest first unless said. */
   sort?: LedgerSort;
   offset?: number;
@@ -216,6 +231,8 @@ export interface Registration {
   /** Who made that invite, or how it was made when nobody did. */
   inviter?: string;
   note?: string;
+  /** The role its invite gave the account, when not the server's default (mod_invite_desk). */
+  role?: string;
   /** True when it happened while the app was offline and arrived on reconnect. */
   catchUp: boolean;
 }
@@ -226,6 +243,20 @@ export interface AccountRequest {
   jid: string;
 }
 
+/** What became of an account: it can sign in, it is disabled (Prosody 13), or it is gone; `unknown` when nothing says. */
+export type AccountState = 'active' | 'disabled' | 'deleted' | 'unknown';
+
+export interface AccountStatus {
+  jid: string;
+  state: AccountState;
+  /**
+   * `server`: the server said so just now (mod_invite_desk). `record`: what
+   * was last done to it from Invite Desk, kept with the server's settings,
+   * where the server cannot say.
+   */
+  source: 'server' | 'record';
+}
+
 export type Theme = 'system' | 'light' | 'dark';
 
 /** The admin's own choices for the app, kept with the settings (not per server). */
@@ -233,6 +264,10 @@ export interface Preferences {
   theme: Theme;
   /** A desktop notification for each sign-up (one for a whole catch-up). */
   notifications: boolean;
+  /** The desktop app checks for updates when it starts and once a day. */
+  automaticUpdates: boolean;
+  /** Saved servers with a saved sign-in connect when Invite Desk starts (each can also be turned off). */
+  connectAtStart: boolean;
 }
 
 /** What the app runs in, so the UI offers only what works there. */
@@ -265,20 +300,26 @@ export interface SignupPoint {
   inviter?: string;
 }
 
-/** What the invite studio was last set to for a server, so the next batch starts from it. */
+/**
+ * What the invite studio carries over from one batch to the next for a
+ * server: only choices that are safe to repeat. No count, reuse or use
+ * limit, no expiry of "never", and no role above what signing up gives.
+ */
 export interface StudioChoices {
   serverId: string;
+  /** Account or contact; a reset is for one account, so it is not carried over. */
   kind: InviteKind;
-  count: number;
-  /** Seconds; 0 never expires, -1 a custom number of days. */
+  /** Seconds; -1 a custom number of days. */
   expiresInSeconds: number;
   customDays: number;
-  reusable: boolean;
-  maxUses: number;
   /** A role name, or '' for the server's default. */
   role: string;
   /** Which link the QR codes carry. */
   link: 'landing' | 'uri';
+  /** Older versions kept these; they are read and never applied. */
+  count?: number;
+  reusable?: boolean;
+  maxUses?: number;
 }
 
 /** The words printed on a server's invite cards, kept between runs. */
@@ -300,12 +341,153 @@ export interface RevealRequest {
   registrationId: string;
 }
 
+/** Whether an invite's web page answers as one: checked from the backend, which reads the answer as hostile. */
+export interface InvitePageCheck {
+  /** The page answers as the invite page. */
+  ok: boolean;
+  /** What was found, and what to do about it. */
+  message: string;
+}
+
+/** Whether a saved server connects by itself when Invite Desk starts. */
+export interface ConnectAtStartRequest {
+  serverId: string;
+  connectAtStart: boolean;
+}
+
+/**
+ * Where the desktop app's updater stands: `unavailable` where there is none
+ * (the browser preview, a copy run from source), `idle` before the first check.
+ */
+export type UpdateState = 'unavailable' | 'idle' | 'checking' | 'none' | 'available' | 'downloading' | 'ready' | 'error';
+
+export interface UpdateStatus {
+  state: UpdateState;
+  /** The version running now. */
+  current: string;
+  /** Whether it checks by itself, at start and once a day. */
+  automatic: boolean;
+  /** The newer version, once a check found one. */
+  version?: string;
+  /** While downloading: how much has arrived, 0 to 100. */
+  percent?: number;
+  /** For the admin: where things stand and what happens next. */
+  message: string;
+  /** ISO 8601: when the last check ended. */
+  checkedAt?: string;
+  /** The admin asked to install; it waits for this to finish first. */
+  waitingFor?: 'sign-in' | 'batch';
+}
+
+/** Someone who signed up and waits for an admin's approval (mod_invite_desk). */
+export interface JoinRequest {
+  serverId: string;
+  username: string;
+  jid: string;
+  /** ISO 8601: when they signed up. */
+  time: string;
+  ip?: string;
+  /** What they wrote in the registration form's reason field, where the server has one. */
+  reason?: string;
+  /** The ledger id of the invite they used, when it needed approval. */
+  invite?: string;
+  /** Who made that invite. */
+  inviter?: string;
+  /** Why it waits: no invite (Ask to join), an invite that needs approval, or an inviter whose invitees wait. */
+  why: 'no-invite' | 'invite' | 'inviter';
+}
+
+export interface JoinRequestList {
+  /** Newest first, at most 1,000. */
+  requests: JoinRequest[];
+  /** How many wait in all. */
+  total: number;
+  /** After how many days the server rejects a request by itself, when it says. */
+  expireDays?: number;
+}
+
+/** A change to a server's waiting requests. */
+export interface JoinRequestsChange {
+  serverId: string;
+  domain: string;
+  /** The server's whole list, which replaces what was known. */
+  list?: JoinRequest[];
+  added?: JoinRequest[];
+  /** Accounts (JIDs) that no longer wait: approved, rejected or expired. */
+  removed?: string[];
+  /** How many of those listed or added the admin has not been told of before: what a notification counts. */
+  unseen: number;
+}
+
+/** Which requests to decide: some accounts, or every one that waits. */
+export interface JoinDecisionRequest {
+  serverId: string;
+  jids?: string[];
+  all?: boolean;
+  /** Rejecting only: keep the accounts, disabled, instead of deleting them (Prosody 13). */
+  keepDisabled?: boolean;
+}
+
+export interface JoinDecision {
+  /** Accounts approved, or rejected. */
+  decided: string[];
+  /** Accounts named that were not waiting: nothing changed for them. */
+  notWaiting: string[];
+  /** Accounts the server could not change; they still wait. */
+  failed: string[];
+}
+
+/** Who may invite people to a server: only admins, every member, or members of one role (Prosody 13). */
+export type MemberInviters = 'admins' | 'members' | 'role';
+
+/** The rules for members' invites on a server (mod_invite_desk); 0 means no limit. */
+export interface MemberInviteRules {
+  serverId: string;
+  who: MemberInviters;
+  /** The role, when `who` is `role`. */
+  role?: string;
+  perPeriod: number;
+  periodDays: number;
+  maxPending: number;
+  minAgeDays: number;
+  /** The roles the server offers to choose from (Prosody 13); absent where there are none. */
+  roles?: string[];
+}
+
+/** An account in the inviter tree: who invited it, and what it does with its own invites. */
+export interface InviterTreeEntry {
+  jid: string;
+  invitedBy?: string;
+  /** ISO 8601, when known. */
+  joined?: string;
+  /** Its invites nobody has used yet. */
+  pending: number;
+  /** Accounts it invites wait for an admin's approval. */
+  holdInvitees: boolean;
+}
+
+export interface InviterTree {
+  entries: InviterTreeEntry[];
+  /** Accounts on the server; more than `entries` when the server listed only the first 10,000. */
+  total: number;
+}
+
+export interface MemberRequest {
+  serverId: string;
+  /** The member, e.g. `ann@example.org`. */
+  jid: string;
+}
+
 /** Events pushed from the backend, keyed by name. */
 export interface AdminEvents {
   'connection-status': ConnectionStatus;
   registration: Registration;
   policy: PolicyChange;
   'reveal-registration': RevealRequest;
+  'update-status': UpdateStatus;
+  'join-requests': JoinRequestsChange;
+  /** Show a server's requests to join: the admin clicked their notification. */
+  'reveal-requests': { serverId: string };
 }
 
 export type AdminEventName = keyof AdminEvents;
@@ -335,7 +517,7 @@ export interface AdminApi {
   recheckServer(serverId: string): Promise<ServerInfo>;
   /** Status of every server that has a session, for a UI that starts late. */
   connectionStatuses(): Promise<ConnectionStatus[]>;
-  /** Sign-ups seen since the backend started (the latest 10,000), oldest first, for a UI that starts late. */
+  /** Sign-ups seen since the backend started (the latest 10,000 of each server), each server's oldest first, for a UI that starts late. */
   recentRegistrations(): Promise<Registration[]>;
   /** Invites: with mod_invite_desk's options when the server has it, else the stock commands. */
   createInvites(request: CreateInvitesRequest): Promise<Invite[]>;
@@ -355,6 +537,10 @@ export interface AdminApi {
   /** Disables an account where the server offers it (Prosody 13). */
   disableAccount(request: AccountRequest): Promise<void>;
   enableAccount(request: AccountRequest): Promise<void>;
+  /** What became of these accounts of a server: from the server with mod_invite_desk, else from what Invite Desk did to them. */
+  accountStates(request: { serverId: string; jids: string[] }): Promise<AccountStatus[]>;
+  /** Asks an invite's web page (a landing URL, http or https) whether it answers as the invite page. */
+  checkInvitePage(request: { serverId: string; url: string }): Promise<InvitePageCheck>;
   getPreferences(): Promise<Preferences>;
   /** Changes some preferences and returns them all. */
   setPreferences(changes: Partial<Preferences>): Promise<Preferences>;
@@ -375,6 +561,28 @@ export interface AdminApi {
   setUnreadCount(count: number): Promise<void>;
   /** The admin has seen this server's sign-ups: its unread count goes back to 0. */
   markSignupsRead(serverId: string): Promise<void>;
+  /** Whether a saved server connects by itself when Invite Desk starts. */
+  setConnectAtStart(request: ConnectAtStartRequest): Promise<void>;
+  /** The updater's state (desktop app); `unavailable`, and why, where there is none. */
+  updateStatus(): Promise<UpdateStatus>;
+  /** Checks the release feed now, and downloads a newer version when there is one. */
+  checkForUpdates(): Promise<UpdateStatus>;
+  /** Restarts into the downloaded update, or right after the sign-in or batch in progress ends. */
+  installUpdate(): Promise<UpdateStatus>;
+  /** The requests to join that wait on a server, asked again (mod_invite_desk); also sent as a `join-requests` event. */
+  listJoinRequests(serverId: string): Promise<JoinRequestList>;
+  /** Lets the accounts sign in; accounts that were not waiting are left as they are, and listed. */
+  approveJoinRequests(request: JoinDecisionRequest): Promise<JoinDecision>;
+  /** Deletes the accounts (or keeps them disabled on Prosody 13), so their names are free again. */
+  rejectJoinRequests(request: JoinDecisionRequest): Promise<JoinDecision>;
+  getMemberInviteRules(serverId: string): Promise<MemberInviteRules>;
+  setMemberInviteRules(rules: MemberInviteRules): Promise<void>;
+  /** Every account with who invited it, for the tree of who invited whom. */
+  inviterTree(serverId: string): Promise<InviterTree>;
+  /** Revokes all of a member's unused invites, in one request. */
+  revokeMemberInvites(request: MemberRequest): Promise<{ revoked: number }>;
+  /** Whether accounts the member invites from now on wait for an admin's approval. */
+  holdInvitees(request: MemberRequest & { hold: boolean }): Promise<void>;
   on<E extends AdminEventName>(event: E, listener: (payload: AdminEvents[E]) => void): Unsubscribe;
 }
 

@@ -32,6 +32,8 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'endSessions',
   'disableAccount',
   'enableAccount',
+  'accountStates',
+  'checkInvitePage',
   'getPreferences',
   'setPreferences',
   'getPrintKitText',
@@ -44,9 +46,21 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'savePageAsPdf',
   'setUnreadCount',
   'markSignupsRead',
+  'setConnectAtStart',
+  'updateStatus',
+  'checkForUpdates',
+  'installUpdate',
+  'listJoinRequests',
+  'approveJoinRequests',
+  'rejectJoinRequests',
+  'getMemberInviteRules',
+  'setMemberInviteRules',
+  'inviterTree',
+  'revokeMemberInvites',
+  'holdInvitees',
 ]);
 
-export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration']);
+export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration', 'update-status', 'join-requests', 'reveal-requests']);
 
 export function isAdminMethod(value: unknown): value is AdminMethod {
   return typeof value === 'string' && (ADMIN_METHODS as readonly string[]).includes(value);

@@ -57,19 +57,58 @@ const createInvitesRequest = z.strictObject({
   username: username.optional(),
   // Prosody 13 also has roles an admin defines (custom_roles), named freely.
   role: z.string().regex(/^[\w.:-]{1,100}$/, 'a role such as prosody:member').optional(),
+  needsApproval: z.boolean().optional(),
 });
 
-const policy = z.enum(['open', 'invite-only', 'closed']);
+const policy = z.enum(['open', 'approval', 'invite-only', 'closed']);
 const inviteId = z.string().regex(/^[0-9a-f]{16}$/, 'an invite id');
 
-const accountRequest = z.strictObject({
+/** An http or https address without credentials in it, such as an invite's web page. */
+const webAddress = z
+  .string()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'a web address starting with https://');
+
+const accountJid = z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org');
+
+const accountRequest = z.strictObject({ serverId, jid: accountJid });
+
+const joinDecision = z.strictObject({
   serverId,
-  jid: z.string().max(3071).refine((v) => parseAccountJid(v) !== null, 'an account JID such as name@example.org'),
+  jids: z.array(accountJid).min(1).max(10_000).optional(),
+  all: z.literal(true).optional(),
+  keepDisabled: z.boolean().optional(),
+});
+/** Some accounts or all of them, never neither nor both. */
+const someOrAll = (request: { jids?: string[] | undefined; all?: true | undefined }): boolean => (request.jids === undefined) !== (request.all === undefined);
+const SOME_OR_ALL = 'name the accounts, or all of them';
+
+/** A member of the server, named like any account. */
+const memberRequest = accountRequest;
+
+const memberInviteRules = z.strictObject({
+  serverId,
+  who: z.enum(['admins', 'members', 'role']),
+  role: z.string().regex(/^[\w.:-]{1,100}$/, 'a role such as prosody:member').optional(),
+  perPeriod: z.number().int().min(0).max(100_000),
+  periodDays: z.number().int().min(1).max(3650),
+  maxPending: z.number().int().min(0).max(100_000),
+  minAgeDays: z.number().int().min(0).max(3650),
+  roles: z.array(z.string().max(100)).max(100).optional(),
 });
 
 export const preferencesSchema = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']),
   notifications: z.boolean(),
+  automaticUpdates: z.boolean(),
+  connectAtStart: z.boolean(),
 });
 
 export const printKitTextSchema = z.strictObject({
@@ -81,11 +120,11 @@ export const printKitTextSchema = z.strictObject({
 export const studioChoicesSchema = z.strictObject({
   serverId,
   kind: z.enum(['account', 'contact', 'reset']),
-  count: z.number().int().min(1).max(MAX_INVITES_PER_CALL),
+  count: z.number().int().min(1).max(MAX_INVITES_PER_CALL).optional(),
   expiresInSeconds: z.number().int().min(-1).max(100 * 365 * 86400),
   customDays: z.number().int().min(1).max(36_500),
-  reusable: z.boolean(),
-  maxUses: z.number().int().min(0).max(1_000_000),
+  reusable: z.boolean().optional(),
+  maxUses: z.number().int().min(0).max(1_000_000).optional(),
   role: z.string().regex(/^[\w.:-]{0,100}$/, 'a role such as prosody:member'),
   link: z.enum(['landing', 'uri']),
 });
@@ -116,6 +155,7 @@ export const callArgumentSchemas = {
       kind: z.enum(['account', 'contact', 'reset']).optional(),
       createdBy: z.string().max(200).optional(),
       query: z.string().max(200).optional(),
+      role: z.string().regex(/^(?:\*|[\w.:-]{1,100})$/, 'a role such as prosody:member, or * for any').optional(),
       sort: z.enum(['newest', 'oldest', 'expires', 'uses']).optional(),
       offset: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(1000).optional(),
@@ -130,6 +170,8 @@ export const callArgumentSchemas = {
   endSessions: z.tuple([accountRequest]),
   disableAccount: z.tuple([accountRequest]),
   enableAccount: z.tuple([accountRequest]),
+  accountStates: z.tuple([z.strictObject({ serverId, jids: z.array(accountJid).min(1).max(1000) })]),
+  checkInvitePage: z.tuple([z.strictObject({ serverId, url: webAddress })]),
   getPreferences: z.tuple([]),
   setPreferences: z.tuple([preferencesSchema.partial()]),
   getPrintKitText: z.tuple([serverId]),
@@ -142,5 +184,17 @@ export const callArgumentSchemas = {
   savePageAsPdf: z.tuple([z.strictObject({ suggestedName: fileName })]),
   setUnreadCount: z.tuple([z.number().int().min(0).max(1_000_000)]),
   markSignupsRead: z.tuple([serverId]),
+  setConnectAtStart: z.tuple([z.strictObject({ serverId, connectAtStart: z.boolean() })]),
+  updateStatus: z.tuple([]),
+  checkForUpdates: z.tuple([]),
+  installUpdate: z.tuple([]),
+  listJoinRequests: z.tuple([serverId]),
+  approveJoinRequests: z.tuple([joinDecision.omit({ keepDisabled: true }).refine(someOrAll, SOME_OR_ALL)]),
+  rejectJoinRequests: z.tuple([joinDecision.refine(someOrAll, SOME_OR_ALL)]),
+  getMemberInviteRules: z.tuple([serverId]),
+  setMemberInviteRules: z.tuple([memberInviteRules]),
+  inviterTree: z.tuple([serverId]),
+  revokeMemberInvites: z.tuple([memberRequest]),
+  holdInvitees: z.tuple([memberRequest.extend({ hold: z.boolean() })]),
 } satisfies { [M in AdminMethod]: z.ZodType<Parameters<AdminCalls[M]>> };
 

@@ -103,6 +103,51 @@ export function moduleSetupGuide(enable: string, domain: string, software: Softw
   return { series, target, summary: `For ${target}:`, steps };
 }
 
+/**
+ * Steps that give invites on `domain` a web page (mod_invites_page, from
+ * prosody-modules), so that a phone's camera can open a card's code: a page
+ * that says which apps to install and opens the invite in them.
+ */
+export function invitePageGuide(domain: string, software: SoftwareVersion | undefined): SetupGuide {
+  const series = prosodySeries(software);
+  const target = targetOf(series, software);
+  if (series === 'older') return { series, target, summary: `${target} has no invites: upgrade to Prosody 0.12 or later first.`, steps: [] };
+  const backports = series === '13' ? ' -t bookworm-backports' : '';
+  return {
+    series,
+    target,
+    summary: `For ${target}: the invite page comes with the community modules (prosody-modules), and uses Prosody's own web server, which people must reach over https.`,
+    steps: [
+      {
+        title: 'Install the community modules',
+        kind: 'shell',
+        code: `sudo apt-get install -y${backports} prosody-modules\nsudo apt-get install -y libjs-bootstrap4 libjs-jquery`,
+        note:
+          (series === '13'
+            ? 'On Debian 12 with Prosody 13 from bookworm-backports, take prosody-modules from there too, so it matches; Debian 13 has it in its main archive. '
+            : 'This is the prosody-modules of Debian 12 and Ubuntu, which matches their Prosody 0.12. ') +
+          'Elsewhere: sudo prosodyctl install --server=https://modules.prosody.im/rocks/ mod_invites_page (and the same for mod_register_apps and mod_http_libjs). The second line gives the page its look.',
+      },
+      {
+        title: 'Enable the page, and say where people reach it',
+        kind: 'config',
+        code: `http_external_url = "https://${domain}/"\nmodules_enabled = { …, "invites_page", "http_libjs" }`,
+        note:
+          `http_external_url is the public https address of Prosody's web server: its own https port (5281 unless https_ports says otherwise, as in https://${domain}:5281/), or the reverse proxy in front of it. mod_invites_page loads mod_register_apps, whose site_apps option lists the apps the page suggests.` +
+          (series === '13'
+            ? ' Prosody 13\'s own mod_invites can instead point invites at a page you host elsewhere: invites_page = "https://example.org/join?t={invite.token}".'
+            : ''),
+      },
+      {
+        title: 'Load it now, without a restart',
+        kind: 'shell',
+        code: `sudo prosodyctl reload\nsudo prosodyctl shell module load http_libjs ${domain}\nsudo prosodyctl shell module load invites_page ${domain}`,
+        note: 'The reload reads http_external_url; invites made from then on carry the page. Then make an invite and check its page below.',
+      },
+    ],
+  };
+}
+
 /** Steps that make `account` an admin of its host. */
 export function adminSetupGuide(account: string, software: SoftwareVersion | undefined): SetupGuide {
   const series = prosodySeries(software);

@@ -8,12 +8,14 @@ source = {
    dir = "mod_invite_desk-0.1.0",
 }
 description = {
-   summary = "Registration policy switch, invite options, an invite ledger and structured sign-up events",
+   summary = "Registration policy switch with sign-ups held for approval, invite options, an invite ledger, member invites within quotas and structured sign-up events",
    detailed = [[
       The server half of Invite Desk, a desktop app for admins of invite-only
       XMPP communities: a registration policy switched while the server runs,
-      invite options, a ledger of every invite with revocation, and sign-up
-      events with a history to catch up from. Works on Prosody 0.12 and 13.
+      with an "ask to join" mode that holds new accounts for an admin's
+      approval, invite options, a ledger of every invite with revocation,
+      members who invite within quotas, and sign-up events with a history to
+      catch up from. Works on Prosody 0.12 and 13.
    ]],
    license = "MIT",
 }
@@ -27,6 +29,7 @@ build = {
    -- loader finds what the module asks for as "mod_invite_desk/<name>".
    modules = {
       mod_invite_desk = "mod_invite_desk.lua",
+      ["mod_invite_desk.accounts"] = "accounts.lib.lua",
       ["mod_invite_desk.activity"] = "activity.lib.lua",
       ["mod_invite_desk.changes"] = "changes.lib.lua",
       ["mod_invite_desk.commands"] = "commands.lib.lua",
@@ -37,6 +40,8 @@ build = {
       ["mod_invite_desk.ledger"] = "ledger.lib.lua",
       ["mod_invite_desk.permissions"] = "permissions.lib.lua",
       ["mod_invite_desk.policy"] = "policy.lib.lua",
+      ["mod_invite_desk.quotas"] = "quotas.lib.lua",
+      ["mod_invite_desk.requests"] = "requests.lib.lua",
       ["mod_invite_desk.roles"] = "roles.lib.lua",
       ["mod_invite_desk.util"] = "util.lib.lua",
    },

@@ -1,14 +1,23 @@
 import type {
   AccountRequest,
+  AccountStatus,
   AdminApi,
+  ConnectAtStartRequest,
   AdminEvents,
   ConnectionStatus,
   ConnectRequest,
   CreateInvitesRequest,
   HostInfo,
   Invite,
+  InvitePageCheck,
   InvitePage,
+  InviterTree,
+  JoinDecision,
+  JoinDecisionRequest,
+  JoinRequestList,
   ListInvitesRequest,
+  MemberInviteRules,
+  MemberRequest,
   PdfRequest,
   Preferences,
   PrintKitText,
@@ -22,14 +31,21 @@ import type {
   SavedProfile,
   ServerInfo,
   ServerProfile,
+  UpdateStatus,
 } from '../../common/api';
 import { AdminError } from '../../common/errors';
+import { RECENT_SIGNUPS_PER_SERVER } from '../../common/limits';
+import { RecentList } from '../../common/recent-list';
 import { createEventHub } from '../../common/event-hub';
 import { DEFAULT_TIMEOUTS, type AdminSession, type SessionTimeouts } from './admin-session';
 import { ServerRegistry } from './server-registry';
 import { createStockRequest } from './features/invites';
 import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, readSignupHistory, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
+import { accountStatuses, recordAction, refuseRepeat, serverAccountStates } from './features/accounts';
+import { checkInvitePage } from './features/invite-page';
+import { decideJoinRequests } from './features/join-requests';
+import { holdInvitees, readInviterTree, readMemberRules, revokeMemberInvites, writeMemberRules } from './features/members';
 import { sourceTreeVersion } from './app-version';
 import { browserShell, type HostShell } from './host-shell';
 import type { CredentialStore } from './settings/credential-store';
@@ -37,8 +53,8 @@ import { ServerRecords } from './settings/server-records';
 import { ErrorLog, useErrorLog } from './diagnostics/error-log';
 import { diagnosticsReport, REPORT_LOG_LINES } from './diagnostics/report';
 import { openNodeSettings, type SettingsStore } from './settings/settings-store';
-
-const RECENT_LIMIT = 10_000;
+import { ActivityTracker } from './activity';
+import { UpdatePolicy } from './updates/update-policy';
 
 export interface AdminServiceOptions {
   settings: SettingsStore;
@@ -59,13 +75,17 @@ export class AdminService implements AdminApi {
   private readonly registry: ServerRegistry;
   private readonly records: ServerRecords;
   /** The latest sign-ups, so a window opened (or reloaded) later still shows them. */
-  private recent: Registration[] = [];
+  private readonly recent = new Map<string, RecentList<Registration>>();
   private readonly events = createEventHub<AdminEvents>();
   private readonly settings: SettingsStore;
   private readonly credentials: CredentialStore;
   private readonly shell: HostShell;
   private readonly errorLog: ErrorLog | undefined;
   private readonly setAsideFiles: SetAsideFile[];
+  private readonly timeouts: SessionTimeouts;
+  /** Sign-ins and batches under way, which an update waits for. */
+  private readonly activity = new ActivityTracker();
+  private readonly updates: UpdatePolicy;
 
   constructor(options: AdminServiceOptions) {
     this.errorLog = options.errorLog;
@@ -74,32 +94,64 @@ export class AdminService implements AdminApi {
     this.credentials = options.credentials;
     this.shell = options.shell;
     this.records = new ServerRecords(options.settings);
-    this.registry = new ServerRegistry(this.records, options.credentials, { ...DEFAULT_TIMEOUTS, ...options.timeouts }, {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.registry = new ServerRegistry(this.records, options.credentials, this.timeouts, {
       status: (status) => this.events.emit('connection-status', status),
       registration: (registration) => {
-        this.recent.push(registration);
-        if (this.recent.length > RECENT_LIMIT) this.recent.splice(0, this.recent.length - RECENT_LIMIT);
+        let recent = this.recent.get(registration.serverId);
+        if (!recent) this.recent.set(registration.serverId, (recent = new RecentList(RECENT_SIGNUPS_PER_SERVER)));
+        recent.push(registration);
         this.events.emit('registration', registration);
       },
       policy: (change) => this.events.emit('policy', change),
+      requests: (change) => this.events.emit('join-requests', change),
     });
+    this.updates = new UpdatePolicy({
+      updater: options.shell.updater,
+      current: options.shell.version,
+      automatic: options.settings.read().preferences.automaticUpdates,
+      busy: () => this.activity.current(),
+      onStatus: (status) => this.events.emit('update-status', status),
+    });
+    this.activity.onIdle(() => this.updates.idle());
+  }
+
+  /**
+   * What the host does as it starts: saved servers with a saved sign-in
+   * connect, all at once (unless the admin turned that off), and update
+   * checks begin. One server failing shows in its status and holds up none.
+   */
+  async start(): Promise<void> {
+    this.updates.start();
+    if (!this.settings.read().preferences.connectAtStart) return;
+    await Promise.all(
+      this.records
+        .all()
+        // A server the host connected before starting (as the demo does) keeps its session.
+        .filter((record) => record.connectAtStart !== false && this.registry.find(record.profile.id) === null)
+        .map(async ({ profile }) => {
+          if ((await this.credentials.get(profile.id)) === undefined) return;
+          await this.connect({ profile }).catch(() => undefined);
+        }),
+    );
   }
 
   on: AdminApi['on'] = (event, listener) => this.events.on(event, listener);
 
   async listProfiles(): Promise<SavedProfile[]> {
     return Promise.all(
-      this.records.all().map(async ({ profile }) => ({
+      this.records.all().map(async ({ profile, connectAtStart }) => ({
         ...profile,
         hasSavedCredentials: (await this.credentials.get(profile.id)) !== undefined,
         unread: this.registry.unread(profile.id),
+        connectAtStart: connectAtStart !== false,
       })),
     );
   }
 
   async removeProfile(serverId: string): Promise<void> {
     await this.registry.remove(serverId);
-    this.recent = this.recent.filter((registration) => registration.serverId !== serverId);
+    this.recent.delete(serverId);
   }
 
   saveProfile(profile: ServerProfile): Promise<void> {
@@ -109,7 +161,7 @@ export class AdminService implements AdminApi {
   }
 
   connect({ profile, password }: ConnectRequest): Promise<ServerInfo> {
-    return this.registry.connect(profile, password);
+    return this.activity.track('sign-in', () => this.registry.connect(profile, password));
   }
 
   disconnect(serverId: string): Promise<void> {
@@ -127,24 +179,26 @@ export class AdminService implements AdminApi {
   }
 
   recentRegistrations(): Promise<Registration[]> {
-    return Promise.resolve([...this.recent]);
+    return Promise.resolve([...this.recent.values()].flatMap((recent) => recent.oldestFirst()));
   }
 
   connectionStatuses(): Promise<ConnectionStatus[]> {
     return Promise.resolve(this.registry.statuses());
   }
 
-  async createInvites(request: CreateInvitesRequest): Promise<Invite[]> {
-    const ctx = this.session(request.serverId).context();
-    return hasModule(ctx.commands) ? createModuleInvites(ctx, request) : createStockRequest(ctx, request);
+  createInvites(request: CreateInvitesRequest): Promise<Invite[]> {
+    return this.activity.track('batch', async () => {
+      const ctx = this.session(request.serverId).context();
+      return hasModule(ctx.commands) ? createModuleInvites(ctx, request) : createStockRequest(ctx, request);
+    });
   }
 
   async listInvites(request: ListInvitesRequest): Promise<InvitePage> {
     return listLedger(this.session(request.serverId).context(), request);
   }
 
-  async revokeInvites({ serverId, ids }: { serverId: string; ids: string[] }): Promise<{ revoked: number }> {
-    return { revoked: await revokeLedger(this.session(serverId).context(), ids) };
+  revokeInvites({ serverId, ids }: { serverId: string; ids: string[] }): Promise<{ revoked: number }> {
+    return this.activity.track('batch', async () => ({ revoked: await revokeLedger(this.session(serverId).context(), ids) }));
   }
 
   signupHistory({ serverId, days }: { serverId: string; days: number }): Promise<SignupPoint[]> {
@@ -180,6 +234,16 @@ export class AdminService implements AdminApi {
     return this.userAction('enable', request);
   }
 
+  async accountStates({ serverId, jids }: { serverId: string; jids: string[] }): Promise<AccountStatus[]> {
+    const session = this.registry.find(serverId);
+    const fromServer = session?.state === 'online' ? await serverAccountStates(session.context(), jids) : undefined;
+    return accountStatuses(jids, fromServer, this.records.find(serverId));
+  }
+
+  checkInvitePage({ url }: { serverId: string; url: string }): Promise<InvitePageCheck> {
+    return checkInvitePage(url, this.timeouts.requestMs);
+  }
+
   getPreferences(): Promise<Preferences> {
     return Promise.resolve(this.settings.read().preferences);
   }
@@ -188,6 +252,7 @@ export class AdminService implements AdminApi {
     const next = this.settings.update((settings) => {
       settings.preferences = { ...settings.preferences, ...changes };
     });
+    if (changes.automaticUpdates !== undefined) this.updates.setAutomatic(changes.automaticUpdates);
     return Promise.resolve(next.preferences);
   }
 
@@ -249,6 +314,62 @@ export class AdminService implements AdminApi {
     return Promise.resolve();
   }
 
+  setConnectAtStart({ serverId, connectAtStart }: ConnectAtStartRequest): Promise<void> {
+    return this.changeSavedServer(serverId, (record) => {
+      if (connectAtStart) delete record.connectAtStart;
+      else record.connectAtStart = false;
+    });
+  }
+
+  updateStatus(): Promise<UpdateStatus> {
+    return Promise.resolve(this.updates.status);
+  }
+
+  checkForUpdates(): Promise<UpdateStatus> {
+    return this.updates.check();
+  }
+
+  installUpdate(): Promise<UpdateStatus> {
+    return Promise.resolve().then(() => this.updates.install());
+  }
+
+  listJoinRequests(serverId: string): Promise<JoinRequestList> {
+    return this.session(serverId).refreshRequests();
+  }
+
+  approveJoinRequests(request: JoinDecisionRequest): Promise<JoinDecision> {
+    return this.decide('approve', request);
+  }
+
+  rejectJoinRequests(request: JoinDecisionRequest): Promise<JoinDecision> {
+    return this.decide('reject', request);
+  }
+
+  getMemberInviteRules(serverId: string): Promise<MemberInviteRules> {
+    return readMemberRules(this.session(serverId).context());
+  }
+
+  setMemberInviteRules(rules: MemberInviteRules): Promise<void> {
+    return writeMemberRules(this.session(rules.serverId).context(), rules);
+  }
+
+  inviterTree(serverId: string): Promise<InviterTree> {
+    return readInviterTree(this.session(serverId).context());
+  }
+
+  async revokeMemberInvites({ serverId, jid }: MemberRequest): Promise<{ revoked: number }> {
+    return { revoked: await revokeMemberInvites(this.session(serverId).context(), jid) };
+  }
+
+  holdInvitees({ serverId, jid, hold }: MemberRequest & { hold: boolean }): Promise<void> {
+    return holdInvitees(this.session(serverId).context(), jid, hold);
+  }
+
+  /** Asks the UI to show a server's requests to join: the host calls this when their notification is clicked. */
+  revealRequests(serverId: string): void {
+    this.events.emit('reveal-requests', { serverId });
+  }
+
   /** Asks the UI to show one sign-up: the host calls this when its notification is clicked. */
   revealRegistration(request: RevealRequest): void {
     this.events.emit('reveal-registration', request);
@@ -256,11 +377,25 @@ export class AdminService implements AdminApi {
 
   /** Ends every session, for when the host shuts down. */
   shutdown(): Promise<void> {
+    this.updates.stop();
     return this.registry.closeAll();
   }
 
+  /** The one way the app approves or rejects requests to join: whatever the server decided leaves the list at once. */
+  private async decide(verdict: 'approve' | 'reject', request: JoinDecisionRequest): Promise<JoinDecision> {
+    const session = this.session(request.serverId);
+    const decision = await decideJoinRequests(session.context(), verdict, request);
+    session.settleRequests(decision.decided);
+    return decision;
+  }
+
   private async userAction(action: UserAction, { serverId, jid }: AccountRequest): Promise<void> {
-    await runUserAction(this.session(serverId).context(), action, jid.trim());
+    const ctx = this.session(serverId).context();
+    const account = jid.trim();
+    if (action === 'disable' || action === 'enable') refuseRepeat(action, account, (await serverAccountStates(ctx, [account]))?.get(account));
+    await runUserAction(ctx, action, account);
+    // Done on the server; the record is only for showing it where the server cannot say.
+    await this.changeSavedServer(serverId, (record) => recordAction(record, account, action, new Date())).catch(() => undefined);
   }
 
   /** Changes the record of a saved server, in one read and write; an unknown server changes nothing. */

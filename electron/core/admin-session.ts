@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
-import type { ConnectionState, ConnectionStatus, PolicyChange, Registration, RegistrationPolicy, ServerInfo, ServerProfile } from '../../common/api';
+import type {
+  ConnectionState,
+  ConnectionStatus,
+  JoinRequestList,
+  JoinRequestsChange,
+  PolicyChange,
+  Registration,
+  RegistrationPolicy,
+  ServerInfo,
+  ServerProfile,
+} from '../../common/api';
+import { JoinRequestBook } from '../../common/join-requests';
 import { parseAccountJid, resolveServerAddress } from '../../common/address';
 import { AdminError } from '../../common/errors';
 import { retryDelay } from './backoff';
@@ -10,6 +21,7 @@ import type { SessionContext } from './features/context';
 import { explainNotAdmin } from './features/admin-rights';
 import { probeServer } from './features/probe';
 import { hasModule, historyGapNotice, readModuleMessage, subscribeEvents, type ModuleUpdate } from './features/invite-desk';
+import { hasJoinRequests, listJoinRequests, readRequestsMessage } from './features/join-requests';
 import { DEFAULT_REGISTRATION_TEMPLATE, readRegistrationMessage, RecentIds, registrationMatcher } from './features/signups';
 import { createXmppClient, destroyConnection, startClient, type XmppClient } from './xmpp/client';
 import { signInMethodOf } from './xmpp/sasl';
@@ -54,6 +66,8 @@ export interface SessionEvents {
   status(status: ConnectionStatus): void;
   registration(registration: Registration): void;
   policy(change: PolicyChange): void;
+  /** The server's requests to join changed (mod_invite_desk). */
+  requests(change: Omit<JoinRequestsChange, 'unseen'>): void;
   /** New salted keys after a sign-in with the password. */
   credentials(credentials: SaltedCredentials): void;
 }
@@ -94,6 +108,8 @@ export class AdminSession {
   private moduleEvents = false;
   info: ServerInfo | null = null;
   policy: RegistrationPolicy | null = null;
+  /** The requests to join waiting on the server, kept in step with what it pushes. */
+  readonly requests = new JoinRequestBook();
 
   constructor(profile: ServerProfile, secret: ScramSecret, events: SessionEvents, timeouts: SessionTimeouts, memory = new SessionMemory()) {
     this.profile = profile;
@@ -122,7 +138,7 @@ export class AdminSession {
       this.wanted = false;
       const failure = error instanceof AdminError ? error : new AdminError('server-error', `Connecting failed.${logUnexpected('connecting', error)}`);
       // close() during the sign-in has already said so.
-      if (this.state !== 'offline') this.setStatus({ state: 'offline', reason: failure.message });
+      if (this.state !== 'offline') this.setStatus({ state: 'offline', reason: failure.message, code: failure.code });
       throw failure;
     }
   }
@@ -187,6 +203,8 @@ export class AdminSession {
       if (this.moduleEvents) {
         const update = readModuleMessage(stanza, this.profile.id, jid.domain);
         if (update) this.apply(update);
+        const requests = update ? null : readRequestsMessage(stanza, this.profile.id, jid.domain);
+        if (requests) this.changeRequests(requests);
         return;
       }
       const registration = readRegistrationMessage(stanza, this.profile.id, jid.domain, matcher, new Date());
@@ -215,6 +233,7 @@ export class AdminSession {
       this.startKeepAlive(client, jid.domain);
       // Online, but some sign-ups were missed for good: the admin should know.
       this.setStatus(gap ? { state: 'online', reason: historyGapNotice(jid.domain) } : { state: 'online' });
+      this.catchUpRequests();
       return info;
     } catch (error) {
       // close() during the sign-in dropped this client: that, not what the dying socket said, is the reason.
@@ -242,7 +261,42 @@ export class AdminSession {
     const info: ServerInfo = { ...previous, ...probed };
     await this.followModule(client, domain, info, subscription);
     this.info = info;
+    this.catchUpRequests();
     return info;
+  }
+
+  /**
+   * Asks the server for every request to join that waits, and replaces what
+   * the session knew with it; changes pushed meanwhile still count.
+   */
+  async refreshRequests(): Promise<JoinRequestList> {
+    const ctx = this.context();
+    this.requests.listing();
+    let list: JoinRequestList;
+    try {
+      list = await listJoinRequests(ctx);
+    } catch (error) {
+      this.requests.abandonListing();
+      throw error;
+    }
+    this.changeRequests({ list: list.requests });
+    return { ...list, requests: this.requests.list() };
+  }
+
+  /** Accounts a decision settled, in case the server's own notice of it never comes. */
+  settleRequests(jids: readonly string[]): void {
+    if (jids.some((jid) => this.requests.has(jid))) this.changeRequests({ removed: [...jids] });
+  }
+
+  /** With the module's requests to join, lists them once online: those made while the app was away come in here. */
+  private catchUpRequests(): void {
+    if (!this.info || !hasJoinRequests(new Set(this.info.commands.map((c) => c.node)))) return;
+    this.refreshRequests().catch((error: unknown) => logUnexpected('listing the requests to join', error));
+  }
+
+  private changeRequests(change: Pick<JoinRequestsChange, 'list' | 'added' | 'removed'>): void {
+    this.requests.apply(change);
+    this.events.requests({ serverId: this.profile.id, domain: this.info?.domain ?? this.profile.jid.slice(this.profile.jid.lastIndexOf('@') + 1), ...change });
   }
 
   /** Subscribes to mod_invite_desk's events; a server that answers has the module, so its events count from the answer on. */
@@ -304,7 +358,7 @@ export class AdminSession {
         const failure = error instanceof AdminError ? error : new AdminError('server-error', `Reconnecting failed.${logUnexpected('reconnecting', error)}`);
         if (FINAL_CODES.has(failure.code)) {
           this.wanted = false;
-          this.setStatus({ state: 'offline', reason: failure.message });
+          this.setStatus({ state: 'offline', reason: failure.message, code: failure.code });
         } else {
           this.scheduleRetry(attempt + 1, failure.message);
         }

@@ -98,7 +98,8 @@ function looksLikeTls(bytes: string): boolean {
 /** The server answered, but not as XMPP: say what it looks like and what to check. */
 function describeNotXmpp(error: NotXmppError, ctx: ConnectContext): AdminError {
   const detail = { code: 'not-xmpp' };
-  if (error.firstBytes.startsWith('HTTP/')) {
+  // A status line, or a page without one: Python's http.server answers a line it cannot read as HTTP/0.9, with the page alone.
+  if (error.firstBytes.startsWith('HTTP/') || /^\s*<(?:!doctype html|html|head|body)\b/i.test(error.firstBytes)) {
     return new AdminError('unreachable', `${ctx.address} is a web server (it answered with HTTP), not an XMPP server. Check the port: XMPP clients use 5222, or 5223 for direct TLS.`, detail);
   }
   if (!ctx.directTls && looksLikeTls(error.firstBytes)) {
@@ -123,7 +124,10 @@ export function describeRequestError(error: unknown, what: string): AdminError {
     if (e.condition === 'service-unavailable' || e.condition === 'feature-not-implemented' || e.condition === 'item-not-found') {
       return new AdminError('feature-missing', `The server does not offer this (${what}). See the server overview for the module that enables it.`);
     }
-    return new AdminError('server-error', `The server refused while ${what} (${e.condition ?? 'error'}${e.text ? `: ${e.text}` : ''}).`);
+    if (e.condition === 'internal-server-error') return new AdminError('server-error', `The server failed while ${what}. Its log says why.`);
+    // The server's own words may help, but only as a short line of plain text.
+    const said = (e.text ?? '').replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+    return new AdminError('server-error', `The server refused while ${what}${said ? `: “${said}”` : ''}.`);
   }
   return new AdminError('server-error', `Something went wrong while ${what}: ${e.message ?? 'unknown error'}.${logUnexpected(what, error)}`);
 }

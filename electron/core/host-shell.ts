@@ -1,5 +1,6 @@
 import type { HostInfo, PdfRequest } from '../../common/api';
 import { AdminError } from '../../common/errors';
+import type { NoUpdater, Updater } from './updates/update-policy';
 
 /**
  * What the host (the Electron window or the browser preview) adds to the
@@ -13,6 +14,8 @@ export interface HostShell {
   printPage(): Promise<void>;
   savePageAsPdf(request: PdfRequest): Promise<{ path: string } | null>;
   setUnreadCount(count: number): void;
+  /** The release feed the app updates from, or why it has none. */
+  readonly updater: Updater | NoUpdater;
 }
 
 /** The browser preview: the page prints with the browser's own dialog, which also saves PDFs. */
@@ -28,5 +31,8 @@ export function browserShell(version: string): HostShell {
     printPage: () => Promise.resolve().then(printInBrowser),
     savePageAsPdf: () => Promise.resolve().then(printInBrowser),
     setUnreadCount: () => undefined,
+    updater: {
+      unavailable: 'The browser preview has no updater: it runs from a copy of the source. Update that copy (git pull, then npm ci) and start the preview again.',
+    },
   };
 }

@@ -1,18 +1,22 @@
-import type { ConnectionStatus, PolicyChange, Registration, ServerInfo, ServerProfile } from '../../common/api';
+import type { ConnectionStatus, JoinRequest, JoinRequestsChange, PolicyChange, Registration, ServerInfo, ServerProfile } from '../../common/api';
 import { AdminError } from '../../common/errors';
 import { AdminSession, SessionMemory, type SessionTimeouts } from './admin-session';
 import type { CredentialStore } from './settings/credential-store';
 import type { ServerRecords } from './settings/server-records';
+import type { ServerRecord } from './settings/settings-document';
 import type { SaltedCredentials } from './xmpp/scram-client';
 
 /** How long a new cursor or unread count may wait before it is written: one write for a burst of sign-ups. */
 const STATE_WRITE_DELAY_MS = 500;
+
+type RequestsSeen = NonNullable<ServerRecord['requestsSeen']>;
 
 /** What the registry tells the service about its servers. */
 export interface RegistryEvents {
   status(status: ConnectionStatus): void;
   registration(registration: Registration): void;
   policy(change: PolicyChange): void;
+  requests(change: JoinRequestsChange): void;
 }
 
 /**
@@ -28,15 +32,39 @@ class ServerConnection {
   removed = false;
   /** Sign-ups not yet seen in the server's feed. */
   unread: number;
-  /** The cursor and count last written to the server's record. */
-  stored: { cursor: string | undefined; unread: number };
+  /** The newest requests to join the admin was told of, kept across restarts. */
+  requestsSeen: RequestsSeen | undefined;
+  /** Requests to join the admin was told of while the app runs. */
+  readonly toldOf = new Set<string>();
+  /** The cursor, count and newest request last written to the server's record. */
+  stored: { cursor: string | undefined; unread: number; requestsSeen: RequestsSeen | undefined };
   stateTimer: NodeJS.Timeout | null = null;
 
-  constructor(serverId: string, cursor: string | undefined, unread: number) {
+  constructor(serverId: string, cursor: string | undefined, unread: number, requestsSeen: RequestsSeen | undefined) {
     this.serverId = serverId;
     this.unread = unread;
-    this.stored = { cursor, unread };
+    this.requestsSeen = requestsSeen;
+    this.stored = { cursor, unread, requestsSeen };
     this.memory = new SessionMemory(cursor);
+  }
+
+  /**
+   * How many of the requests in `change` the admin has not been told of: a
+   * live one always, a listed one when it is newer than the newest told of
+   * before (so after a restart only those made while the app was closed count).
+   */
+  tellOf(change: Pick<JoinRequestsChange, 'list' | 'added'>): number {
+    const seen = this.requestsSeen ?? { time: '', jids: [] };
+    const newer = (r: JoinRequest): boolean => r.time > seen.time || (r.time === seen.time && !seen.jids.includes(r.jid));
+    const fresh = [...(change.list ?? []).filter(newer), ...(change.added ?? [])].filter((r) => !this.toldOf.has(r.jid));
+    let newest = seen;
+    for (const request of [...(change.list ?? []), ...(change.added ?? [])]) {
+      this.toldOf.add(request.jid);
+      if (request.time > newest.time) newest = { time: request.time, jids: [request.jid] };
+      else if (request.time === newest.time && !newest.jids.includes(request.jid) && newest.jids.length < 1000) newest = { ...newest, jids: [...newest.jids, request.jid] };
+    }
+    this.requestsSeen = newest.time === '' ? undefined : newest;
+    return fresh.length;
   }
 }
 
@@ -143,7 +171,7 @@ export class ServerRegistry {
     let connection = this.connections.get(serverId);
     if (!connection) {
       const record = this.records.find(serverId);
-      connection = new ServerConnection(serverId, record?.cursor, record?.unread ?? 0);
+      connection = new ServerConnection(serverId, record?.cursor, record?.unread ?? 0, record?.requestsSeen);
       this.connections.set(serverId, connection);
     }
     return connection;
@@ -176,6 +204,11 @@ export class ServerRegistry {
         },
         policy: (change) => {
           if (!connection.removed) this.events.policy(change);
+        },
+        requests: (change) => {
+          if (connection.removed) return;
+          this.events.requests({ ...change, unseen: connection.tellOf(change) });
+          this.writeStateSoon(connection);
         },
         credentials: (credentials) => {
           keys = credentials;
@@ -235,14 +268,17 @@ export class ServerRegistry {
     if (connection.stateTimer) clearTimeout(connection.stateTimer);
     connection.stateTimer = null;
     const { cursor } = connection.memory;
-    const { unread } = connection;
-    if (connection.removed || (cursor === connection.stored.cursor && unread === connection.stored.unread) || !this.records.find(connection.serverId)) return;
+    const { unread, requestsSeen } = connection;
+    const { stored } = connection;
+    const unchanged = cursor === stored.cursor && unread === stored.unread && requestsSeen === stored.requestsSeen;
+    if (connection.removed || unchanged || !this.records.find(connection.serverId)) return;
     this.records.change(connection.serverId, (record) => {
       if (cursor === undefined) delete record.cursor;
       else record.cursor = cursor;
       if (unread === 0) delete record.unread;
       else record.unread = unread;
+      if (requestsSeen !== undefined) record.requestsSeen = requestsSeen;
     });
-    connection.stored = { cursor, unread };
+    connection.stored = { cursor, unread, requestsSeen };
   }
 }

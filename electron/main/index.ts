@@ -11,12 +11,14 @@ import { keepProcessAlive } from '../core/last-resort';
 import { ErrorLog, useErrorLog } from '../core/diagnostics/error-log';
 import { registerAdminIpc } from './ipc';
 import { aboutPanelOptions, applicationMenuTemplate } from './menu';
-import { nativeSignupNotifier } from './notifications';
+import { nativeRequestNotifier, nativeSignupNotifier } from './notifications';
 import { printContents, savePdf } from './printing';
 import { permissionAllowed } from './permissions';
 import { osCredentialStore } from './secrets';
 import { openElectronSettings } from './settings';
 import { MIN_SIZE, restoreBounds, windowStateOf } from './window-state';
+import { quitAfterShutdown } from './quit';
+import { desktopUpdater } from './updater';
 
 /**
  * Electron host. Kept thin on purpose: everything it wires together is plain
@@ -72,6 +74,7 @@ function desktopShell(): HostShell {
       // macOS and Unity launchers show it; elsewhere the page puts the count in the window title.
       app.setBadgeCount(count);
     },
+    updater: desktopUpdater(app.isPackaged, process.resourcesPath),
   };
 }
 
@@ -186,10 +189,21 @@ void app.whenReady().then(async () => {
     }),
   );
 
+  service.on(
+    'join-requests',
+    nativeRequestNotifier({
+      enabled: async () => (await service.getPreferences()).notifications,
+      onclick: (serverId) => {
+        showWindow();
+        service.revealRequests(serverId);
+      },
+    }),
+  );
+
   mainWindow = createWindow(service, settings);
+  void service.start();
   app.on('second-instance', showWindow);
   app.on('activate', showWindow);
-  app.on('window-all-closed', () => {
-    void service.shutdown().finally(() => app.quit());
-  });
+  quitAfterShutdown(app, () => service.shutdown());
+  app.on('window-all-closed', () => app.quit());
 });

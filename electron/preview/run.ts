@@ -20,6 +20,7 @@ export async function runPreview(options: { home: string; port: number; service?
   // The preview keeps secrets in memory only: nothing but profiles reaches the disk.
   const service = options.service ?? createAdminService(options.home, new MemoryCredentialStore('The browser preview keeps sign-ins only until it stops.'));
   const server = await startPreviewServer({ port: options.port, rendererDir: RENDERER_DIR, api: service });
+  void service.start();
   return {
     server,
     service,

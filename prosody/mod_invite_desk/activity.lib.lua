@@ -9,6 +9,7 @@ local st = util.lib "util.stanza";
 local jid_util = util.lib "util.jid";
 local datetime = util.lib "util.datetime";
 local dataforms = util.lib "util.dataforms";
+local xpcall = util.lib "util.xpcall".xpcall; -- yields across it on Lua 5.1 too
 
 local host = module.host;
 
@@ -18,7 +19,7 @@ local PAGE, MAX_PAGE = 100, 1000;
 -- What an entry may be: its `kind`.
 local KINDS = {
 	"policy-changed", "invites-created", "invites-revoked", "invites-purged",
-	"account-deleted", "account-disabled", "account-enabled",
+	"account-deleted", "account-disabled", "account-enabled", "requests-approved", "requests-rejected",
 };
 local KNOWN, KIND_OPTIONS = {}, { "all" };
 for _, kind in ipairs(KINDS) do KNOWN[kind] = true; table.insert(KIND_OPTIONS, kind); end
@@ -34,13 +35,14 @@ return function (commands, events)
 	-- `also` (say, the new policy) in the same message. `by` is the admin's
 	-- JID (any resource), or nil when the server did it by other means (its
 	-- shell, or an account deleting itself). `details` are the entry's
-	-- attributes; `invites` the ids of the invites it concerns.
-	function activity.record(kind, by, details, invites, also)
+	-- attributes; `invites` the ids of the invites it concerns, `accounts` the JIDs of the accounts.
+	function activity.record(kind, by, details, invites, also, accounts)
 		local when = os.time();
 		local entry = st.stanza("activity", { xmlns = NS_ACTIVITY, kind = kind, time = util.iso(when) });
 		if by then entry.attr.by = jid_util.bare(by); else entry.attr.source = "server"; end
 		for name, value in pairs(details or {}) do entry.attr[name] = tostring(value); end
 		for _, id in ipairs(invites or {}) do entry:tag("invite", { id = id }):up(); end
+		for _, jid in ipairs(accounts or {}) do entry:tag("account", { jid = jid }):up(); end
 		local key, err = log:append(nil, nil, entry, when, entry.attr.by or "");
 		if key then
 			entry.attr.id = key;
@@ -62,9 +64,18 @@ return function (commands, events)
 	-- the admin who ran the command, when one did (XEP-0133 from any client).
 	local ACCOUNT_EVENTS = { ["user-deleted"] = "account-deleted", ["user-disabled"] = "account-disabled",
 		["user-enabled"] = "account-enabled" };
+	-- Accounts that another entry covers while `work(username)` runs (a request rejected deletes its account).
+	local covered = {};
+	function activity.covering(username, work)
+		covered[username] = true;
+		local ok, result, err = xpcall(work, tostring, username);
+		covered[username] = nil;
+		if not ok then error(result, 0); end
+		return result, err;
+	end
 	for event_name, kind in pairs(ACCOUNT_EVENTS) do
 		module:hook_global(event_name, function (event)
-			if event.host ~= host then return; end
+			if event.host ~= host or covered[event.username] then return; end
 			activity.record(kind, commands.sender(), { account = event.username.."@"..host });
 		end);
 	end
@@ -85,15 +96,10 @@ return function (commands, events)
 
 	local COLUMNS = {
 		{ "id", "Id" }, { "time", "Time" }, { "kind", "Kind" }, { "by", "By" }, { "source", "Source" },
-		{ "account", "Account" }, { "mode", "Policy" }, { "previous", "Policy before" }, { "count", "How many" },
-		{ "invite-kind", "Kind of invite" }, { "dropped", "Ledger records dropped" }, { "invites", "Invites", "text-multi" },
+		{ "accounts", "Accounts", "text-multi" }, { "outcome", "Outcome" }, { "mode", "Policy" },
+		{ "previous", "Policy before" }, { "count", "How many" }, { "invite-kind", "Kind of invite" },
+		{ "dropped", "Ledger records dropped" }, { "invites", "Invites", "text-multi" },
 	};
-
-	local function text_field(x, name, value)
-		x:tag("field", { var = name });
-		if value ~= nil then x:text_tag("value", value); end
-		return x:up();
-	end
 
 	local function time_field(fields, name)
 		local text = fields[name];
@@ -129,37 +135,20 @@ return function (commands, events)
 		for key, item in items do
 			local who = item.attr.by;
 			if who and not seen[who] then seen[who] = true; table.insert(admins, who); end
-			if (kind == "all" or item.attr.kind == kind) and (not by or util.mentions(by, who))
-				and (not account or (item.attr.account or ""):lower() == account) then
-				item.attr.id = key;
-				found[#found + 1] = item;
+			if (kind == "all" or item.attr.kind == kind) and (not by or util.mentions(by, who)) then
+				local row = { id = key, invites = {}, accounts = { item.attr.account } };
+				for name, value in pairs(item.attr) do if name ~= "xmlns" then row[name] = row[name] or value; end end
+				for child in item:childtags("invite") do table.insert(row.invites, child.attr.id); end
+				for child in item:childtags("account") do table.insert(row.accounts, child.attr.jid); end
+				local acted_on = not account;
+				for _, jid in ipairs(row.accounts) do acted_on = acted_on or jid:lower() == account; end
+				if acted_on then found[#found + 1] = row; end
 			end
 		end
 		table.sort(admins);
-		local x = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
-			:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_ACTIVITY):up();
-		text_field(x, "total", tostring(#found));
-		x:tag("field", { var = "admins", type = "text-multi" });
-		for _, who in ipairs(admins) do x:text_tag("value", who); end
-		x:up():tag("reported");
-		for _, column in ipairs(COLUMNS) do x:tag("field", { var = column[1], label = column[2], type = column[3] }):up(); end
-		x:up();
-		for i = offset + 1, math.min(#found, offset + limit) do
-			local item = found[i];
-			x:tag("item");
-			for _, column in ipairs(COLUMNS) do
-				if column[1] == "invites" then
-					x:tag("field", { var = "invites" });
-					for _, child in ipairs(item.tags) do
-						if child.name == "invite" and child.attr.id then x:text_tag("value", child.attr.id); end
-					end
-					x:up();
-				else
-					text_field(x, column[1], item.attr[column[1]]);
-				end
-			end
-			x:up();
-		end
+		local page = {};
+		for i = offset + 1, math.min(#found, offset + limit) do page[#page + 1] = found[i]; end
+		local x = util.result_form(NS_ACTIVITY, { total = #found, admins = admins }, COLUMNS, page);
 		return { status = "completed", other = x };
 	end));
 

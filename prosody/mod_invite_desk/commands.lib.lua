@@ -1,5 +1,6 @@
--- Ad-hoc commands (XEP-0050) for those who may administer the module, each
--- answering an error inside it instead of leaving the client to time out.
+-- Ad-hoc commands (XEP-0050) for those who may administer the module, and
+-- some for members too, each answering an error inside it instead of leaving
+-- the client to time out.
 -- luacheck: globals module
 
 local adhoc_new = module:require "adhoc".new;
@@ -34,32 +35,51 @@ return function (permissions)
 		return command_senders[coroutine.running() or MAIN_THREAD];
 	end
 
+	local function forbidden(text)
+		return { status = "error", error = { type = "auth", condition = "forbidden", text = text } };
+	end
+
+	local function run(node, handler, ...)
+		local ok, result, new_state = pcall(handler, ...);
+		if ok then return result, new_state; end
+		module:log("error", "The command %s failed: %s", node, result);
+		return { status = "error", error = { type = "wait", condition = "internal-server-error",
+			text = "The command failed. The server's log says why." } };
+	end
+
 	-- A command for those who may administer the module (invite_desk:administer
 	-- on 13, admins on 0.12).
 	function commands.admin(name, node, handler)
 		table.insert(commands.nodes, node);
 		return adhoc_new(name, node, function (_, data, state)
-			if not permissions.may_administer(data) then
-				return { status = "error", error = { type = "auth", condition = "forbidden",
-					text = "Only admins of "..host.." may use this command" } };
-			end
-			local ok, result, new_state = pcall(handler, data, state);
-			if ok then return result, new_state; end
-			module:log("error", "The command %s failed: %s", node, result);
-			return { status = "error", error = { type = "wait", condition = "internal-server-error",
-				text = "The command failed. The server's log says why." } };
+			if not permissions.may_administer(data) then return forbidden("Only admins of "..host.." may use this command"); end
+			return run(node, handler, data, state, false);
 		end, "admin");
 	end
 
-	-- An admin command with one form. Without a submitted form it shows the
-	-- form (with `initial(data)` values); a form sent with the first request runs it
-	-- at once. Fields that fail the form's own checks are named in the note.
-	function commands.form(name, node, layout, handler, initial)
-		return commands.admin(name, node, function (data)
+	-- An admin command that members run too, where `admits(data)` lets them
+	-- (it returns nil and why not for the others): listed to every local
+	-- account, and the handler's third argument says whether a member runs it.
+	function commands.member(name, node, admits, handler)
+		table.insert(commands.nodes, node);
+		return adhoc_new(name, node, function (_, data, state)
+			if permissions.may_administer(data) then return run(node, handler, data, state, false); end
+			local admitted, why = admits(data);
+			if not admitted then return forbidden(why); end
+			return run(node, handler, data, state, true);
+		end, "local_user");
+	end
+
+	-- A command with one form, for admins, and for members where `admits` is
+	-- given (see commands.member). Without a submitted form it shows the
+	-- form (with `initial(data, as_member)` values); a form sent with the first
+	-- request runs it at once. Fields that fail the form's own checks are named in the note.
+	function commands.form(name, node, layout, handler, initial, admits)
+		local function body(data, _, as_member)
 			if data.action == "cancel" then return { status = "canceled" }; end
 			if not data.form then
 				return { status = "executing", actions = { "complete", default = "complete" },
-					form = { layout = layout, values = initial and initial(data) } }, "executing";
+					form = { layout = layout, values = initial and initial(data, as_member) } }, "executing";
 			end
 			local fields, errors = layout:data(data.form);
 			if errors then
@@ -69,8 +89,10 @@ return function (permissions)
 				end
 				return commands.fail("Check these fields. "..table.concat(problems, "; ")..".");
 			end
-			return handler(fields, data);
-		end);
+			return handler(fields, data, as_member);
+		end
+		if admits then return commands.member(name, node, admits, body); end
+		return commands.admin(name, node, body);
 	end
 
 	return commands;

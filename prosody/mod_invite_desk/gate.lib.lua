@@ -1,4 +1,5 @@
--- The gate at registration: the policy, and what an invite allows.
+-- The gate at registration: the policy, and what an invite allows. Whether
+-- a new account is held for approval is decided once it exists (requests.lib.lua).
 -- luacheck: globals module
 
 local util = module:require "mod_invite_desk/util";
@@ -7,7 +8,7 @@ local usermanager = util.lib "core.usermanager";
 local host = module.host;
 
 -- What a sign-up without an invite carries past mod_invites_register while
--- registration is open. That module refuses every sign-up without a
+-- registration is open (or asks to join). That module refuses every sign-up without a
 -- validated invite when registration_invite_only is set (its default), in
 -- its own words, which a translation or an upgrade may change: rather than
 -- undo its refusal afterwards, by its text, the gate shows it a pass it
@@ -26,7 +27,11 @@ return function (policy, ledger)
 
 	-- Before mod_invites_register (priority 0).
 	module:hook("user-registering", function (event)
-		if policy.current() == "open" and not util.validated_invite(event) then event.validated_invite = OPEN_PASS; end
+		-- Open, or approval (the account is held once made: requests.lib.lua).
+		local mode = policy.current();
+		if (mode == "open" or mode == "approval") and not util.validated_invite(event) then
+			event.validated_invite = OPEN_PASS;
+		end
 	end, 10);
 
 	-- After mod_invites_register and the other checks (priority 0), with the last word.
@@ -42,7 +47,7 @@ return function (policy, ledger)
 		end
 		if not invite then
 			-- Switched to invite-only since the pass was given: refused all the same.
-			if mode ~= "open" then return refuse(event, "Registration on this server is through invitation only"); end
+			if mode == "invite-only" then return refuse(event, "Registration on this server is through invitation only"); end
 			return;
 		end
 		if event.allowed == false then return; end

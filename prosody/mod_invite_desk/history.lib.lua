@@ -103,6 +103,7 @@ return function (permissions, events, policy, ledger)
 			invite = row and row.id or nil;
 			inviter = row and row.created_by or nil;
 			source = row and not row.created_by and row.source or nil;
+			role = row and row.role or nil;
 		});
 		if row and row.note then signup:text_tag("note", row.note); end
 		-- Trim a full history by a tenth at once: one rewrite per many sign-ups, not one each.

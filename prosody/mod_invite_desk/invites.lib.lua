@@ -25,13 +25,14 @@ local default_ttl = module.get_option_period and module:get_option_period("invit
 	or module:get_option_number("invite_expiry", 7 * 86400);
 local max_batch = module:get_option_number("invite_desk_max_batch", 500);
 
-return function (commands, ledger, roles, activity)
+return function (commands, ledger, roles, quotas, activity)
 	-- A result table (XEP-0004 reported/item) of ledger records, after `fields`.
 	local COLUMNS = {
 		{ "id", "Id" }, { "kind", "Kind" }, { "state", "State" }, { "uri", "Invite URI" },
 		{ "landing-url", "Invite web page" }, { "created", "Created" }, { "expires", "Valid until" },
 		{ "uses", "Uses" }, { "max-uses", "Use limit" }, { "used-by", "Used by", "text-multi" }, { "note", "Note" },
 		{ "username", "For account" }, { "role", "Role" }, { "created-by", "Created by" }, { "source", "Made with" },
+		{ "needs-approval", "Needs approval", "boolean" },
 	};
 
 	local function invite_table(records, fields)
@@ -54,6 +55,7 @@ return function (commands, ledger, roles, activity)
 				created = util.iso(row.created_at), expires = util.iso(row.expires), uses = tostring(#uses),
 				["max-uses"] = row.max_uses and tostring(row.max_uses), note = row.note, username = row.username,
 				role = row.role, ["created-by"] = row.created_by, source = row.source,
+				["needs-approval"] = row.needs_approval and "1" or nil,
 			};
 			x:tag("item");
 			for _, column in ipairs(COLUMNS) do
@@ -87,10 +89,9 @@ return function (commands, ledger, roles, activity)
 		{ name = "note", type = "text-single", label = "Note" };
 		{ name = "username", type = "text-single", label = "Account name",
 			desc = "The only account the invite may create; for a reset, the account; for a contact invite, whose contact." };
-		-- 13 has a fixed set of roles, offered as options; 0.12 takes any name.
-		usermanager.get_all_roles
-			and { name = "role", type = "list-single", label = "Role of the new account" }
-			or { name = "role", type = "text-single", label = "Role of the new account (e.g. prosody:admin)" };
+		-- The roles the requester may grant are the options (see initial values).
+		{ name = "role", type = "list-single", label = "Role of the new account" };
+		{ name = "needs-approval", type = "boolean", label = "Accounts made with it wait for an admin's approval" };
 	};
 
 
@@ -130,14 +131,14 @@ return function (commands, ledger, roles, activity)
 			if kind == "reset" and count ~= 1 then return nil, "Make one password reset invite at a time."; end
 		end
 
-		local granted, problem;
-		if fields.role and fields.role ~= "" then
+		local role = fields.role ~= "" and fields.role or nil;
+		if role then
 			if kind == "reset" then return nil, "A password reset grants no role."; end
-			granted, problem = roles.check(fields.role, requester);
-			if not granted then return nil, problem; end
+			local allowed, problem = roles.check(role, requester);
+			if not allowed then return nil, problem; end
 		end
 		return { kind = kind, count = count, ttl = ttl, max_uses = max_uses ~= 0 and max_uses or nil,
-			note = note, username = username, roles = granted };
+			note = note, username = username, role = role, needs_approval = fields["needs-approval"] == true };
 	end
 
 	-- Builds invites as mod_invites does, and stores a whole batch in one write.
@@ -156,10 +157,12 @@ return function (commands, ledger, roles, activity)
 				-- Stock code deletes a non-reusable invite on its first use; this module enforces any other limit.
 				reusable = options.max_uses ~= 1 or nil;
 				additional_data = {
-					source = requester; note = options.note; roles = options.roles;
+					-- Each invite its own table: Prosody's storage refuses a table stored twice in one write.
+					source = requester; note = options.note; roles = options.role and roles.stored(options.role);
 					allow_reset = options.kind == "reset" and options.username or nil;
 					-- 13's shell shows `note`; the rest is ours.
-					invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now };
+					invite_desk = { max_uses = options.max_uses, never_expires = options.ttl == 0 or nil, created_at = now,
+						needs_approval = options.needs_approval or nil };
 				};
 			};
 			-- As mod_invites does, before storing: mod_invites_page (and 13's mod_invites) add the landing page here.
@@ -191,25 +194,50 @@ return function (commands, ledger, roles, activity)
 		return list;
 	end
 
-	module:provides("adhoc", commands.form("Create invites", NS_INVITES.."#create", create_layout, function (fields, data)
+	-- What a member (not an admin) may make: invites for new accounts or
+	-- contacts, each for one person, with no role, expiring in the usual time.
+	local function member_problem(fields, options, requester)
+		if fields.role and fields.role ~= "" then return "Members may not give the new account a role."; end
+		if not options then return nil; end
+		if options.kind == "reset" then return "Members may not make password reset invites."; end
+		if options.kind == "contact" and options.username ~= jid_util.node(requester) then
+			return "A member's contact invite makes a contact of their own account only.";
+		end
+		if options.max_uses ~= 1 then return "A member's invite works once: leave the use limit at 1."; end
+		if options.ttl == 0 or options.ttl > default_ttl then
+			return ("A member's invite is valid for at most %d seconds (0, never, is for admins)."):format(default_ttl);
+		end
+	end
+
+	-- Open to members where quotas.admits lets them, within their quotas.
+	local node_create = NS_INVITES.."#create";
+	module:provides("adhoc", commands.form("Create invites", node_create, create_layout, function (fields, data, as_member)
 		local options, problem = parse_create(fields, data.from);
-		if not options then return commands.fail(problem); end
-		local list, err = create_invites(options, data.from);
+		problem = as_member and member_problem(fields, options, data.from) or problem;
+		if problem then return commands.fail(problem); end
+		local make = function () return create_invites(options, data.from); end;
+		local list, err;
+		if as_member then
+			local within, made, failure = quotas.making(jid_util.node(data.from), options.count, make);
+			if not within then return commands.fail(made); end -- over quota: why, and when they may invite again
+			list, err = made, failure;
+		else
+			list, err = make();
+		end
 		if not list then
-			module:log("error", "Could not store %d new invite(s): %s", options.count, err);
+			module:log("error", "Could not store %s: %s", util.counted(options.count, "new invite"), err);
 			return commands.fail("The server could not store the invites. Its log says why.");
 		end
-		module:log("info", "%s created %d %s invite(s), the first %s",
-			jid_util.bare(data.from), #list, options.kind, list[1].row.id);
+		module:log("info", "%s created %s, the first %s",
+			jid_util.bare(data.from), util.counted(#list, options.kind.." invite"), list[1].row.id);
 		local ids = {};
 		for i, record in ipairs(list) do ids[i] = record.row.id; end
 		activity.record("invites-created", data.from, { count = #list, ["invite-kind"] = options.kind }, ids);
 		return { status = "completed", other = invite_table(list) };
-	end, function (data)
-		-- Prosody 13: the roles the requester may grant, lowest first; any name on 0.12.
-		local options = roles.grantable_options(data.from);
-		return options and { role = options } or nil;
-	end));
+	end, function (data, as_member)
+		-- Members grant no role.
+		return not as_member and { role = roles.grantable_options(data.from) } or nil;
+	end, quotas.admits));
 
 	-- The ledger -------------------------------------------------------------
 
@@ -222,6 +250,7 @@ return function (commands, ledger, roles, activity)
 			options = { "all", "account", "reset", "contact" } };
 		{ name = "created-by", type = "text-single", label = "Created by (part of the address, or how it was made)" };
 		{ name = "query", type = "text-single", label = "Search (id, note, account, creator, users)" };
+		{ name = "role", type = "text-single", label = "Only invites that give this role (* for any role)" };
 		{ name = "sort", type = "list-single", label = "Order", value = "newest",
 			options = { "newest", "oldest", "expires", "uses" } };
 		{ name = "offset", type = "text-single", label = "Skip", value = 0 };
@@ -292,11 +321,13 @@ return function (commands, ledger, roles, activity)
 		end
 		local query = fields.query ~= "" and fields.query and fields.query:lower() or nil;
 		local creator = fields["created-by"] ~= "" and fields["created-by"] and fields["created-by"]:lower() or nil;
+		local role = fields.role ~= "" and fields.role or nil;
 		-- Filtered first: only what matches is sorted.
 		local found = {};
 		for _, record in ipairs(ledger.list()) do
 			if (state == "all" or record.state == state) and (kind == "all" or record.row.kind == kind)
 				and (not creator or util.mentions(creator, record.row.created_by, record.row.source))
+				and (not role or record.row.role == role or role == "*" and record.row.role ~= nil)
 				and (not query or matches(record, query)) then
 				table.insert(found, record);
 			end
@@ -327,58 +358,23 @@ return function (commands, ledger, roles, activity)
 			return commands.fail("No invite has the id "..table.concat(unknown, ", ")..". Nothing was revoked.");
 		end
 		if #wanted > MAX_PAGE then return commands.fail("Revoke at most "..MAX_PAGE.." invites at once."); end
-		local by, now, doomed, revoked, before, used_up = jid_util.bare(data.from), os.time(), {}, {}, {}, {};
-		for _, record in ipairs(wanted) do
-			local id = record.row.id;
-			-- Under the invite's lock, and its record read again: another admin may have revoked it a moment ago.
-			local outcome, detail = ledger.exclusively(id, function ()
-				local entry = ledger.get_entry(id);
-				if entry and entry.revoked_at then return "revoked before", entry; end
-				if not (record.state == "pending" or record.state == "expired") then return "used up"; end
-				entry = entry and ledger.copy_entry(entry) or { invite = record.row, uses = {} };
-				entry.revoked_at, entry.revoked_by = now, by;
-				-- Marked first: the registration check refuses it even if the deletion below fails.
-				local ok, save_err = ledger.save_entry(id, entry);
-				if not ok then return nil, save_err; end
-				return "revoked";
-			end);
-			if outcome == "revoked" then
-				table.insert(revoked, id);
-				table.insert(doomed, record.stored);
-			elseif outcome == "revoked before" then
-				table.insert(before, ("%s %s %s"):format(id, detail.revoked_by or "", util.iso(detail.revoked_at)));
-			elseif outcome == "used up" then
-				table.insert(used_up, id);
-			else
-				module:log("error", "Could not revoke invite %s: %s", id, detail);
-				if #revoked > 0 then activity.record("invites-revoked", data.from, { count = #revoked }, revoked); end
-				return commands.fail(("The server could not store the revocation of %s. Its log says why.%s"):format(id,
-					#revoked > 0 and (" %d other invite(s) were revoked."):format(#revoked) or ""));
-			end
+		local result, failure = ledger.revoke(wanted, jid_util.bare(data.from));
+		local revoked, used_up, before = #result.revoked, result.used_up, result.before;
+		if failure then
+			return commands.fail(("The server could not store the revocation. Its log says why.%s"):format(
+				revoked > 0 and (" %s had been revoked before it failed."):format(util.counted(revoked, "other invite")) or ""));
 		end
-		local ok, err = ledger.delete_invites(doomed);
-		if not ok then module:log("error", "Could not delete revoked invites: %s", err); end
-		module:log("info", "%s revoked %d invite(s)", by, #revoked);
-		if #revoked > 0 then activity.record("invites-revoked", data.from, { count = #revoked }, revoked); end
 		-- The counts, for programs; the sentence, for people.
-		local x = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
-			:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_INVITES):up()
-			:tag("field", { var = "revoked" }):text_tag("value", tostring(#revoked)):up()
-			:tag("field", { var = "used-up", type = "text-multi" });
-		for _, id in ipairs(used_up) do x:text_tag("value", id); end
-		x:up():tag("field", { var = "already-revoked", type = "text-multi" });
-		for _, line in ipairs(before) do x:text_tag("value", line); end
-		x:up();
-		local sentence = ("Revoked %d invite(s).%s%s"):format(#revoked,
-			#used_up > 0 and (" %d had been used up already."):format(#used_up) or "",
-			#before > 0 and (" %d had been revoked already."):format(#before) or "");
+		local x = util.result_form(NS_INVITES, { revoked = revoked, ["used-up"] = used_up, ["already-revoked"] = before });
 		-- Nothing done, because someone else did it first: not a success.
-		if #revoked == 0 and #before > 0 then
+		if revoked == 0 and #before > 0 then
 			local answer = commands.fail(("Already revoked: %s."):format(table.concat(before, "; ")));
 			answer.other = x;
 			return answer;
 		end
-		return { status = "completed", info = sentence, other = x };
+		return { status = "completed", other = x, info = ("Revoked %s.%s%s"):format(util.counted(revoked, "invite"),
+			#used_up > 0 and (" %d had been used up already."):format(#used_up) or "",
+			#before > 0 and (" %d had been revoked already."):format(#before) or "") };
 	end));
 
 	module:provides("adhoc", commands.admin("Purge expired invites", NS_INVITES.."#purge-expired", function (data)
@@ -413,7 +409,7 @@ return function (commands, ledger, roles, activity)
 			module:log("error", "Could not purge expired invites: %s", err);
 			return commands.fail("The server could not delete the expired invites. Its log says why.");
 		end
-		module:log("info", "%s purged %d expired invite(s)", jid_util.bare(data.from), #expired);
+		module:log("info", "%s purged %s", jid_util.bare(data.from), util.counted(#expired, "expired invite"));
 		-- The records of purged invites that were used may be past the ledger's time already.
 		local dropped_now = 0;
 		for _, record in ipairs(expired) do
@@ -427,16 +423,14 @@ return function (commands, ledger, roles, activity)
 		if #expired > 0 or dropped > 0 then
 			activity.record("invites-purged", data.from, { count = #expired, dropped = dropped });
 		end
-		local info = ("Purged %d expired invite(s)."):format(#expired);
+		local info = ("Purged %s."):format(util.counted(#expired, "expired invite"));
 		if dropped > 0 then
-			info = info..(" Dropped %d ledger record(s) older than %g days."):format(dropped, ledger.days);
+			info = info..(" Dropped %s older than %g days."):format(util.counted(dropped, "ledger record"), ledger.days);
 		end
 		-- The counts, for programs; the sentence, for people.
-		return { status = "completed", info = info, other = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
-			:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_INVITES):up()
-			:tag("field", { var = "purged" }):text_tag("value", tostring(#expired)):up()
-			:tag("field", { var = "dropped" }):text_tag("value", tostring(dropped)):up()
-			:tag("field", { var = "ledger-days" }):text_tag("value", ("%g"):format(ledger.days)):up() };
+		return { status = "completed", info = info,
+			other = util.result_form(NS_INVITES,
+				{ purged = #expired, dropped = dropped, ["ledger-days"] = ("%g"):format(ledger.days) }) };
 	end));
 
 	module:add_feature(NS_INVITES);

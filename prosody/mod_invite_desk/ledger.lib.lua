@@ -22,7 +22,7 @@ local log_timings = module:get_option_boolean("invite_desk_log_timings", false);
 -- waiting for the account to be made: far longer than making one takes.
 local RESERVATION_SECONDS = 60;
 
-return function (changes, commands)
+return function (changes, commands, activity)
 	local tokens = module:open_store("invite_token", "map"); -- mod_invites' store
 	local tokens_all = module:open_store("invite_token"); -- the same, read whole
 	-- A small record per invite that was used or revoked, kept by invite id:
@@ -49,6 +49,7 @@ return function (changes, commands)
 			created_at = invite.created_at or desk.created_at;
 			expires = not desk.never_expires and invite.expires or nil;
 			max_uses = desk.max_uses or (not invite.reusable and 1 or nil);
+			needs_approval = desk.needs_approval;
 		};
 		-- The URI names the account a register invite is for, or the user a contact invite befriends.
 		local named = invite.uri and invite.uri:match("^xmpp:([^@]+)@");
@@ -151,7 +152,7 @@ return function (changes, commands)
 
 	local function log_dropped(dropped)
 		if dropped > 0 then
-			module:log("info", "Dropped %d ledger record(s) older than %g days", dropped, ledger_days);
+			module:log("info", "Dropped %s older than %g days", util.counted(dropped, "ledger record"), ledger_days);
 		end
 	end
 
@@ -310,6 +311,51 @@ return function (changes, commands)
 		reserved[row.id][username] = os.time() + RESERVATION_SECONDS;
 	end
 
+	-- Revokes the pending and expired invites among `records` (from list()),
+	-- including those made outside the module, each under its lock with its
+	-- record read again: another admin may have revoked it a moment ago.
+	-- Returns { revoked = ids, used_up = ids, before = { "id by time"... } },
+	-- and the error of a save that failed (which stops it there).
+	local function revoke(records, by)
+		local now, doomed = os.time(), {};
+		local result = { revoked = {}, used_up = {}, before = {} };
+		local failure;
+		for _, record in ipairs(records) do
+			local id = record.row.id;
+			local outcome, detail = exclusively(id, function ()
+				local entry = get_entry(id);
+				if entry and entry.revoked_at then return "revoked before", entry; end
+				if not (record.state == "pending" or record.state == "expired") then return "used up"; end
+				entry = entry and copy_entry(entry) or { invite = record.row, uses = {} };
+				entry.revoked_at, entry.revoked_by = now, by;
+				-- Marked first: the registration check refuses it even if the deletion below fails.
+				local ok, save_err = save_entry(id, entry);
+				if not ok then return nil, save_err; end
+				return "revoked";
+			end);
+			if outcome == "revoked" then
+				record.state = "revoked";
+				table.insert(result.revoked, id);
+				table.insert(doomed, record.stored);
+			elseif outcome == "revoked before" then
+				table.insert(result.before, ("%s %s %s"):format(id, detail.revoked_by or "", util.iso(detail.revoked_at)));
+			elseif outcome == "used up" then
+				table.insert(result.used_up, id);
+			else
+				module:log("error", "Could not revoke invite %s: %s", id, detail);
+				failure = detail;
+				break;
+			end
+		end
+		local ok, err = delete_invites(doomed);
+		if not ok then module:log("error", "Could not delete revoked invites: %s", err); end
+		if #result.revoked > 0 then
+			module:log("info", "%s revoked %s", by, util.counted(#result.revoked, "invite"));
+			activity.record("invites-revoked", by, { count = #result.revoked }, result.revoked);
+		end
+		return result, failure;
+	end
+
 	-- Records the use before mod_invites_register (priority 0) deletes a
 	-- single-use invite, so a crash in between cannot lose it from the ledger.
 	local function record_use(event)
@@ -359,5 +405,6 @@ return function (changes, commands)
 		list = ledger;
 		ORDERS = ORDERS;
 		delete_invites = delete_invites;
+		revoke = revoke;
 	};
 end

@@ -1,6 +1,7 @@
 -- mod_invite_desk: what an invite-only community needs and stock Prosody
--- lacks: a registration policy switched at runtime, invite options, a ledger
--- of every invite with revocation, and structured sign-up events with a
+-- lacks: a registration policy switched at runtime (with sign-ups held for
+-- approval), invite options, a ledger of every invite with revocation,
+-- members who invite within quotas, and structured sign-up events with a
 -- history to catch up from. The protocol is in README.md.
 --
 -- Each concern lives in its own library beside this file, as mod_muc keeps
@@ -27,12 +28,15 @@ local events = module:require "mod_invite_desk/events"();
 local commands = module:require "mod_invite_desk/commands"(permissions);
 local roles = module:require "mod_invite_desk/roles"();
 local changes = module:require "mod_invite_desk/changes"();
-local ledger = module:require "mod_invite_desk/ledger"(changes, commands);
 local activity = module:require "mod_invite_desk/activity"(commands, events);
+local ledger = module:require "mod_invite_desk/ledger"(changes, commands, activity);
 local policy = module:require "mod_invite_desk/policy"(commands, activity);
+local quotas = module:require "mod_invite_desk/quotas"(commands, ledger, permissions);
+local requests = module:require "mod_invite_desk/requests"(commands, events, policy, ledger, quotas, activity);
 module:require "mod_invite_desk/gate"(policy, ledger);
 local history = module:require "mod_invite_desk/history"(permissions, events, policy, ledger);
-local invites = module:require "mod_invite_desk/invites"(commands, ledger, roles, activity);
+local invites = module:require "mod_invite_desk/invites"(commands, ledger, roles, quotas, activity);
+local accounts = module:require "mod_invite_desk/accounts"(permissions);
 
 -- Subscriptions outlive a reload of this module.
 function module.save() return { subscribers = events.save() }; end
@@ -48,7 +52,9 @@ module:hook("host-disco-info-node", function (event)
 		return true;
 	end
 	event.reply:tag("identity", { category = "automation", type = "command-list", name = "Invite Desk" }):up();
-	for _, namespace in ipairs({ policy.xmlns, invites.xmlns, history.xmlns, activity.xmlns }) do
+	local namespaces = { policy.xmlns, invites.xmlns, history.xmlns, requests.xmlns, quotas.xmlns, accounts.xmlns,
+		activity.xmlns };
+	for _, namespace in ipairs(namespaces) do
 		event.reply:tag("feature", { var = namespace }):up();
 	end
 	event.exists = true;

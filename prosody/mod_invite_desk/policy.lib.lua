@@ -1,5 +1,6 @@
 -- The registration policy, switched while the server runs: who may create
--- an account.
+-- an account. Under "approval" anyone may, and an admin decides whether the
+-- account may sign in (requests.lib.lua).
 -- luacheck: globals module
 
 local util = module:require "mod_invite_desk/util";
@@ -8,11 +9,11 @@ local jid_util = util.lib "util.jid";
 local dataforms = util.lib "util.dataforms";
 
 local NS_POLICY = "urn:x-invite-desk:policy:0";
-local POLICIES = { ["open"] = true, ["invite-only"] = true, ["closed"] = true };
+local POLICIES = { ["open"] = true, ["approval"] = true, ["invite-only"] = true, ["closed"] = true };
 
 local default_policy = module:get_option_string("invite_desk_default_policy", "invite-only");
 if not POLICIES[default_policy] then
-	module:log("error", "invite_desk_default_policy must be open, invite-only or closed; using invite-only");
+	module:log("error", "invite_desk_default_policy must be open, approval, invite-only or closed; using invite-only");
 	default_policy = "invite-only";
 end
 
@@ -39,6 +40,7 @@ return function (commands, activity)
 		{ name = "FORM_TYPE", type = "hidden", value = NS_POLICY };
 		{ name = "mode", type = "list-single", label = "Who may create an account", required = true, options = {
 			{ label = "Anyone (open)", value = "open" },
+			{ label = "Anyone, once an admin approves (ask to join)", value = "approval" },
 			{ label = "Only people with an invite (invite-only)", value = "invite-only" },
 			{ label = "Nobody (closed)", value = "closed" },
 		} };
@@ -48,17 +50,13 @@ return function (commands, activity)
 
 	-- The policy now, as a result form: what a client that saw another needs to know.
 	local function policy_form(now)
-		local x = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
-			:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_POLICY):up()
-			:tag("field", { var = "mode" }):text_tag("value", now.mode):up();
-		if now.changed_by then x:tag("field", { var = "changed-by" }):text_tag("value", now.changed_by):up(); end
-		if now.changed_at then x:tag("field", { var = "changed-at" }):text_tag("value", util.iso(now.changed_at)):up(); end
-		return x;
+		return util.result_form(NS_POLICY, { mode = now.mode, ["changed-by"] = now.changed_by,
+			["changed-at"] = now.changed_at and util.iso(now.changed_at) });
 	end
 
 	local function switch(fields, data)
 		local mode, by = fields.mode, jid_util.bare(data.from);
-		if not POLICIES[mode] then return commands.fail("The policy must be open, invite-only or closed."); end
+		if not POLICIES[mode] then return commands.fail("The policy must be open, approval, invite-only or closed."); end
 		local before = stored();
 		if fields.previous and fields.previous ~= "" and fields.previous ~= before.mode then
 			local answer = commands.fail(("Registration was switched to %s%s meanwhile; nothing was changed."):format(
@@ -77,7 +75,8 @@ return function (commands, activity)
 		module:log("info", "%s set the registration policy to %s", by, mode);
 		activity.record("policy-changed", data.from, { mode = mode, previous = before.mode }, nil,
 			st.stanza("policy", { xmlns = NS_POLICY, mode = mode, by = by, time = util.iso(now.changed_at) }));
-		return { status = "completed", info = "Registration is now "..mode..".", other = policy_form(now) };
+		local named = mode == "approval" and "approval (ask to join)" or mode;
+		return { status = "completed", info = "Registration is now "..named..".", other = policy_form(now) };
 	end
 
 	module:provides("adhoc", commands.form("Registration policy", NS_POLICY, layout, function (fields, data)

@@ -7,42 +7,95 @@ local usermanager = util.lib "core.usermanager";
 
 local host = module.host;
 
+-- Prosody's own roles, lowest first, with their priorities on 13 and the
+-- names people know them by. 0.12 has no roles of its own (it stores names,
+-- and only prosody:admin means something to it), so it ranks invites by
+-- these too: an invite made on 0.12 grants its role for real after an
+-- upgrade to 13.
+local PROSODY_ROLES = {
+	{ name = "prosody:guest", priority = 15, label = "Guest" },
+	{ name = "prosody:registered", priority = 25, label = "Registered" },
+	{ name = "prosody:member", priority = 35, label = "Member" },
+	{ name = "prosody:admin", priority = 50, label = "Administrator" },
+	{ name = "prosody:operator", priority = 75, label = "Operator" },
+};
+local LABELS = {};
+for _, role in ipairs(PROSODY_ROLES) do LABELS[role.name] = role.label; end
+
 return function ()
 	local roles = {};
 
-	-- Prosody 13: whether someone of role `own` may give `role` (none above their own).
+	-- Prosody 13: whether someone of role `own` may give `role`: none of a
+	-- higher priority, nor one allowed anything `own` is not (a custom role
+	-- may rank low and still hold a strong permission).
 	local function may_grant(own, role)
-		return own ~= nil and (role.priority or 0) <= (own.priority or 0);
+		if own == nil or (role.priority or 0) > (own.priority or 0) then return false; end
+		for permission in role:policies() do
+			if role:may(permission) and not own:may(permission) then return false; end
+		end
+		return true;
 	end
 
-	-- The roles to store on an invite that grants `name`, or nil and why not.
-	function roles.check(name, requester)
-		if #name > 100 or not name:match("^[%w_.:-]+$") then return nil, "A role is a name such as prosody:admin."; end
-		-- Prosody 0.12 stores a set of role names; only prosody:admin means something to Prosody itself.
-		if not usermanager.get_role_by_name then return { [name] = true }; end
-		-- Prosody 13: a real role (get_role_by_name throws on any other), no higher than the requester's own.
-		local known, role = pcall(usermanager.get_role_by_name, name, host);
-		if not (known and role) then return nil, "There is no role "..name.." on "..host.."."; end
-		if not may_grant(usermanager.get_jid_role(requester, host), role) then
-			return nil, "You may not grant a role above your own.";
-		end
-		return { name };
+	-- Prosody 0.12: the rank the requester holds. Its admins hold prosody:admin;
+	-- the admins of the whole server (the config's global `admins`) hold what 13
+	-- makes of them, prosody:operator.
+	local function own_priority_012(requester)
+		if usermanager.is_admin(requester) then return 75; end
+		if usermanager.is_admin(requester, host) then return 50; end
+		return nil;
 	end
 
-	-- Prosody 13: the roles `requester` may grant as form options, lowest
-	-- first, and no role by default; nil on 0.12, which has no fixed set.
-	function roles.grantable_options(requester)
-		if not usermanager.get_all_roles then return nil; end
-		local own, grantable = usermanager.get_jid_role(requester, host), {};
-		for name, role in pairs(usermanager.get_all_roles(host) or {}) do
-			if may_grant(own, role) then table.insert(grantable, { name = name, priority = role.priority or 0 }); end
+	-- The roles `requester` may grant, lowest first: { name, priority }.
+	local function grantable(requester)
+		local list = {};
+		if usermanager.get_all_roles then
+			local own = usermanager.get_jid_role(requester, host);
+			for name, role in pairs(usermanager.get_all_roles(host) or {}) do
+				if may_grant(own, role) then table.insert(list, { name = name, priority = role.priority or 0 }); end
+			end
+		else
+			local own = own_priority_012(requester);
+			for _, role in ipairs(PROSODY_ROLES) do
+				if own and role.priority <= own then table.insert(list, role); end
+			end
 		end
-		table.sort(grantable, function (a, b)
+		table.sort(list, function (a, b)
 			if a.priority ~= b.priority then return a.priority < b.priority; end
 			return a.name < b.name;
 		end);
-		local options = { { label = "None", value = "", default = true } };
-		for _, role in ipairs(grantable) do table.insert(options, { label = role.name, value = role.name }); end
+		return list;
+	end
+
+	-- Whether `requester` may put the role `name` on an invite; nil and why not.
+	function roles.check(name, requester)
+		if #name > 100 or not name:match("^[%w_.:-]+$") then return nil, "A role is a name such as prosody:admin."; end
+		if usermanager.get_role_by_name then
+			-- get_role_by_name throws on a name it does not know
+			local known, role = pcall(usermanager.get_role_by_name, name, host);
+			if not (known and role) then return nil, "There is no role "..name.." on "..host.."."; end
+		elseif not LABELS[name] then
+			-- 0.12 gives no other name a meaning, and cannot tell how high 13 would rank it after an upgrade.
+			return nil, "Prosody 0.12 knows no role "..name..": an invite may give one of Prosody's own roles.";
+		end
+		for _, role in ipairs(grantable(requester)) do
+			if role.name == name then return true; end
+		end
+		return nil, "You may not grant a role above your own.";
+	end
+
+	-- A new table of the roles an invite stores for `name`, as this version keeps them.
+	function roles.stored(name)
+		if usermanager.get_role_by_name then return { name }; end
+		return { [name] = true };
+	end
+
+	-- The roles `requester` may grant as form options, lowest first, after the
+	-- server's default (no role), which is the default choice.
+	function roles.grantable_options(requester)
+		local options = { { label = "The server's default", value = "", default = true } };
+		for _, role in ipairs(grantable(requester)) do
+			table.insert(options, { label = LABELS[role.name] or role.name, value = role.name });
+		end
 		return options;
 	end
 

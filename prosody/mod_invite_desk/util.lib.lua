@@ -15,6 +15,7 @@ local datetime = prosody_lib "util.datetime";
 local hashes = prosody_lib "util.hashes";
 local async = prosody_lib "util.async";
 local xpcall = prosody_lib "util.xpcall".xpcall; -- yields across it on Lua 5.1 too
+local st = prosody_lib "util.stanza";
 
 local util = { lib = prosody_lib };
 
@@ -38,6 +39,36 @@ function util.whole(fields, name, default, min, max)
 	local n = tonumber(text:match("^%s*(%d+)%s*$"));
 	if not n or n < min or n > max then return nil; end
 	return n;
+end
+
+-- "1 invite", "3 invites": a count with its noun, for notes and log lines.
+function util.counted(n, noun)
+	return ("%d %s%s"):format(n, noun, n == 1 and "" or "s");
+end
+
+-- A result form (XEP-0004) with the hidden FORM_TYPE `form_type`, `fields`
+-- (name → value) and, when `columns` ({ var, label, type? }...) are given, a
+-- table of `rows` (var → value). A value may be a list; nil leaves the field empty.
+function util.result_form(form_type, fields, columns, rows)
+	local x = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
+		:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", form_type):up();
+	local function field(name, value)
+		x:tag("field", { var = name });
+		for _, one in ipairs(type(value) == "table" and value or { value }) do x:text_tag("value", tostring(one)); end
+		x:up();
+	end
+	for name, value in pairs(fields or {}) do field(name, value); end
+	if columns then
+		x:tag("reported");
+		for _, column in ipairs(columns) do x:tag("field", { var = column[1], label = column[2], type = column[3] }):up(); end
+		x:up();
+		for _, row in ipairs(rows) do
+			x:tag("item");
+			for _, column in ipairs(columns) do field(column[1], row[column[1]]); end
+			x:up();
+		end
+	end
+	return x;
 end
 
 -- Whether any of `texts` holds `wanted` (already lower case), ignoring case.

@@ -25,6 +25,7 @@ function savedServer(hasSavedCredentials: boolean): SavedProfile {
     registrationTemplate: '$username joined',
     unread: 0,
     hasSavedCredentials,
+    connectAtStart: true,
   };
 }
 
@@ -65,9 +66,9 @@ describe('the connect form', () => {
   });
 
   it('prefills a saved server and keeps its trusted fingerprint and template', async () => {
-    const { hasSavedCredentials, unread, ...profile } = savedServer(false);
+    const { hasSavedCredentials, unread, connectAtStart, ...profile } = savedServer(false);
     const { calls, connect } = recorder(() => Promise.resolve());
-    render(ConnectForm, { profile: { ...profile, hasSavedCredentials, unread }, connect });
+    render(ConnectForm, { profile: { ...profile, hasSavedCredentials, unread, connectAtStart }, connect });
     expect(screen.getByRole('heading', { name: 'Sign in to example.org' })).toBeTruthy();
     expect(screen.getByLabelText<HTMLInputElement>('Server address (optional)').value).toBe('10.0.0.2:5222');
     await fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'pw' } });

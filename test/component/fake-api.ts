@@ -1,4 +1,4 @@
-import type { AdminApi, AdminEventName, AdminEvents, ServerInfo } from '../../common/api';
+import type { AdminApi, AdminEventName, AdminEvents, ServerInfo, UpdateStatus } from '../../common/api';
 
 /**
  * An AdminApi for component tests: the UI's one seam, answering from memory.
@@ -20,6 +20,8 @@ export const serverInfo = (extra: Partial<ServerInfo> = {}): ServerInfo => ({
   capabilities: [{ id: 'invite-desk', label: 'Invite Desk module', state: 'available', description: '', enable: '' }],
   ...extra,
 });
+
+const NO_UPDATER: UpdateStatus = { state: 'unavailable', current: 'test', automatic: true, message: 'The browser preview has no updater.' };
 
 export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi {
   const listeners = new Map<string, Set<(payload: never) => void>>();
@@ -44,8 +46,10 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     endSessions: () => Promise.resolve(),
     disableAccount: () => Promise.resolve(),
     enableAccount: () => Promise.resolve(),
-    getPreferences: () => Promise.resolve({ theme: 'system', notifications: false }),
-    setPreferences: () => Promise.resolve({ theme: 'system', notifications: false }),
+    checkInvitePage: () => Promise.resolve({ ok: true, message: 'The invite page answers.' }),
+    accountStates: (request) => Promise.resolve(request.jids.map((jid) => ({ jid, state: 'unknown', source: 'record' }))),
+    getPreferences: () => Promise.resolve({ theme: 'system', notifications: false, automaticUpdates: true, connectAtStart: true }),
+    setPreferences: (changes) => Promise.resolve({ theme: 'system', notifications: false, automaticUpdates: true, connectAtStart: true, ...changes }),
     getPrintKitText: () => Promise.resolve(null),
     savePrintKitText: () => Promise.resolve(),
     getStudioChoices: () => Promise.resolve(null),
@@ -57,6 +61,18 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     setUnreadCount: () => Promise.resolve(),
     signupHistory: () => Promise.resolve([]),
     markSignupsRead: () => Promise.resolve(),
+    setConnectAtStart: () => Promise.resolve(),
+    updateStatus: () => Promise.resolve(NO_UPDATER),
+    checkForUpdates: () => Promise.resolve(NO_UPDATER),
+    installUpdate: () => Promise.resolve(NO_UPDATER),
+    listJoinRequests: () => Promise.resolve({ requests: [], total: 0 }),
+    approveJoinRequests: (request) => Promise.resolve({ decided: request.jids ?? [], notWaiting: [], failed: [] }),
+    rejectJoinRequests: (request) => Promise.resolve({ decided: request.jids ?? [], notWaiting: [], failed: [] }),
+    getMemberInviteRules: (serverId) => Promise.resolve({ serverId, who: 'admins', perPeriod: 3, periodDays: 7, maxPending: 3, minAgeDays: 7 }),
+    setMemberInviteRules: () => Promise.resolve(),
+    inviterTree: () => Promise.resolve({ entries: [], total: 0 }),
+    revokeMemberInvites: () => Promise.resolve({ revoked: 0 }),
+    holdInvitees: () => Promise.resolve(),
   };
   // Each method takes one argument or none, so one recorder fits them all.
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (argument: unknown) => Promise<unknown>>;

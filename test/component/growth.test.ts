@@ -28,7 +28,15 @@ describe('the growth picture', () => {
     const invites = [made('1', 1, true), made('2', 1, false), made('3', 5, true), made('4', 5, false), made('5', 80, true)];
     render(Growth, { registrations, invites: Promise.resolve(invites) });
     const chart = screen.getByRole('img');
-    expect(chart.getAttribute('aria-label')).toMatch(/^Sign-ups per day over the last 30 days: 3 in all, most on \d{4}-\d\d-\d\d \(2\)\.$/);
+    const today = new Date().toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+    expect(chart.getAttribute('aria-label')).toBe(`Sign-ups per day over the last 30 days: 3 in all, most on ${today} (2).`);
+    // Axes: the scale to the left, five dates under the bars, today last.
+    const figure = chart.closest('figure') as HTMLElement;
+    expect(Array.from(figure.querySelectorAll('.y-axis span')).map((e) => e.textContent)).toEqual(['2', '0']);
+    const dates = Array.from(figure.querySelectorAll('.x-axis span')).map((e) => e.textContent);
+    expect(dates).toHaveLength(5);
+    expect(dates[0]).toBe(new Date(Date.now() - 29 * DAY).toLocaleDateString(undefined, { day: 'numeric', month: 'short' }));
+    expect(dates[4]).toBe('Today');
     expect(chart.querySelectorAll('rect')).toHaveLength(30);
     await screen.findByText('50 %');
     expect(screen.getByText(/2 of 4 invites made in the last 30 days/)).toBeTruthy();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import InviteStudio from '../../renderer/src/components/InviteStudio.svelte';
 import type { CreateInvitesRequest, Invite } from '../../common/api';
 
@@ -17,14 +17,15 @@ describe('the invite studio', () => {
     const role = screen.getByLabelText('Role');
     expect(optionsOf(role)).toEqual([
       "=The server's default",
-      'prosody:registered=Registered user',
+      'prosody:registered=Registered',
       'prosody:member=Member',
       'prosody:admin=Administrator',
       'community:helper=community:helper',
     ]);
     await fireEvent.change(role, { target: { value: 'community:helper' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Create invite' }));
-    expect(requests[0]?.role).toBe('community:helper');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Create with the role community:helper' }));
+    await waitFor(() => expect(requests[0]?.role).toBe('community:helper'));
   });
 
   it('makes a stock password-reset invite for one named account without the module', async () => {
@@ -41,5 +42,26 @@ describe('the invite studio', () => {
     await fireEvent.input(screen.getByLabelText('Account name'), { target: { value: ' forgetful ' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Create invite' }));
     expect(requests).toEqual([{ serverId: 's', kind: 'reset', count: 1, username: 'forgetful' }]);
+  });
+
+  it('warns while registration is closed, switches it to invite-only on request, and gives focus to the form', async () => {
+    let reopened = 0;
+    const { create } = recorder();
+    render(InviteStudio, { serverId: 's', withModule: true, create, domain: 'example.org', closed: true, reopen: () => {
+      reopened++;
+      return Promise.resolve();
+    } });
+    const warning = screen.getByText('Registration on example.org is closed.').closest('[role=note]') as HTMLElement;
+    expect(warning.textContent).toContain('invites made now only work once registration is invite-only again');
+    await fireEvent.click(screen.getByRole('button', { name: 'Switch to invite-only' }));
+    await waitFor(() => expect(reopened).toBe(1));
+    expect(document.activeElement).toBe(screen.getByLabelText('Kind'));
+  });
+
+  it('says nothing of a closed registration for a password reset, which still works', async () => {
+    const { create } = recorder();
+    render(InviteStudio, { serverId: 's', withModule: true, create, domain: 'example.org', closed: true });
+    await fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'reset' } });
+    expect(screen.queryByText('Registration on example.org is closed.')).toBeNull();
   });
 });

@@ -14,16 +14,23 @@ const ledgerInvite = (id: string, extra: Partial<LedgerInvite> = {}): LedgerInvi
   ...extra,
 });
 
-function kit(pending: LedgerInvite[]): { requests: CreateInvitesRequest[] } {
+function kit(pending: LedgerInvite[], extra: Record<string, unknown> = {}, landing = false): { requests: CreateInvitesRequest[] } {
   const requests: CreateInvitesRequest[] = [];
   const create = (request: CreateInvitesRequest): Promise<Invite[]> => {
     requests.push(request);
     return Promise.resolve(
-      Array.from({ length: request.count ?? 1 }, (_, i) => ({ serverId: 's', kind: 'account' as const, uri: `xmpp:example.org?register;preauth=new${i}`, token: `new${i}`, createdAt: new Date().toISOString() })),
+      Array.from({ length: request.count ?? 1 }, (_, i) => ({
+        serverId: 's',
+        kind: 'account' as const,
+        uri: `xmpp:example.org?register;preauth=new${i}`,
+        token: `new${i}`,
+        createdAt: new Date().toISOString(),
+        ...(landing ? { landingUrl: `https://example.org/invites_page?new${i}` } : {}),
+      })),
     );
   };
   const list = (request: ListInvitesRequest): Promise<InvitePage> => Promise.resolve({ total: pending.length, invites: pending.filter((i) => !request.state || i.state === request.state) });
-  render(PrintKit, { serverId: 's', domain: 'example.org', withModule: true, create, list });
+  render(PrintKit, { serverId: 's', domain: 'example.org', withModule: true, create, list, ...extra });
   return { requests };
 }
 
@@ -71,5 +78,46 @@ describe('the print kit', () => {
     await waitFor(() => expect(printedLinks()).toHaveLength(8), { timeout: 10_000 });
     expect(screen.getByRole('button', { name: 'Print…' }).classList.contains('primary')).toBe(true);
     expect(screen.getByRole('button', { name: 'Create 8 more cards' }).classList.contains('primary')).toBe(false);
+  });
+
+  it('says a card cannot be opened by a camera when its code is an xmpp: link, and words the card for an app instead', async () => {
+    let guideShown = 0;
+    kit([], { hasInvitePage: false, onsetup: () => guideShown++ });
+    const warning = screen.getByText(/These codes open an/).closest('[role=note]') as HTMLElement;
+    expect(warning.textContent).toContain('a phone without an XMPP app cannot open them');
+    await fireEvent.click(screen.getByRole('button', { name: 'Set up the invite web page' }));
+    expect(guideShown).toBe(1);
+    await fireEvent.click(screen.getByRole('button', { name: 'Create 8 cards' }));
+    await waitFor(() => expect(printedLinks()).toHaveLength(8), { timeout: 10_000 });
+    const welcome = document.querySelector('.card .welcome')?.textContent ?? '';
+    expect(welcome).toBe('Welcome to example.org! Install one of the apps below, then scan the code with it to create your account.');
+    expect(welcome).not.toContain('camera');
+  });
+
+  it("promises the camera when the cards open the invite web page, and warns of nothing", async () => {
+    kit([], { hasInvitePage: true }, true);
+    expect(screen.queryByText(/These codes open an/)).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Create 8 cards' }));
+    await waitFor(() => expect(printedLinks()).toHaveLength(8), { timeout: 10_000 });
+    expect(document.querySelector('.card .welcome')?.textContent).toBe("Welcome to example.org! Scan the code with your phone's camera to create your account.");
+    expect(screen.queryByText(/These codes open an/)).toBeNull();
+  });
+
+  it('warns while registration is closed, and switches it to invite-only on request', async () => {
+    let reopened = 0;
+    kit([], { closed: true, reopen: () => {
+      reopened++;
+      return Promise.resolve();
+    } });
+    expect(screen.getByText('Registration on example.org is closed.')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Switch to invite-only' }));
+    await waitFor(() => expect(reopened).toBe(1));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Cards')));
+  });
+
+  it('words the pick-all box by how many there are', async () => {
+    kit([ledgerInvite('a1'), ledgerInvite('a2')]);
+    await fireEvent.click(screen.getByRole('button', { name: 'Choose pending invites…' }));
+    expect(await screen.findByLabelText('Both pending invites')).toBeTruthy();
   });
 });

@@ -47,6 +47,42 @@ describe('QR codes', () => {
   });
 });
 
+describe('a card', () => {
+  const fullscreenStub = (): void => {
+    element.requestFullscreen = () => Promise.resolve();
+  };
+  const showFull = (): Promise<boolean> => fireEvent.click(screen.getAllByRole('button').find((b) => b.textContent.startsWith('Show full screen')) as HTMLElement);
+
+  it('says the role it gives, on the card and full screen', async () => {
+    fullscreenStub();
+    render(InviteCard, { invite: { ...invite(1), role: 'prosody:admin' }, link: 'uri', index: 0, domain: 'garden.example' });
+    expect(screen.getByRole('article').textContent).toContain('Joins as Administrator');
+    await showFull();
+    expect(within(await screen.findByRole('dialog')).getByText('Joins as Administrator')).toBeTruthy();
+  });
+
+  it('says nothing of a role when it gives the default', () => {
+    render(InviteCard, { invite: invite(1), link: 'uri', index: 0, domain: 'garden.example' });
+    expect(screen.getByRole('article').textContent).not.toContain('Joins as');
+  });
+
+  it('promises the camera only for a web page, and gives focus back to its button when closed', async () => {
+    fullscreenStub();
+    const view = render(InviteCard, { invite: invite(1), link: 'uri', index: 0, domain: 'garden.example' });
+    await showFull();
+    const stage = await screen.findByRole('dialog');
+    expect(stage.textContent).toContain('with an XMPP app such as Conversations or Monal');
+    expect(stage.textContent).not.toContain("with your phone's camera to create");
+    await fireEvent.click(within(stage).getByRole('button', { name: 'Close' }));
+    expect(document.activeElement?.textContent).toMatch(/^Show full screen/);
+    view.unmount();
+
+    render(InviteCard, { invite: { ...invite(2), landingUrl: 'https://garden.example/invites_page?token2' }, link: 'landing', index: 0, domain: 'garden.example' });
+    await showFull();
+    expect((await screen.findByRole('dialog')).textContent).toContain("Scan the code with your phone's camera to create your account.");
+  });
+});
+
 describe('a batch of invites', () => {
   it('offers to copy all links at once and to print the batch', async () => {
     const copied: string[] = [];

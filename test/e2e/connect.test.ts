@@ -92,7 +92,7 @@ describe('connecting from the browser preview', () => {
     const restarted = server.restart(4000);
     for (const [{ page }, name] of [[light, 'reconnecting-light'], [dark, 'reconnecting-dark']] as const) {
       await page.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor();
-      expect(await page.getByRole('navigation', { name: 'Servers' }).getByText('Reconnecting').count()).toBe(1);
+      expect(await page.getByRole('navigation', { name: 'Servers' }).getByText('Reconnecting…', { exact: true }).count()).toBe(1);
       await screenshot(page, name);
       expect(await accessibilityViolations(page)).toEqual([]);
     }

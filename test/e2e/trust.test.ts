@@ -1,26 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import { prosodyFixture } from '../helpers/fixtures';
 import { WITH_INVITE_DESK } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
 import { connectThroughForm } from '../helpers/connect-ui';
 import { accessibilityViolations, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
 import { previewFixture } from '../helpers/preview-fixture';
+import { decodeQr } from '../helpers/qr';
 
 const admin = { username: 'admin', password: 'admin-password' };
 /** A 60-character domain: the longest a layout must hold without a horizontal scroll. */
 const DOMAIN = `${'garden'.repeat(8)}club.example`;
 /** A note of 500 characters without a space: the worst a ledger cell gets. */
 const NOTE = 'x'.repeat(500);
-
-function decodeQr(png: Buffer): string | null {
-  const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
-}
 
 /** The page boxes of a PDF from Chromium, in points. */
 function mediaBoxes(pdf: Buffer): [number, number][] {
@@ -30,6 +24,57 @@ function mediaBoxes(pdf: Buffer): [number, number][] {
 // Page-side code is given as text: this test's TypeScript setup has no DOM types.
 /** How far the main panel scrolls sideways; 0 when everything fits. */
 const sidewaysOverflow = (page: Page): Promise<number> => page.evaluate<number>("(() => { const main = document.querySelector('main'); return main.scrollWidth - main.clientWidth; })()");
+
+/** A local part of 40 characters: with the 60-character domain, an address of 101. */
+const LONG_NAME = 'a-member-with-a-rather-long-account-name';
+
+/**
+ * What goes wrong at a narrow width, each said in words: the tab row wraps,
+ * or a field of the studio runs under its neighbour.
+ */
+const LAYOUT_PROBLEMS = `(() => {
+  const problems = [];
+  const tabs = Array.from(document.querySelectorAll('[role=tab]'));
+  if (new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size > 1) problems.push('the tab row wraps');
+  const kind = document.querySelector('.studio select');
+  const count = document.getElementById('studio-count');
+  if (kind && count) {
+    const [a, b] = [kind.getBoundingClientRect(), count.getBoundingClientRect()];
+    const overlap = a.right > b.left + 1 && b.right > a.left + 1 && a.bottom > b.top + 1 && b.bottom > a.top + 1;
+    if (overlap) problems.push('Kind runs under How many');
+  }
+  return problems;
+})()`;
+
+/** At 1280 the ledger's table fits its box, its rows stay short, and no address breaks inside a word. */
+const LEDGER_AT_1280 = `(() => {
+  const box = document.querySelector('.table-box');
+  if (!box) return [];
+  const problems = [];
+  if (box.scrollWidth > box.clientWidth + 1) problems.push('the ledger is ' + (box.scrollWidth - box.clientWidth) + ' px wider than its box');
+  for (const row of box.querySelectorAll('tbody tr')) {
+    if (row.getBoundingClientRect().height > 160) problems.push('a ledger row is ' + Math.round(row.getBoundingClientRect().height) + ' px tall');
+  }
+  // A line may end after a hyphen or a dot, or before an @; never between two letters or digits.
+  const range = document.createRange();
+  for (const address of box.querySelectorAll('.address')) {
+    for (const node of address.childNodes) {
+      if (node.nodeType !== 3) continue;
+      const text = node.textContent;
+      let top = null;
+      for (let i = 0; i < text.length; i++) {
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const here = range.getBoundingClientRect().top;
+        if (top !== null && here > top + 2 && /[A-Za-z0-9]/.test(text[i - 1]) && /[A-Za-z0-9]/.test(text[i])) {
+          problems.push('"' + text + '" breaks inside a word, before "' + text.slice(i) + '"');
+        }
+        top = here;
+      }
+    }
+  }
+  return problems;
+})()`;
 
 /** Printed cards whose text is cut off or that reach past their sheet, each said in words. */
 const CLIPPED_CARDS = `Array.from(document.querySelectorAll('.page .card')).flatMap((card, index) => {
@@ -81,6 +126,16 @@ describe('an admin UI you can trust, in the browser preview with mod_invite_desk
     await page.getByRole('button', { name: 'Change it on the dashboard' }).click();
     await page.getByText('Only people with an invite').click();
     await expect.poll(() => page.getByText(`Registration on ${DOMAIN} is open.`).count()).toBe(0);
+    // From the keyboard: the choices are disabled while the server answers, and focus comes back to the one in force, not the page.
+    await page.getByRole('radio', { name: /Invite-only/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByRole('radio', { name: /Closed/ }).isChecked()).toBe(true);
+    await expect.poll(() => page.evaluate<string>("document.activeElement?.getAttribute('value') ?? document.activeElement?.tagName ?? ''")).toBe('closed');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByRole('radio', { name: /Invite-only/ }).isChecked()).toBe(true);
+    await expect.poll(() => page.evaluate<string>("document.activeElement?.getAttribute('value') ?? ''")).toBe('invite-only');
     expect(errors).toEqual([]);
   });
 
@@ -126,8 +181,15 @@ describe('an admin UI you can trust, in the browser preview with mod_invite_desk
     const link = await page.getByRole('article').first().locator('code').innerText();
     const token = /preauth=([A-Za-z0-9_-]+)/.exec(link)?.[1];
     expect(await registerAccount({ port: server.c2sPort, domain: DOMAIN, username: 'newcomer', password: 'pw', ...(token ? { token } : {}) })).toEqual({ ok: true });
+    // And an address as long as they come: the ledger must not break it mid-word, nor grow past its box.
+    await page.getByRole('tab', { name: 'Create invites' }).click();
+    await page.getByRole('button', { name: 'Create invite', exact: true }).click();
+    // The card of the first invite stays until the new one replaces it.
+    await expect.poll(() => page.getByRole('article').first().locator('code').innerText()).not.toBe(link);
+    const second = /preauth=([A-Za-z0-9_-]+)/.exec(await page.getByRole('article').first().locator('code').innerText())?.[1];
+    expect(await registerAccount({ port: server.c2sPort, domain: DOMAIN, username: LONG_NAME, password: 'pw', ...(second ? { token: second } : {}) })).toEqual({ ok: true });
     await page.getByRole('tab', { name: /Sign-ups/ }).click();
-    await page.getByRole('list', { name: 'Sign-ups' }).getByRole('listitem').first().waitFor();
+    await page.getByRole('list', { name: 'Sign-ups' }).getByRole('listitem').filter({ hasText: LONG_NAME }).waitFor();
 
     const screens: { name: string; show: () => Promise<void> }[] = [
       ...(['Dashboard', 'Create invites', 'Print kit', 'Invites', 'Sign-ups', 'Server'] as const).map((tab) => ({
@@ -136,7 +198,8 @@ describe('an admin UI you can trust, in the browser preview with mod_invite_desk
           await page.getByRole('button', { name: DOMAIN }).first().click();
           await page.getByRole('tab', { name: tab, exact: tab !== 'Sign-ups' }).click();
           await page.getByRole('tabpanel').getByRole('heading', { level: 2 }).first().waitFor();
-          if (tab === 'Invites') await page.getByRole('row').filter({ hasText: 'newcomer' }).waitFor();
+          if (tab === 'Invites') await page.getByRole('row').filter({ hasText: LONG_NAME }).waitFor();
+          if (tab === 'Dashboard') await page.getByRole('heading', { name: 'Growth' }).waitFor();
         },
       })),
       {
@@ -170,11 +233,70 @@ describe('an admin UI you can trust, in the browser preview with mod_invite_desk
           await page.evaluate("document.querySelector('main').scrollTo(0, 0)");
           const overflow = await sidewaysOverflow(page);
           if (overflow > 0) problems.push(`${label}: the main panel scrolls ${overflow} px sideways`);
+          for (const problem of await page.evaluate<string[]>(LAYOUT_PROBLEMS)) problems.push(`${label}: ${problem}`);
+          if (width === 1280) for (const problem of await page.evaluate<string[]>(LEDGER_AT_1280)) problems.push(`${label}: ${problem}`);
+          if (name === 'Dashboard') {
+            await page.evaluate("document.querySelector('.growth').scrollIntoView({ block: 'start' })");
+            await screenshot(page, `trust-growth-${width}x${height}-${theme}`);
+            await page.evaluate("document.querySelector('main').scrollTo(0, 0)");
+          }
           for (const violation of await accessibilityViolations(page)) problems.push(`${label}: ${violation.id} (${violation.help}) at ${violation.targets.join(', ')}`);
         }
       }
     }
+    // The server list widened as far as it goes, at 900: the tabs still keep to one row.
+    await page.setViewportSize({ width: 900, height: 600 });
+    await page.getByRole('separator', { name: 'Width of the server list' }).focus();
+    await page.keyboard.press('End');
+    await page.getByRole('button', { name: DOMAIN }).first().click();
+    await page.getByRole('tab', { name: 'Create invites' }).click();
+    for (const problem of await page.evaluate<string[]>(LAYOUT_PROBLEMS)) problems.push(`Create invites at 900×600 beside the widest server list: ${problem}`);
+    await screenshot(page, 'trust-create-invites-900x600-wide-sidebar');
+    await page.getByRole('separator', { name: 'Width of the server list' }).focus();
+    await page.keyboard.press('Home');
     expect(problems).toEqual([]);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('two servers whose names differ only at their start, in the sidebar', () => {
+  const prosody = prosodyFixture({ domain: 'demo.invite-desk.example', admins: [admin], ...WITH_INVITE_DESK });
+  const preview = previewFixture('trust-sidebar');
+
+  it('shows the part that tells them apart, at 1,280×800 and 900×600 in both themes, folded too, and axe finds nothing', async () => {
+    const server = prosody();
+    const first = await preview.open('light');
+    await connectThroughForm(first.page, server, admin);
+    // The second server, saved from an earlier session: it need not be reachable to be listed.
+    const path = join(preview.home(), 'settings.json');
+    await expect.poll(async () => (JSON.parse(await readFile(path, 'utf8')) as { servers: unknown[] }).servers.length).toBe(1);
+    const settings = JSON.parse(await readFile(path, 'utf8')) as { servers: unknown[] };
+    settings.servers.push({ profile: { id: 'demo2', jid: 'admin@demo2.invite-desk.example', address: '127.0.0.1:1' } });
+    await writeFile(path, JSON.stringify(settings));
+    const { page, errors } = await preview.open('light');
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    const sidebar = page.getByRole('navigation', { name: 'Servers' });
+    await sidebar.getByRole('button', { name: /demo2\.invite-desk\.example/ }).waitFor();
+    const problems: string[] = [];
+    for (const [width, height] of [[1280, 800], [900, 600]] as const) {
+      await page.setViewportSize({ width, height });
+      for (const theme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: theme });
+        const label = `${width}×${height}, ${theme}`;
+        const leads = await page.evaluate<[string, boolean][]>(
+          "Array.from(document.querySelectorAll('nav .lead')).map((span) => [span.textContent, span.scrollWidth > span.clientWidth + 1])",
+        );
+        expect(leads.map(([text]) => text), label).toEqual(['demo', 'demo2']);
+        for (const [text, cut] of leads) if (cut) problems.push(`${label}: "${text}" is cut`);
+        await screenshot(page, `trust-sidebar-${width}x${height}-${theme}`);
+        for (const violation of await accessibilityViolations(page)) problems.push(`${label}: ${violation.id} (${violation.help}) at ${violation.targets.join(', ')}`);
+      }
+    }
+    await page.getByRole('button', { name: 'Server list' }).click();
+    await screenshot(page, 'trust-sidebar-folded-900x600-dark');
+    for (const violation of await accessibilityViolations(page)) problems.push(`folded: ${violation.id} (${violation.help}) at ${violation.targets.join(', ')}`);
+    await page.getByRole('button', { name: 'Server list' }).click();
+    expect(problems).toEqual([]);
+    expect([...first.errors, ...errors]).toEqual([]);
   });
 });

@@ -19,6 +19,9 @@ export const NS = {
   policy: 'urn:x-invite-desk:policy:0',
   invites: 'urn:x-invite-desk:invites:0',
   events: 'urn:x-invite-desk:events:0',
+  accounts: 'urn:x-invite-desk:accounts:0',
+  requests: 'urn:x-invite-desk:requests:0',
+  members: 'urn:x-invite-desk:members:0',
   activity: 'urn:x-invite-desk:activity:0',
 } as const;
 
@@ -28,6 +31,13 @@ export const NODES = {
   revoke: `${NS.invites}#revoke`,
   purge: `${NS.invites}#purge-expired`,
   policy: NS.policy,
+  requests: `${NS.requests}#list`,
+  approve: `${NS.requests}#approve`,
+  reject: `${NS.requests}#reject`,
+  memberSettings: `${NS.members}#settings`,
+  tree: `${NS.members}#tree`,
+  revokePending: `${NS.members}#revoke-pending`,
+  holdInvitees: `${NS.members}#hold-invitees`,
   activity: `${NS.activity}#list`,
 } as const;
 
@@ -39,7 +49,7 @@ const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const NS_DATA = 'jabber:x:data';
 const TIMEOUT_MS = 30_000;
 
-export type Policy = 'open' | 'invite-only' | 'closed';
+export type Policy = 'open' | 'approval' | 'invite-only' | 'closed';
 
 /** A signed-in session that keeps every stanza it receives, to wait on without racing. */
 export interface Session {
@@ -207,6 +217,7 @@ export interface LedgerRow {
   role?: string;
   createdBy?: string;
   source?: string;
+  needsApproval?: boolean;
 }
 
 const OPTIONAL_COLUMNS = [
@@ -242,6 +253,7 @@ export function ledgerRows(form: Element | undefined): LedgerRow[] {
     }
     const maxUses = one('max-uses');
     if (maxUses !== undefined) row.maxUses = Number(maxUses);
+    if (one('needs-approval') === '1') row.needsApproval = true;
     return row;
   });
 }
@@ -256,6 +268,7 @@ export interface CreateOptions {
   note?: string;
   username?: string;
   role?: string;
+  needsApproval?: boolean;
 }
 
 function createFields(options: CreateOptions): Fields {
@@ -267,6 +280,7 @@ function createFields(options: CreateOptions): Fields {
   if (options.note !== undefined) fields.note = options.note;
   if (options.username !== undefined) fields.username = options.username;
   if (options.role !== undefined) fields.role = options.role;
+  if (options.needsApproval !== undefined) fields['needs-approval'] = options.needsApproval ? '1' : '0';
   return fields;
 }
 
@@ -299,6 +313,7 @@ export interface LedgerFilter {
   createdBy?: string;
   query?: string;
   sort?: string;
+  role?: string;
   offset?: number;
   limit?: number;
 }
@@ -306,7 +321,7 @@ export interface LedgerFilter {
 /** The list command's fields for `filter`; the whole ledger (up to 1000) when it says nothing. */
 export function ledgerFields(filter: LedgerFilter): Fields {
   const fields: Fields = { offset: String(filter.offset ?? 0), limit: String(filter.limit ?? 1000) };
-  for (const [key, name] of [['state', 'state'], ['kind', 'kind'], ['createdBy', 'created-by'], ['query', 'query'], ['sort', 'sort']] as const) {
+  for (const [key, name] of [['state', 'state'], ['kind', 'kind'], ['createdBy', 'created-by'], ['query', 'query'], ['sort', 'sort'], ['role', 'role']] as const) {
     const value = filter[key];
     if (value !== undefined) fields[name] = value;
   }
@@ -385,6 +400,126 @@ export async function setPolicy(session: Session, mode: Policy): Promise<void> {
   succeeded(await run(session, NODES.policy, NS.policy, { mode }), `setting the policy to ${mode}`);
 }
 
+// Requests to join -------------------------------------------------------------
+
+export interface JoinRequestRow {
+  jid: string;
+  time: string;
+  ip?: string;
+  reason?: string;
+  invite?: string;
+  inviter?: string;
+  why?: string;
+}
+
+/** The rows of a reported/item table, each field's first value by name. */
+function tableRows(form: Element | undefined): Record<string, string | undefined>[] {
+  return (form?.getChildren('item') ?? []).map((item) =>
+    Object.fromEntries(item.getChildren('field').map((f) => [f.attrs.var ?? '', f.getChildText('value') ?? undefined])),
+  );
+}
+
+/** Every waiting request (up to `limit`), newest first, with the total. */
+export async function listRequests(session: Session, limit = 1000): Promise<{ total: number; rows: JoinRequestRow[] }> {
+  const stage = succeeded(await run(session, NODES.requests, NS.requests, { limit: String(limit) }), 'listing requests to join');
+  const rows = tableRows(stage.form).map((row) => {
+    const request: JoinRequestRow = { jid: row.jid ?? '', time: row.time ?? '' };
+    for (const key of ['ip', 'reason', 'invite', 'inviter', 'why'] as const) {
+      const value = row[key];
+      if (value !== undefined) request[key] = value;
+    }
+    return request;
+  });
+  return { total: Number(fieldValues(stage.form, 'total')[0]), rows };
+}
+
+export interface Decision {
+  /** The accounts approved or rejected. */
+  decided: string[];
+  notHeld: string[];
+  failed: string[];
+  note: string;
+}
+
+/** Approves or rejects the named accounts (names or JIDs), or all of them; reads what happened from the result's fields. */
+export async function decide(session: Session, verdict: 'approve' | 'reject', accounts: string[] | 'all', keepDisabled = false): Promise<Decision> {
+  const fields: Fields = accounts === 'all' ? { all: '1' } : { accounts };
+  if (keepDisabled) fields['keep-disabled'] = '1';
+  const stage = succeeded(await run(session, verdict === 'approve' ? NODES.approve : NODES.reject, NS.requests, fields), `${verdict} requests`);
+  return {
+    decided: fieldValues(stage.form, verdict === 'approve' ? 'approved' : 'rejected'),
+    notHeld: fieldValues(stage.form, 'not-held'),
+    failed: fieldValues(stage.form, 'failed'),
+    note: stage.notes.map((n) => n.text).join(' '),
+  };
+}
+
+/** Picks a live request headline from the server (of `username`, if given), for `waitFor`. */
+export function liveRequest(domain: string, username?: string): (stanza: Element) => Record<string, string | undefined> | undefined {
+  return (stanza) => {
+    const attrs = headline(domain, stanza) ? stanza.getChild('request', NS.requests)?.attrs : undefined;
+    return attrs && (username === undefined || attrs.username === username) ? attrs : undefined;
+  };
+}
+
+/** Picks a live decision headline, as its outcome and the JIDs it names, for `waitFor`. */
+export function liveDecision(domain: string): (stanza: Element) => { outcome: string; by: string | undefined; jids: string[] } | undefined {
+  return (stanza) => {
+    const element = headline(domain, stanza) ? stanza.getChild('decided', NS.requests) : undefined;
+    return element && { outcome: element.attrs.outcome ?? '', by: element.attrs.by, jids: element.getChildren('account').map((a) => a.attrs.jid ?? '') };
+  };
+}
+
+// Member invites ----------------------------------------------------------------
+
+export interface MemberRules {
+  who?: 'admins' | 'members' | 'role';
+  role?: string;
+  perPeriod?: number;
+  periodDays?: number;
+  maxPending?: number;
+  minAgeDays?: number;
+}
+
+export async function setMemberRules(session: Session, rules: MemberRules): Promise<void> {
+  const fields: Fields = {};
+  if (rules.who !== undefined) fields.who = rules.who;
+  if (rules.role !== undefined) fields.role = rules.role;
+  if (rules.perPeriod !== undefined) fields['per-period'] = String(rules.perPeriod);
+  if (rules.periodDays !== undefined) fields['period-days'] = String(rules.periodDays);
+  if (rules.maxPending !== undefined) fields['max-pending'] = String(rules.maxPending);
+  if (rules.minAgeDays !== undefined) fields['min-age-days'] = String(rules.minAgeDays);
+  succeeded(await run(session, NODES.memberSettings, NS.members, fields), 'setting who may invite');
+}
+
+export interface TreeRow {
+  jid: string;
+  invitedBy?: string;
+  joined?: string;
+  pending: number;
+  holdInvitees: boolean;
+}
+
+export async function inviterTree(session: Session): Promise<TreeRow[]> {
+  const stage = succeeded(await command(session, NODES.tree), 'reading the inviter tree');
+  return tableRows(stage.form).map((row) => {
+    const entry: TreeRow = { jid: row.jid ?? '', pending: Number(row.pending), holdInvitees: row['hold-invitees'] === '1' };
+    if (row['invited-by'] !== undefined) entry.invitedBy = row['invited-by'];
+    if (row.joined !== undefined) entry.joined = row.joined;
+    return entry;
+  });
+}
+
+/** Revokes every pending invite of a member in one request; returns how many. */
+export async function revokePending(session: Session, jid: string): Promise<number> {
+  const stage = succeeded(await run(session, NODES.revokePending, NS.members, { jid }), 'revoking a member\'s invites');
+  return Number(fieldValues(stage.form, 'revoked')[0]);
+}
+
+export async function holdInvitees(session: Session, jid: string, hold: boolean): Promise<void> {
+  succeeded(await run(session, NODES.holdInvitees, NS.members, { jid, hold: hold ? '1' : '0' }), 'holding a member\'s invitees');
+}
+
 // Events ----------------------------------------------------------------------
 
 export interface Signup {
@@ -396,6 +531,7 @@ export interface Signup {
   invite: string | undefined;
   inviter: string | undefined;
   source: string | undefined;
+  role: string | undefined;
   note: string | null;
 }
 
@@ -410,6 +546,7 @@ export function readSignup(element: Element): Signup {
     invite: a.invite,
     inviter: a.inviter,
     source: a.source,
+    role: a.role,
     note: element.getChildText('note'),
   };
 }
@@ -563,4 +700,11 @@ export async function preauthorize(server: ProsodyServer, token: string): Promis
       secure.destroy();
     },
   };
+}
+
+/** What the server says became of each account asked about: its JID as asked, and active, disabled or deleted. */
+export async function accountStates(session: Session, jids: string[]): Promise<Record<string, string>> {
+  const reply = await request(session, 'get', xml('accounts', { xmlns: NS.accounts }, ...jids.map((jid) => xml('account', { jid }))));
+  const answered = reply.getChild('accounts', NS.accounts)?.getChildren('account') ?? [];
+  return Object.fromEntries(answered.map((a) => [a.attrs.jid ?? '', a.attrs.state ?? '']));
 }

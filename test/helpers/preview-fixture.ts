@@ -10,7 +10,7 @@ export interface PreviewFixture {
   /** The preview's settings folder. */
   home(): string;
   /** A new window on the preview, in its own browser context with clipboard access, and the page errors it collects. */
-  open(colorScheme: 'light' | 'dark', height?: number): Promise<{ page: Page; errors: string[] }>;
+  open(colorScheme: 'light' | 'dark', height?: number, width?: number): Promise<{ page: Page; errors: string[] }>;
 }
 
 /**
@@ -32,9 +32,9 @@ export function previewFixture(name: string): PreviewFixture {
   });
   return {
     home: () => home,
-    async open(colorScheme, height = 820) {
+    async open(colorScheme, height = 820, width = 1200) {
       if (!browser || !preview) throw new Error('the browser or the preview did not start');
-      const context = await browser.newContext({ colorScheme, viewport: { width: 1200, height } });
+      const context = await browser.newContext({ colorScheme, viewport: { width, height } });
       await context.grantPermissions(['clipboard-read', 'clipboard-write']);
       const page = await context.newPage();
       const errors = collectPageErrors(page);

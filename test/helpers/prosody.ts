@@ -209,12 +209,13 @@ async function makeCertificate(dir: string, domain: string): Promise<string> {
   return new X509Certificate(await readFile(crt)).fingerprint256;
 }
 
-function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Resolves once `child` (Prosody unless `name` says otherwise) accepts connections on `port`. */
+export function waitForPort(port: number, child: ChildProcess, timeoutMs: number, name = 'prosody'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolveReady, reject) => {
     const attempt = (): void => {
       if (child.exitCode !== null) {
-        reject(new Error(`prosody exited with code ${child.exitCode} before listening`));
+        reject(new Error(`${name} exited with code ${child.exitCode} before listening`));
         return;
       }
       const socket = connect(port, '127.0.0.1');
@@ -224,7 +225,7 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
       });
       socket.once('error', () => {
         socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`prosody did not listen on ${port} within ${timeoutMs} ms`));
+        if (Date.now() > deadline) reject(new Error(`${name} did not listen on ${port} within ${timeoutMs} ms`));
         else setTimeout(attempt, 50);
       });
     };

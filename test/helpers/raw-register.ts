@@ -20,6 +20,8 @@ export interface RegisterOptions {
   timeoutMs?: number;
   /** Runs after the server accepted the token and before the account is asked for: to change the invite in between. */
   afterPreauth?: () => Promise<void>;
+  /** Extra fields of the server's registration form (`additional_registration_fields`), sent as a XEP-0004 form. */
+  fields?: Record<string, string>;
 }
 
 export type RegisterOutcome = { ok: true } | { ok: false; stage: 'preauth' | 'register'; condition: string; text: string };
@@ -65,6 +67,14 @@ class StanzaReader {
   }
 }
 
+/** The registration form, filled in: how clients send fields beyond the username and password. */
+function registrationForm(values: Record<string, string>): string {
+  const fields = Object.entries({ FORM_TYPE: 'jabber:iq:register', ...values })
+    .map(([name, value]) => `<field var='${escape(name)}'><value>${escape(value)}</value></field>`)
+    .join('');
+  return `<x xmlns='jabber:x:data' type='submit'>${fields}</x>`;
+}
+
 function errorOf(reply: Element): { condition: string; text: string } {
   const error = reply.getChild('error');
   const condition = error?.getChildElements().find((c) => c.name !== 'text')?.name ?? 'unknown';
@@ -107,10 +117,10 @@ export async function registerAccount(options: RegisterOptions): Promise<Registe
       if (reply.attrs.type !== 'result') return { ok: false, stage: 'preauth', ...errorOf(reply) };
       await options.afterPreauth?.();
     }
-    secure.write(
-      `<iq type='set' id='register' to='${escape(options.domain)}'><query xmlns='jabber:iq:register'>` +
-        `<username>${escape(options.username)}</username><password>${escape(options.password)}</password></query></iq>`,
-    );
+    const account = options.fields
+      ? registrationForm({ username: options.username, password: options.password, ...options.fields })
+      : `<username>${escape(options.username)}</username><password>${escape(options.password)}</password>`;
+    secure.write(`<iq type='set' id='register' to='${escape(options.domain)}'><query xmlns='jabber:iq:register'>${account}</query></iq>`);
     const reply = await reader.next(timeout);
     if (reply.attrs.type !== 'result') return { ok: false, stage: 'register', ...errorOf(reply) };
     return { ok: true };
@@ -125,7 +135,7 @@ export function signUp(
   server: Pick<ProsodyServer, 'c2sPort' | 'domain'>,
   username: string,
   token?: string,
-  options: Pick<RegisterOptions, 'afterPreauth'> = {},
+  options: Pick<RegisterOptions, 'afterPreauth' | 'fields'> = {},
 ): Promise<RegisterOutcome> {
   return registerAccount({ port: server.c2sPort, domain: server.domain, username, password: `${username}-pw`, ...(token === undefined ? {} : { token }), ...options });
 }

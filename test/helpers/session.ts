@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionStatus, Registration, ServerProfile } from '../../common/api';
+import type { ConnectionStatus, ConnectRequest, Registration, ServerProfile } from '../../common/api';
 import { AdminError, type AdminErrorShape } from '../../common/errors';
 import { createAdminService, type AdminService } from '../../electron/core/admin-service';
 import type { SessionTimeouts } from '../../electron/core/admin-session';
@@ -47,6 +47,28 @@ export async function createTestService(timeouts: Partial<SessionTimeouts> = {},
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The app's first run: the admin signs in to each server once, with the
+ * password, and quits. The folder then holds the saved servers and their
+ * sealed keys; dispose() removes it.
+ */
+export async function firstRun(signIns: readonly ConnectRequest[]): Promise<TestService> {
+  const first = await createTestService();
+  await Promise.all(signIns.map((request) => first.service.connect(request)));
+  await first.service.shutdown();
+  return first;
+}
+
+/**
+ * The backend started again over a settings folder of createTestService,
+ * with the same keychain, as the desktop app starts after a quit. Its host
+ * calls start() itself, as both hosts do.
+ */
+export function restartedService(home: string, timeouts: Partial<SessionTimeouts> = {}): AdminService {
+  const credentials = new EncryptedFileCredentialStore(join(home, 'credentials.json'), cipherFor(home));
+  return createAdminService(home, credentials, { timeouts: { connectMs: 30_000, requestMs: 15_000, ...timeouts } });
 }
 
 export function profileFor(server: ProsodyServer, account: Account, overrides: Partial<ServerProfile> = {}): ServerProfile {

@@ -31,6 +31,7 @@ const electron = vi.hoisted(() => {
     about: undefined as unknown,
     opened: [] as string[],
     appEvents: new Map<string, Handler>(),
+    quits: 0,
   };
   class BrowserWindow {
     readonly webContents: Record<string, unknown>;
@@ -59,7 +60,10 @@ const electron = vi.hoisted(() => {
       getPath: () => recorded.home,
       getVersion: () => '0.0.0-test',
       requestSingleInstanceLock: () => true,
-      quit: () => undefined,
+      isPackaged: false,
+      quit: () => {
+        recorded.quits++;
+      },
       whenReady: () => Promise.resolve(),
       on: (event: string, handler: Handler) => recorded.appEvents.set(event, handler),
       setAboutPanelOptions: (options: unknown) => (recorded.about = options),
@@ -177,7 +181,7 @@ describe('the built Electron main process, wired up', () => {
     const info = (reply as { result: { savedSignIns: { available: boolean; reason?: string } } }).result;
     expect(info.savedSignIns.available).toBe(process.platform !== 'linux');
     if (process.platform === 'linux') expect(info.savedSignIns.reason).toContain('No keyring is running');
-    expect(await call('setPreferences', APP_PAGE, { theme: 'dark' })).toEqual({ result: { theme: 'dark', notifications: false } });
+    expect(await call('setPreferences', APP_PAGE, { theme: 'dark' })).toEqual({ result: { theme: 'dark', notifications: false, automaticUpdates: true, connectAtStart: true } });
     expect(JSON.parse(await readFile(join(recorded.home, 'settings.json'), 'utf8'))).toMatchObject({ version: 4, preferences: { theme: 'dark' } });
   });
 
@@ -192,6 +196,31 @@ describe('the built Electron main process, wired up', () => {
     expect(await decide('clipboard-sanitized-write', APP_PAGE)).toBe(true);
     expect(await decide('media', APP_PAGE)).toBe(false);
     expect(recorded.permissionCheck?.(null, 'notifications', 'app://invite-desk')).toBe(false);
+  });
+
+  it('has no updater when run from the source folder, and says so', async () => {
+    expect(await call('updateStatus', APP_PAGE)).toMatchObject({
+      result: { state: 'unavailable', current: '0.0.0-test', message: expect.stringContaining('runs from its source folder (npm start)') as unknown },
+    });
+  });
+
+  it('quits only once the service has shut down, for Cmd+Q and the menu too, which skip window-all-closed', async () => {
+    const quit = (): boolean => {
+      let prevented = false;
+      recorded.appEvents.get('before-quit')?.({ preventDefault: () => (prevented = true) });
+      return prevented;
+    };
+    // The last window closing asks to quit, which comes back here as before-quit.
+    recorded.appEvents.get('window-all-closed')?.();
+    expect(recorded.quits).toBe(1);
+    expect(quit()).toBe(true);
+    expect(recorded.quits).toBe(1);
+    // Asked again while the sessions end: still held, and still one shutdown.
+    expect(quit()).toBe(true);
+    await vi.waitFor(() => expect(recorded.quits).toBe(2));
+    // The quit that follows the shutdown goes through.
+    expect(quit()).toBe(false);
+    expect(await call('connectionStatuses', APP_PAGE)).toEqual({ result: [] });
   });
 
   it('sets the application menu and the About box', () => {

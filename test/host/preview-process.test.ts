@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { startPreviewProcess } from '../helpers/preview-process';
 
 describe('npm run preview, as a process', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('honours INVITE_DESK_PORT and INVITE_DESK_HOME, prints the URL on its own line, and stops cleanly on %s', async (signal) => {
+  // Windows has no POSIX signals: Node ends the child at once there, so there is no clean stop to see.
+  it.skipIf(process.platform === 'win32').each(['SIGINT', 'SIGTERM'] as const)('honours INVITE_DESK_PORT and INVITE_DESK_HOME, prints the URL on its own line, and stops cleanly on %s', async (signal) => {
     const preview = await startPreviewProcess();
     try {
       const url = preview.printed.at(-1) ?? '';

@@ -109,6 +109,49 @@ describe('the app with mod_invite_desk: invites and the ledger', () => {
     });
   });
 
+  it('makes batches of 1, 2 and 100 with a role, a note, an expiry and a use limit, each saying its role', async () => {
+    const server = module();
+    await withTestService(async (t) => {
+      const profile = profileFor(server, admin);
+      await t.service.connect({ profile, password: admin.password });
+      for (const count of [1, 2, 100]) {
+        const note = `app batch of ${count}`;
+        const made = await t.service.createInvites({ serverId: profile.id, kind: 'account', count, role: 'prosody:member', note, expiresInSeconds: 7200, maxUses: 3 });
+        expect(made, note).toHaveLength(count);
+        for (const invite of made) expect(invite.role).toBe('prosody:member');
+        const page = await t.service.listInvites({ serverId: profile.id, query: note, limit: 1000 });
+        expect(page.invites.map((i) => [i.role, i.note, i.maxUses, i.state])).toEqual(made.map(() => ['prosody:member', note, 3, 'pending']));
+      }
+      // The ledger finds them by their role, and not one without.
+      await t.service.createInvites({ serverId: profile.id, kind: 'account', note: 'app batch without a role' });
+      expect((await t.service.listInvites({ serverId: profile.id, role: 'prosody:member', limit: 1 })).total).toBe(103);
+      expect((await t.service.listInvites({ serverId: profile.id, role: '*', query: 'app batch', limit: 1 })).total).toBe(103);
+    });
+  });
+
+  it('gives an account made with a default invite no admin rights', async () => {
+    const server = module();
+    await withTestService(async (t) => {
+      const profile = profileFor(server, admin);
+      await t.service.connect({ profile, password: admin.password });
+      const [invite] = await t.service.createInvites({ serverId: profile.id, kind: 'account' });
+      expect(invite?.role).toBeUndefined();
+      expect(await signUp(server, 'plainmember', invite?.token)).toEqual({ ok: true });
+      expect((await eventually(() => t.registrations.find((r) => r.username === 'plainmember'), 'the sign-up')).role).toBeUndefined();
+      // A sign-up with a role says so.
+      const [helper] = await t.service.createInvites({ serverId: profile.id, kind: 'account', role: 'prosody:member' });
+      expect(await signUp(server, 'rolehelper', helper?.token)).toEqual({ ok: true });
+      expect((await eventually(() => t.registrations.find((r) => r.username === 'rolehelper'), 'the sign-up with a role')).role).toBe('prosody:member');
+      const other = await createTestService();
+      try {
+        const refused = await expectAdminError(other.service.connect({ profile: profileFor(server, { username: 'plainmember', password: 'plainmember-pw' }), password: 'plainmember-pw' }));
+        expect(refused.code).toBe('not-admin');
+      } finally {
+        await other.dispose();
+      }
+    });
+  });
+
   it('enforces a bound username', async () => {
     const server = module();
     await withTestService(async (t) => {
@@ -279,5 +322,49 @@ describe('a server without mod_invite_desk', () => {
         expect(error.message).toContain('sudo prosodyctl install /tmp/mod_invite_desk-');
       }
     });
+  });
+});
+
+describe('the app with mod_invite_desk: what became of accounts', () => {
+  const module = prosodyFixture({ domain: 'accounts.test', ...withModule });
+
+  it('disables and enables on 13, refusing a repeat, and shows what the server says after a restart of the app, deletions too', async () => {
+    const server = module();
+    const first = await createTestService();
+    const profile = profileFor(server, admin);
+    const jid = (name: string): string => `${name}@${server.domain}`;
+    let restarted: Awaited<ReturnType<typeof createTestService>> | undefined;
+    try {
+      await first.service.connect({ profile, password: admin.password });
+      const made = await first.service.createInvites({ serverId: profile.id, kind: 'account', count: 2 });
+      expect(await signUp(server, 'dave', made[0]?.token)).toEqual({ ok: true });
+      expect(await signUp(server, 'eve', made[1]?.token)).toEqual({ ok: true });
+      const states = async (t: typeof first): Promise<Record<string, string>> =>
+        Object.fromEntries((await t.service.accountStates({ serverId: profile.id, jids: [jid('dave'), jid('eve')] })).map((a) => [a.jid, `${a.state} (${a.source})`]));
+      expect(await states(first)).toEqual({ [jid('dave')]: 'active (server)', [jid('eve')]: 'active (server)' });
+
+      if (server.version === '13') {
+        await first.service.disableAccount({ serverId: profile.id, jid: jid('dave') });
+        expect((await states(first))[jid('dave')]).toBe('disabled (server)');
+        const again = await expectAdminError(first.service.disableAccount({ serverId: profile.id, jid: jid('dave') }));
+        expect([again.code, again.message]).toEqual(['invalid-input', `${jid('dave')} is already disabled. Nothing changed.`]);
+      }
+      await first.service.deleteAccount({ serverId: profile.id, jid: jid('eve') });
+      await first.dispose();
+
+      // The app again, as after a reload or a restart: what it shows comes from the server.
+      restarted = await createTestService();
+      await restarted.service.connect({ profile, password: admin.password });
+      expect(await states(restarted)).toEqual({ [jid('dave')]: server.version === '13' ? 'disabled (server)' : 'active (server)', [jid('eve')]: 'deleted (server)' });
+      if (server.version === '13') {
+        await restarted.service.enableAccount({ serverId: profile.id, jid: jid('dave') });
+        expect((await states(restarted))[jid('dave')]).toBe('active (server)');
+        const again = await expectAdminError(restarted.service.enableAccount({ serverId: profile.id, jid: jid('dave') }));
+        expect([again.code, again.message]).toEqual(['invalid-input', `${jid('dave')} is already enabled. Nothing changed.`]);
+      }
+    } finally {
+      await first.dispose().catch(() => undefined);
+      await restarted?.dispose();
+    }
   });
 });

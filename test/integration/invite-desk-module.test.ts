@@ -10,12 +10,12 @@ import { registerAccount, type RegisterOutcome } from '../helpers/raw-register';
 import {
   NODES,
   NS,
+  accountStates,
   adminFeatures,
   command,
   createInvites,
   errorNote,
   fieldValues,
-  ledgerRows,
   listInvites,
   livePolicy,
   liveSignup,
@@ -253,7 +253,7 @@ describe('mod_invite_desk: invites', () => {
       const [invite] = await createInvites(session);
       const early = await preauthorize(server, invite?.token ?? '');
       try {
-        expect(await revokeInvites(session, [invite?.id ?? ''])).toBe('Revoked 1 invite(s).');
+        expect(await revokeInvites(session, [invite?.id ?? ''])).toBe('Revoked 1 invite.');
         expect(await early.register('early', 'early-pw')).toEqual({ ok: false, stage: 'register', condition: 'not-allowed', text: 'This invite has been revoked' });
       } finally {
         early.close();
@@ -286,14 +286,31 @@ describe('mod_invite_desk: invites', () => {
     });
   });
 
-  it('answers a role the server does not have at once: refused on 13, kept as named on 0.12', async () => {
+  it('answers a role the server does not have at once, on 13 and on 0.12', async () => {
     const server = fixture();
     await signedIn(server, async (session) => {
       const stage = await tryCreate(session, { role: 'prosody:nobody' });
-      // 0.12 keeps any role name on an account; 13 knows a fixed set of roles.
-      if (server.version === '13') expect(errorNote(stage)).toBe('There is no role prosody:nobody on invites.test.');
-      else expect(ledgerRows(stage.form)[0]?.role).toBe('prosody:nobody');
+      // 13 knows a fixed set of roles; 0.12 gives no name but its own a meaning, nor a rank it could keep after an upgrade.
+      expect(errorNote(stage)).toBe(
+        server.version === '13' ? 'There is no role prosody:nobody on invites.test.' : "Prosody 0.12 knows no role prosody:nobody: an invite may give one of Prosody's own roles.",
+      );
     });
+  });
+
+  it("refuses a role above the requester's own, and offers only those at or below it, on 13 and on 0.12", async () => {
+    const server = fixture();
+    const [invite] = await signedIn(server, (session) => createInvites(session, { role: 'prosody:admin' }));
+    expect(await signUp(server, 'hostadmin', invite?.token)).toEqual({ ok: true });
+    // An admin of this host only, unlike the config's admins, who administer the whole server (operators on 13).
+    await signedIn(
+      server,
+      async (hostAdmin) => {
+        expect(roleChoices((await command(hostAdmin, NODES.create)).form)).toEqual(['', 'prosody:guest', 'prosody:registered', 'prosody:member', 'prosody:admin']);
+        expect(errorNote(await tryCreate(hostAdmin, { role: 'prosody:operator' }))).toBe('You may not grant a role above your own.');
+        expect((await createInvites(hostAdmin, { role: 'prosody:admin' }))[0]?.role).toBe('prosody:admin');
+      },
+      { username: 'hostadmin', password: 'hostadmin-pw' },
+    );
   });
 
   it('creates a batch of distinct invites that all work', async () => {
@@ -312,6 +329,29 @@ describe('mod_invite_desk: invites', () => {
       const outcomes = await Promise.all(batch.map((invite, i) => signUp(server, `kit${i}`, invite.token)));
       expect(outcomes.every((o) => o.ok)).toBe(true);
       expect((await listInvites(session, { query: 'print kit', state: 'used' })).total).toBe(20);
+    });
+  });
+
+  it('creates batches of 1, 2 and 100 with a role, a note, an expiry and a use limit, each invite stored on its own', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      for (const count of [1, 2, 100]) {
+        const note = `batch of ${count}`;
+        const batch = await createInvites(session, { count, role: 'prosody:admin', note, expires: 7200, maxUses: 3 });
+        expect(batch, note).toHaveLength(count);
+        for (const invite of batch) {
+          expect(invite).toMatchObject({ role: 'prosody:admin', note, maxUses: 3, state: 'pending' });
+          expect(Date.parse(invite.expires ?? '') - Date.parse(invite.created ?? '')).toBe(7_200_000);
+        }
+        // What was stored, read back: every invite of the batch, with its options.
+        const { rows } = await listInvites(session, { query: note });
+        expect(rows.map((r) => [r.role, r.note, r.maxUses, r.state])).toEqual(batch.map(() => ['prosody:admin', note, 3, 'pending']));
+      }
+      // The last batch's role works: an account made with one of its invites is an admin.
+      const [last] = (await listInvites(session, { query: 'batch of 100', limit: 1 })).rows;
+      const token = tokenOf(last?.uri);
+      expect(await signUp(server, 'batchboss', token)).toEqual({ ok: true });
+      expect(await signedIn(server, adminFeatures, { username: 'batchboss', password: 'batchboss-pw' })).toEqual([NS.policy, NS.invites, NS.events, NS.requests, NS.members, NS.accounts, NS.activity]);
     });
   });
 
@@ -361,7 +401,7 @@ describe('mod_invite_desk: invites', () => {
         [{ role: 'not a role!' }, /A role is a name such as prosody:admin/],
       ];
       for (const [options, message] of cases) expect(errorNote(await tryCreate(session, options)), JSON.stringify(options)).toMatch(message);
-      expect(errorNote(await run(session, NODES.policy, NS.policy, { mode: 'sometimes' }))).toMatch(/must be open, invite-only or closed/);
+      expect(errorNote(await run(session, NODES.policy, NS.policy, { mode: 'sometimes' }))).toMatch(/must be open, approval, invite-only or closed/);
       expect(errorNote(await run(session, NODES.policy, NS.policy, {}))).toMatch(/Who may create an account: Required value missing/);
       expect(errorNote(await run(session, NODES.revoke, NS.invites, { ids: ['0123456789abcdef'] }))).toMatch(/No invite has the id 0123456789abcdef\. Nothing was revoked/);
       expect(errorNote(await run(session, NODES.list, NS.invites, { state: 'lost' }))).toMatch(/State must be all, pending/);
@@ -372,6 +412,19 @@ describe('mod_invite_desk: invites', () => {
 
 describe('mod_invite_desk: the ledger', () => {
   const fixture = prosodyFixture({ domain: 'ledger.test', ...withModule });
+
+  it('lists the invites that give one role, or any role', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const [boss] = await createInvites(session, { role: 'prosody:admin', note: 'by role' });
+      const [helper] = await createInvites(session, { role: 'prosody:member', note: 'by role' });
+      await createInvites(session, { note: 'by role' });
+      const ids = async (role: string): Promise<string[]> => (await listInvites(session, { query: 'by role', role })).rows.map((r) => r.id).sort();
+      expect(await ids('prosody:admin')).toEqual([boss?.id]);
+      expect(await ids('*')).toEqual([boss?.id, helper?.id].sort());
+      expect((await listInvites(session, { query: 'by role' })).total).toBe(3);
+    });
+  });
 
   it('shows every invite, made by any means, as pending, used, expired or revoked', async () => {
     const server = fixture();
@@ -392,9 +445,9 @@ describe('mod_invite_desk: the ledger', () => {
       const stockToken = tokenOf(fieldValues((await command(session, 'urn:xmpp:invite#create-account')).form, 'uri')[0]);
       expect(stockToken).toBeDefined();
 
-      expect(await revokeInvites(session, [gone?.id ?? '', alsoGone?.id ?? ''])).toBe('Revoked 2 invite(s).');
+      expect(await revokeInvites(session, [gone?.id ?? '', alsoGone?.id ?? ''])).toBe('Revoked 2 invites.');
       expect(await signUp(server, 'toolate', gone?.token)).toMatchObject({ ok: false, stage: 'preauth', condition: 'forbidden' });
-      expect(await revokeInvites(session, [used?.id ?? ''])).toBe('Revoked 0 invite(s). 1 had been used up already.');
+      expect(await revokeInvites(session, [used?.id ?? ''])).toBe('Revoked 0 invites. 1 had been used up already.');
 
       const all = await eventually(async () => {
         const page = await listInvites(session);
@@ -423,7 +476,7 @@ describe('mod_invite_desk: the ledger', () => {
       expect((await listInvites(session, { query: 'DOOR2' })).rows.map((r) => r.id)).toEqual([door?.id]);
       expect((await listInvites(session, { state: 'revoked', query: 'revoke' })).total).toBe(2);
 
-      expect(await purgeExpired(session)).toBe('Purged 1 expired invite(s).');
+      expect(await purgeExpired(session)).toBe('Purged 1 expired invite.');
       expect((await listInvites(session)).rows.find((r) => r.id === short?.id)).toBeUndefined();
     });
   });
@@ -436,7 +489,7 @@ describe('mod_invite_desk: the ledger', () => {
       expect(await signUp(server, 'counted1', spent?.token)).toEqual({ ok: true });
       const done = await revokeOutcome(session, [first?.id ?? '', spent?.id ?? '']);
       expect(done).toMatchObject({ revoked: 1, usedUp: [spent?.id], alreadyRevoked: [] });
-      expect(done.stage.notes).toEqual([{ type: 'info', text: 'Revoked 1 invite(s). 1 had been used up already.' }]);
+      expect(done.stage.notes).toEqual([{ type: 'info', text: 'Revoked 1 invite. 1 had been used up already.' }]);
 
       // Revoked a moment ago, by this admin or another: an error that says by whom and when, not a success.
       const again = await revokeOutcome(session, [first?.id ?? '']);
@@ -447,7 +500,7 @@ describe('mod_invite_desk: the ledger', () => {
       const mixed = await revokeOutcome(session, [first?.id ?? '', second?.id ?? '']);
       expect(mixed).toMatchObject({ revoked: 1, usedUp: [] });
       expect(mixed.alreadyRevoked).toHaveLength(1);
-      expect(mixed.stage.notes).toEqual([{ type: 'info', text: 'Revoked 1 invite(s). 1 had been revoked already.' }]);
+      expect(mixed.stage.notes).toEqual([{ type: 'info', text: 'Revoked 1 invite. 1 had been revoked already.' }]);
 
       const purge = await command(session, NODES.purge);
       expect(fieldValues(purge.form, 'purged')).toEqual([expect.stringMatching(/^\d+$/)]);
@@ -628,7 +681,7 @@ describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
     await seedSpent(server, door);
     expect(await recordIds(server)).toEqual([door, fresh, oldUsed, oldRevoked, recentUsed].sort());
     await signedIn(server, async (session) => {
-      expect(await purgeExpired(session)).toBe('Purged 0 expired invite(s). Dropped 2 ledger record(s) older than 30 days.');
+      expect(await purgeExpired(session)).toBe('Purged 0 expired invites. Dropped 2 ledger records older than 30 days.');
       expect(await recordIds(server)).toEqual(kept);
       const { rows } = await listInvites(session);
       expect(rows.map((r) => r.id).sort()).toEqual(kept);
@@ -642,7 +695,7 @@ describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
     await signedIn(server, async (session) => {
       expect((await listInvites(session, { state: 'all' })).rows.map((r) => r.id).sort()).toEqual(kept);
       expect(await recordIds(server)).toEqual(kept);
-      expect(await purgeExpired(session)).toBe('Purged 0 expired invite(s).');
+      expect(await purgeExpired(session)).toBe('Purged 0 expired invites.');
     });
   });
 
@@ -738,6 +791,7 @@ describe('mod_invite_desk: sign-up events', () => {
         const live = await first.waitFor(liveSignup(server.domain, 'live1'), 'the live event');
         expect(live).toMatchObject({ jid: `live1@${server.domain}`, ip: '127.0.0.1', invite: made[0]?.id, inviter: `admin@${server.domain}`, note: 'spring' });
         expect(live.source).toBeUndefined();
+        expect(live.role).toBeUndefined();
         expect(live.time).toMatch(ISO_TIME);
         expect(live.id).toBeDefined();
         return { invites: made, cursor: live.id };
@@ -823,6 +877,17 @@ describe('mod_invite_desk: sign-up events', () => {
       await quitter.stop();
       await witness.stop();
     }
+  });
+
+  it('says the role a sign-up got from its invite', async () => {
+    const server = fixture();
+    const event = await signedIn(server, async (session) => {
+      const [helper] = await createInvites(session, { role: 'prosody:member' });
+      expect((await subscribe(session)).complete).toBe(true);
+      expect(await signUp(server, 'helper1', helper?.token)).toEqual({ ok: true });
+      return session.waitFor(liveSignup(server.domain, 'helper1'), 'the event of a sign-up with a role');
+    });
+    expect(event.role).toBe('prosody:member');
   });
 });
 
@@ -1005,6 +1070,36 @@ describe('mod_invite_desk: admins working at once, and the activity log', () => 
   });
 });
 
+describe('mod_invite_desk: what became of accounts', () => {
+  const fixture = prosodyFixture({ domain: 'accounts.test', ...withModule });
+  const ADMIN_FORM = 'http://jabber.org/protocol/admin';
+
+  it('says whether each account of the host is active, disabled (on 13) or deleted, as the server has it', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const made = await createInvites(session, { count: 3 });
+      for (const [i, name] of ['keeper', 'goner', 'sleeper'].entries()) expect(await signUp(server, name, made[i]?.token)).toEqual({ ok: true });
+      const jid = (name: string): string => `${name}@${server.domain}`;
+      await run(session, `${ADMIN_FORM}#delete-user`, ADMIN_FORM, { accountjids: [jid('goner')] });
+      if (server.version === '13') await run(session, `${ADMIN_FORM}#disable-user`, ADMIN_FORM, { accountjids: [jid('sleeper')] });
+      const states = await accountStates(session, [jid('keeper'), jid('goner'), jid('sleeper'), jid('never'), 'keeper@elsewhere.test', `${jid('keeper')}/phone`]);
+      expect(states).toEqual({
+        [jid('keeper')]: 'active',
+        [jid('goner')]: 'deleted',
+        [jid('sleeper')]: server.version === '13' ? 'disabled' : 'active',
+        // Never made, or deleted long ago: the server cannot tell the two apart, and neither can sign in.
+        [jid('never')]: 'deleted',
+      });
+      if (server.version === '13') {
+        await run(session, `${ADMIN_FORM}#reenable-user`, ADMIN_FORM, { accountjids: [jid('sleeper')] });
+        expect(await accountStates(session, [jid('sleeper')])).toEqual({ [jid('sleeper')]: 'active' });
+      }
+      expect(await refusal(accountStates(session, Array.from({ length: 1001 }, (_, i) => jid(`many${i}`))))).toBe('bad-request');
+    });
+    await signedIn(server, async (user) => expect(await refusal(accountStates(user, [`admin@${server.domain}`]))).toBe('forbidden'), member);
+  });
+});
+
 describe('mod_invite_desk: security', () => {
   const fixture = prosodyFixture({
     domain: 'secure.test',
@@ -1012,28 +1107,38 @@ describe('mod_invite_desk: security', () => {
     // 13 refuses everyone through the deprecated is_admin in this mode; 0.12 ignores the option.
     extraConfig: [
       'strict_deprecate_is_admin = true',
-      'custom_roles = { { name = "invite-clerk"; inherits = { "prosody:registered" }; allow = { "invite_desk:administer" } } }',
+      // Both rank lowest (no priority); the clerk may not grant the other, which may do what the clerk may not.
+      'custom_roles = {',
+      '  { name = "invite-clerk"; inherits = { "prosody:registered" }; allow = { "invite_desk:administer" } };',
+      '  { name = "event-watcher"; inherits = { "prosody:registered" }; allow = { "invite_desk:follow-events" } };',
+      '}',
     ].join('\n'),
   });
 
   it('answers its administration node to admins only', async () => {
     const server = fixture();
-    expect(await signedIn(server, adminFeatures)).toEqual([NS.policy, NS.invites, NS.events, NS.activity]);
+    expect(await signedIn(server, adminFeatures)).toEqual([NS.policy, NS.invites, NS.events, NS.requests, NS.members, NS.accounts, NS.activity]);
     expect(await signedIn(server, adminFeatures, member)).toBeNull();
   });
 
-  it('offers the roles an admin may grant as choices on 13, and takes any name on 0.12', async () => {
+  it('offers the roles an admin may grant as choices, by the names people know them by', async () => {
     const server = fixture();
     const stage = await signedIn(server, (session) => command(session, NODES.create));
     const role = stage.form?.getChildren('field').find((f) => f.attrs.var === 'role');
-    if (server.version === '13') {
-      expect(role?.attrs.type).toBe('list-single');
-      // Lowest first, and no role unless one is picked. The config's admins are operators on 13, the top role.
-      expect(roleChoices(stage.form)).toEqual(['', 'invite-clerk', 'prosody:guest', 'prosody:registered', 'prosody:member', 'prosody:admin', 'prosody:operator']);
-      expect(fieldValues(stage.form, 'role')).toEqual(['']);
-    } else {
-      expect(role?.attrs.type).toBe('text-single');
-    }
+    expect(role?.attrs.type).toBe('list-single');
+    // Lowest first, and no role unless one is picked. The config's admins administer the whole server: operators, the top role.
+    const own = ['prosody:guest', 'prosody:registered', 'prosody:member', 'prosody:admin', 'prosody:operator'];
+    expect(roleChoices(stage.form)).toEqual(['', ...(server.version === '13' ? ['event-watcher', 'invite-clerk'] : []), ...own]);
+    expect(role?.getChildren('option').map((o) => o.attrs.label)).toEqual([
+      "The server's default",
+      ...(server.version === '13' ? ['event-watcher', 'invite-clerk'] : []),
+      'Guest',
+      'Registered',
+      'Member',
+      'Administrator',
+      'Operator',
+    ]);
+    expect(fieldValues(stage.form, 'role')).toEqual(['']);
   });
 
   it.skipIf(prosodyVersionFromEnv() !== '13')('lets a custom role that may administer the module use it all, on Prosody 13', async () => {
@@ -1043,11 +1148,12 @@ describe('mod_invite_desk: security', () => {
     await signedIn(
       server,
       async (clerk) => {
-        expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events, NS.activity]);
+        expect(await adminFeatures(clerk)).toEqual([NS.policy, NS.invites, NS.events, NS.requests, NS.members, NS.accounts, NS.activity]);
         expect((await listInvites(clerk)).total).toBeGreaterThan(0);
         expect(await readPolicy(clerk)).toBe('invite-only');
-        // None above its own.
+        // None above its own, nor one that may do what it may not.
         expect(roleChoices((await command(clerk, NODES.create)).form)).toEqual(['', 'invite-clerk']);
+        expect(errorNote(await tryCreate(clerk, { role: 'event-watcher' }))).toBe('You may not grant a role above your own.');
         expect((await subscribe(clerk)).complete).toBe(true);
       },
       { username: 'clerk', password: 'clerk-pw' },
@@ -1080,7 +1186,8 @@ describe('mod_invite_desk: security', () => {
       return made.map((i) => i.token);
     });
     const log = await server.log();
-    expect(log).toContain('created 3 account invite(s)');
+    expect(log).toContain('created 3 account invites');
+    expect(log).not.toContain('(s)');
     for (const token of tokens) expect(log).not.toContain(token);
   });
 });

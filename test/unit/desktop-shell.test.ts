@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { applicationMenuTemplate } from '../../electron/main/menu';
 import { permissionAllowed } from '../../electron/main/permissions';
 import { printContents, savePdf, type PrintableContents } from '../../electron/main/printing';
 import { MIN_SIZE, restoreBounds, windowStateOf } from '../../electron/main/window-state';
+import { quitAfterShutdown } from '../../electron/main/quit';
 
 /**
  * The main process's own logic, behind the small interfaces it is given
@@ -157,5 +158,46 @@ describe('web permissions', () => {
     for (const permission of ['media', 'notifications', 'geolocation', 'openExternal', 'fullscreen']) {
       expect(permissionAllowed(permission, 'app://invite-desk/index.html'), permission).toBe(false);
     }
+  });
+});
+
+describe('quitting', () => {
+  /** Electron's app as far as quitting goes: before-quit listeners, and quit() emitting before-quit again. */
+  function quittingApp() {
+    const listeners: ((event: { preventDefault(): void }) => void)[] = [];
+    const app = {
+      exited: 0,
+      on: (_event: 'before-quit', listener: (event: { preventDefault(): void }) => void) => listeners.push(listener),
+      quit() {
+        const event = { prevented: false, preventDefault: () => (event.prevented = true) };
+        for (const listener of listeners) listener(event);
+        if (!event.prevented) app.exited++;
+      },
+    };
+    return app;
+  }
+
+  it('waits for the shutdown however the quit came (Cmd+Q, the menu, the last window), shuts down once, then quits', async () => {
+    const app = quittingApp();
+    let shutdowns = 0;
+    let finish = (): void => undefined;
+    quitAfterShutdown(app, () => {
+      shutdowns++;
+      return new Promise((resolve) => (finish = resolve));
+    });
+    app.quit();
+    app.quit();
+    expect(app.exited).toBe(0);
+    expect(shutdowns).toBe(1);
+    finish();
+    await vi.waitFor(() => expect(app.exited).toBe(1));
+    expect(shutdowns).toBe(1);
+  });
+
+  it('still quits when the shutdown fails', async () => {
+    const app = quittingApp();
+    quitAfterShutdown(app, () => Promise.reject(new Error('a socket would not close')));
+    app.quit();
+    await vi.waitFor(() => expect(app.exited).toBe(1));
   });
 });

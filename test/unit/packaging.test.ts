@@ -22,7 +22,7 @@ describe('the electron-builder config', () => {
     expect(config).toMatchObject({
       appId: 'app.invitedesk.desktop',
       linux: { target: ['AppImage', 'deb'] },
-      mac: { target: 'dmg' },
+      mac: { target: [{ target: 'dmg' }, { target: 'zip' }] },
       win: { target: 'nsis' },
     });
   });

@@ -18,6 +18,9 @@ const profile: ServerProfile = {
   trustedFingerprint: Array.from({ length: 32 }, () => 'AB').join(':'),
 };
 
+/** What preferences added within version 4 read as where a file lacks them. */
+const ADDED_IN_4 = { automaticUpdates: true, connectAtStart: true };
+
 /** The file Invite Desk 0.1 wrote: settings version 1. */
 const version1 = { version: 1, profiles: [profile] };
 
@@ -35,7 +38,7 @@ describe('settings migrations', () => {
   it('takes a version 1 document to the current version, keeping every profile and adding default preferences', () => {
     expect(migrateSettings(version1)).toEqual({
       from: 1,
-      settings: { version: SETTINGS_VERSION, servers: [{ profile }], preferences: { theme: 'system', notifications: false } },
+      settings: { version: SETTINGS_VERSION, servers: [{ profile }], preferences: { theme: 'system', notifications: false, ...ADDED_IN_4 } },
     });
   });
 
@@ -43,7 +46,10 @@ describe('settings migrations', () => {
     const window = { x: 0, y: 0, width: 1000, height: 700, maximized: true };
     const version2 = { version: 2, profiles: [profile], preferences: { theme: 'dark', notifications: true }, window };
     const { profiles, ...rest } = version2;
-    expect(migrateSettings(version2)).toEqual({ from: 2, settings: { ...rest, version: SETTINGS_VERSION, servers: profiles.map((p) => ({ profile: p })) } });
+    expect(migrateSettings(version2)).toEqual({
+      from: 2,
+      settings: { ...rest, preferences: { ...rest.preferences, ...ADDED_IN_4 }, version: SETTINGS_VERSION, servers: profiles.map((p) => ({ profile: p })) },
+    });
   });
 
   it("folds version 3's profiles and print-kit texts into one record per server", () => {
@@ -52,8 +58,19 @@ describe('settings migrations', () => {
     const version3 = { version: 3, profiles: [profile, other], preferences: { theme: 'dark', notifications: false }, printKits: { [profile.id]: kit, gone: kit } };
     expect(migrateSettings(version3)).toEqual({
       from: 3,
-      settings: { version: SETTINGS_VERSION, servers: [{ profile, printKit: kit }, { profile: other }], preferences: { theme: 'dark', notifications: false } },
+      settings: { version: SETTINGS_VERSION, servers: [{ profile, printKit: kit }, { profile: other }], preferences: { theme: 'dark', notifications: false, ...ADDED_IN_4 } },
     });
+  });
+
+  it('opens a version 4 file from before automatic updates and connecting at start with both on, and keeps them once changed', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: 4, servers: [{ profile }], preferences: { theme: 'dark', notifications: true } }));
+    const { store, preparation } = openNodeSettings(dir);
+    expect(preparation).toEqual({});
+    expect(store.read().preferences).toEqual({ theme: 'dark', notifications: true, ...ADDED_IN_4 });
+    store.update((settings) => {
+      settings.preferences.connectAtStart = false;
+    });
+    expect(openNodeSettings(dir).store.read().preferences).toEqual({ theme: 'dark', notifications: true, automaticUpdates: true, connectAtStart: false });
   });
 
   it.each([

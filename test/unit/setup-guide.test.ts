@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adminSetupGuide, guideText, moduleSetupGuide, modulesIn, prosodySeries, ROCK_ON_SERVER } from '../../common/setup-guide';
+import { adminSetupGuide, guideText, invitePageGuide, moduleSetupGuide, modulesIn, prosodySeries, ROCK_ON_SERVER } from '../../common/setup-guide';
 
 const prosody = (version: string): { name: string; version: string } => ({ name: 'Prosody', version });
 
@@ -27,6 +27,23 @@ describe('the setup guide', () => {
       ['config', 'modules_enabled = { …, "invite_desk" }'],
       ['shell', 'sudo prosodyctl shell module load invite_desk example.org'],
     ]);
+  });
+
+  it('sets up the invite web page for each Prosody line: the matching community modules, the public address, and a load without restart', () => {
+    const old = invitePageGuide('example.org', prosody('0.12.3'));
+    const current = invitePageGuide('example.org', prosody('13.0.1'));
+    expect(old.steps.map((s) => s.kind)).toEqual(['shell', 'config', 'shell']);
+    expect(old.steps[0]?.code).toBe('sudo apt-get install -y prosody-modules\nsudo apt-get install -y libjs-bootstrap4 libjs-jquery');
+    expect(current.steps[0]?.code).toBe('sudo apt-get install -y -t bookworm-backports prosody-modules\nsudo apt-get install -y libjs-bootstrap4 libjs-jquery');
+    for (const guide of [old, current]) {
+      expect(guide.steps[1]?.code).toBe('http_external_url = "https://example.org/"\nmodules_enabled = { …, "invites_page", "http_libjs" }');
+      expect(guide.steps[2]?.code).toBe('sudo prosodyctl reload\nsudo prosodyctl shell module load http_libjs example.org\nsudo prosodyctl shell module load invites_page example.org');
+      expect(guide.steps[1]?.note).toContain('mod_register_apps');
+    }
+    // Prosody 13's own mod_invites can point at a page elsewhere; 0.12's cannot.
+    expect(current.steps[1]?.note).toContain('invites_page = "https://example.org/join?t={invite.token}"');
+    expect(old.steps[1]?.note).not.toContain('invites_page =');
+    expect(invitePageGuide('example.org', prosody('0.11.9')).steps).toEqual([]);
   });
 
   it('has no install step for modules that ship with Prosody, and one load per module', () => {

@@ -15,7 +15,7 @@ import type {
 } from '../../../common/api';
 import { AdminError } from '../../../common/errors';
 import { ROCK_ON_SERVER } from '../../../common/setup-guide';
-import { commandStage, runCommand } from '../xmpp/adhoc';
+import { peekCommandForm, runCommand } from '../xmpp/adhoc';
 import { discoInfo } from '../xmpp/disco';
 import { field, lines, textValue, type DataForm, type FormField } from '../xmpp/dataform';
 import type { SessionContext } from './context';
@@ -27,6 +27,8 @@ export const NS = {
   policy: 'urn:x-invite-desk:policy:0',
   invites: 'urn:x-invite-desk:invites:0',
   events: 'urn:x-invite-desk:events:0',
+  requests: 'urn:x-invite-desk:requests:0',
+  members: 'urn:x-invite-desk:members:0',
 } as const;
 
 export const MODULE_NODES = {
@@ -37,7 +39,7 @@ export const MODULE_NODES = {
   policy: NS.policy,
 } as const;
 
-const POLICIES: readonly string[] = ['open', 'invite-only', 'closed'];
+const POLICIES: readonly string[] = ['open', 'approval', 'invite-only', 'closed'];
 const STATES: readonly string[] = ['pending', 'used', 'expired', 'revoked'];
 const KINDS: readonly string[] = ['account', 'contact', 'reset'];
 
@@ -99,9 +101,8 @@ export async function inviteRoles(
 
 /** The options the module's create form offers for `role`; its first stage is only looked at, then cancelled. */
 async function listedRoles(iq: IqCaller, domain: string, timeoutMs: number): Promise<string[]> {
-  const stage = await commandStage(iq, domain, MODULE_NODES.create, {}, timeoutMs);
-  if (stage.sessionid) void commandStage(iq, domain, MODULE_NODES.create, { action: 'cancel', sessionid: stage.sessionid }, timeoutMs).catch(() => undefined);
-  const options = (stage.form ? field(stage.form, 'role')?.options : undefined) ?? [];
+  const form = await peekCommandForm(iq, domain, MODULE_NODES.create, timeoutMs, 'asking which roles invites may give');
+  const options = (form ? field(form, 'role')?.options : undefined) ?? [];
   return [...new Set(options.map((o) => o.value).filter((v) => ROLE_NAME.test(v)))].slice(0, 100);
 }
 
@@ -157,7 +158,8 @@ export async function createModuleInvites(ctx: SessionContext, request: CreateIn
   if (request.note !== undefined) values.note = request.note;
   if (request.username !== undefined) values.username = request.username;
   if (request.role !== undefined) values.role = request.role;
-  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.create, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true });
+  if (request.needsApproval) values['needs-approval'] = '1';
+  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.create, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true, what: 'creating invites' });
   const createdAt = new Date().toISOString();
   return rows(stage.form, ctx.domain).flatMap((row) => {
     const token = row.uri === undefined ? undefined : tokenOf(row.uri);
@@ -165,6 +167,7 @@ export async function createModuleInvites(ctx: SessionContext, request: CreateIn
     const invite: Invite = { serverId: ctx.serverId, id: row.id, kind: row.kind, uri: row.uri, token, createdAt: row.createdAt ?? createdAt };
     if (row.landingUrl) invite.landingUrl = row.landingUrl;
     if (row.expires) invite.expires = row.expires;
+    if (row.role) invite.role = row.role;
     return [invite];
   });
 }
@@ -180,7 +183,8 @@ export async function listLedger(ctx: SessionContext, request: ListInvitesReques
   };
   if (request.query) values.query = request.query;
   if (request.createdBy) values['created-by'] = request.createdBy;
-  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.list, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true });
+  if (request.role) values.role = request.role;
+  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.list, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true, what: 'listing invites' });
   const total = Number(stage.form ? textValue(stage.form, 'total') : undefined);
   const invites = rows(stage.form, ctx.domain);
   return { total: Number.isInteger(total) ? total : invites.length, invites };
@@ -193,15 +197,15 @@ function countFromNote(notes: { text: string }[]): number {
 
 export async function revokeLedger(ctx: SessionContext, ids: string[]): Promise<number> {
   requireModule(ctx, 'Revoking invites');
-  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.revoke, ctx.timeoutMs, { ids: ids.join('\n') }, { formType: NS.invites, submitFirst: true });
+  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.revoke, ctx.timeoutMs, { ids: ids.join('\n') }, { formType: NS.invites, submitFirst: true, what: 'revoking invites' });
   return countFromNote(stage.notes);
 }
 
 export async function purgeExpired(ctx: SessionContext): Promise<PurgeResult> {
   requireModule(ctx, 'Purging expired invites');
-  const { notes } = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.purge, ctx.timeoutMs);
-  // "Purged 7 expired invite(s). Dropped 3 ledger record(s) older than 365 days."
-  const dropped = notes.map((n) => /Dropped (\d+) ledger record\(s\) older than (\d+(?:\.\d+)?) days/.exec(n.text)).find((m) => m !== null);
+  const { notes } = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.purge, ctx.timeoutMs, undefined, { what: 'removing expired invites' });
+  // "Purged 7 expired invites. Dropped 3 ledger records older than 365 days." (older modules wrote "record(s)")
+  const dropped = notes.map((n) => /Dropped (\d+) ledger record(?:s|\(s\))? older than (\d+(?:\.\d+)?) days/.exec(n.text)).find((m) => m !== null);
   return {
     purged: countFromNote(notes),
     forgotten: dropped ? Number(dropped[1]) : 0,
@@ -211,23 +215,22 @@ export async function purgeExpired(ctx: SessionContext): Promise<PurgeResult> {
 
 export async function readPolicy(ctx: SessionContext): Promise<RegistrationPolicy> {
   requireModule(ctx, 'Switching the registration policy');
-  // The command's first stage shows the current policy as its default; then it is cancelled.
-  const stage = await commandStage(ctx.iq, ctx.domain, MODULE_NODES.policy, {}, ctx.timeoutMs);
-  if (stage.sessionid) await commandStage(ctx.iq, ctx.domain, MODULE_NODES.policy, { action: 'cancel', sessionid: stage.sessionid }, ctx.timeoutMs).catch(() => undefined);
-  const mode = stage.form ? field(stage.form, 'mode')?.values[0] : undefined;
+  // The command's first stage shows the current policy as its default.
+  const form = await peekCommandForm(ctx.iq, ctx.domain, MODULE_NODES.policy, ctx.timeoutMs, 'reading the registration policy');
+  const mode = form ? field(form, 'mode')?.values[0] : undefined;
   if (mode === undefined || !POLICIES.includes(mode)) throw new AdminError('server-error', 'The server did not say its registration policy.');
   return mode as RegistrationPolicy;
 }
 
 export async function writePolicy(ctx: SessionContext, policy: RegistrationPolicy): Promise<void> {
   requireModule(ctx, 'Switching the registration policy');
-  await runCommand(ctx.iq, ctx.domain, MODULE_NODES.policy, ctx.timeoutMs, { mode: policy }, { formType: NS.policy, submitFirst: true });
+  await runCommand(ctx.iq, ctx.domain, MODULE_NODES.policy, ctx.timeoutMs, { mode: policy }, { formType: NS.policy, submitFirst: true, what: 'changing the registration policy' });
 }
 
 /** A `<signup>` event of the module, checked field by field. */
 export function readSignup(element: Element, serverId: string, domain: string, catchUp: boolean): Registration | null {
   if (!element.is('signup', NS.events)) return null;
-  const { id, username, jid, time, ip, invite, inviter, source } = element.attrs;
+  const { id, username, jid, time, ip, invite, inviter, source, role } = element.attrs;
   const stamp = iso(time);
   if (!id || id.length > 200 || !username || username.length > 1023 || jid !== `${username}@${domain}` || !stamp) return null;
   const registration: Registration = { serverId, id, username, jid, time: stamp, source: 'invite-desk', catchUp };
@@ -237,6 +240,7 @@ export function readSignup(element: Element, serverId: string, domain: string, c
   if (by && by.length <= 3071) registration.inviter = by;
   const note = element.getChildText('note');
   if (note) registration.note = note.slice(0, 500);
+  if (role && ROLE_NAME.test(role)) registration.role = role;
   return registration;
 }
 

@@ -43,7 +43,8 @@ function parseExpiry(value: string | undefined): string | undefined {
 
 /** Reads the invite a stock command made; accepts both `form` (0.12.3) and `result` replies. */
 async function runInviteCommand(ctx: SessionContext, kind: InviteKind, node: string, values?: Record<string, string>): Promise<Invite> {
-  const stage = await runCommand(ctx.iq, ctx.domain, node, ctx.timeoutMs, values, { submitFirst: values !== undefined });
+  const what = kind === 'reset' ? 'creating a password-reset invite' : `creating ${kind === 'contact' ? 'a contact' : 'an account'} invite`;
+  const stage = await runCommand(ctx.iq, ctx.domain, node, ctx.timeoutMs, values, { submitFirst: values !== undefined, what });
   const form = stage.form;
   const uri = form ? textValue(form, 'uri') : undefined;
   const token = uri === undefined ? undefined : tokenOf(uri);
@@ -84,7 +85,7 @@ export async function createStockReset(ctx: SessionContext, username: string | u
   const jid = `${username}@${ctx.domain}`;
   if (ctx.commands.has(NODES.userStats)) {
     // Prosody answers this one with an error note when the account does not exist.
-    await runCommand(ctx.iq, ctx.domain, NODES.userStats, ctx.timeoutMs, { accountjid: jid }, { formType: ADMIN_FORM, submitFirst: true }).catch((error: unknown) => {
+    await runCommand(ctx.iq, ctx.domain, NODES.userStats, ctx.timeoutMs, { accountjid: jid }, { formType: ADMIN_FORM, submitFirst: true, what: 'looking up the account' }).catch((error: unknown) => {
       throw error instanceof AdminError && /does not exist/i.test(error.message)
         ? new AdminError('invalid-input', `There is no account ${jid} on ${ctx.domain}, so it has no password to reset. Check the name.`)
         : error;

@@ -70,7 +70,7 @@ function adminVerdict(commands: readonly AdHocCommand[], byModule: boolean | und
 }
 
 async function listModules(iq: IqCaller, domain: string, timeoutMs: number): Promise<string[]> {
-  return lines((await runCommand(iq, domain, NODES.listModules, timeoutMs)).form ?? [], 'modules')
+  return lines((await runCommand(iq, domain, NODES.listModules, timeoutMs, undefined, { what: 'listing its modules' })).form ?? [], 'modules')
     .map((m) => m.trim())
     .filter((m) => m !== '');
 }

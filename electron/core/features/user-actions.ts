@@ -51,6 +51,6 @@ export async function runUserAction(ctx: SessionContext, action: UserAction, jid
   if (jid.toLowerCase() === ctx.account.toLowerCase()) {
     throw new AdminError('invalid-input', `${jid} is the account Invite Desk is signed in with; use another admin account for that.`);
   }
-  const stage = await runCommand(ctx.iq, ctx.domain, node, ctx.timeoutMs, { accountjids: [jid] }, { formType: ADMIN_FORM, submitFirst: true });
+  const stage = await runCommand(ctx.iq, ctx.domain, node, ctx.timeoutMs, { accountjids: [jid] }, { formType: ADMIN_FORM, submitFirst: true, what });
   if (refusedAccounts(stage.notes).includes(jid.toLowerCase())) throw refusal(action, jid, ctx);
 }

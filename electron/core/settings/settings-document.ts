@@ -8,7 +8,13 @@ import { preferencesSchema, printKitTextSchema, serverProfileSchema, studioChoic
  */
 export const SETTINGS_VERSION = 4;
 
-export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', notifications: false };
+export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', notifications: false, automaticUpdates: true, connectAtStart: true };
+
+/** Preferences added within version 4 take their defaults where a file written before them lacks them. */
+const storedPreferencesSchema = preferencesSchema.extend({
+  automaticUpdates: z.boolean().default(DEFAULT_PREFERENCES.automaticUpdates),
+  connectAtStart: z.boolean().default(DEFAULT_PREFERENCES.connectAtStart),
+});
 
 export const windowStateSchema = z.strictObject({
   x: z.number().int(),
@@ -35,6 +41,19 @@ export const serverRecordSchema = z.strictObject({
   unread: z.number().int().min(0).optional(),
   /** The invite studio's last choices. */
   studio: studioChoicesSchema.omit({ serverId: true }).optional(),
+  /** Accounts disabled or deleted from Invite Desk, newest last: what it shows where the server cannot say. */
+  accounts: z
+    .array(z.strictObject({ jid: z.string().min(3).max(3071), state: z.enum(['disabled', 'deleted']), at: z.string().max(40) }))
+    .max(1000)
+    .optional(),
+  /** False when the admin turned off connecting it at start; absent means on. */
+  connectAtStart: z.boolean().optional(),
+  /**
+   * The newest requests to join the admin was told of: when they were made
+   * (ISO 8601), and which accounts asked at that very time. After a restart
+   * only later ones are new.
+   */
+  requestsSeen: z.strictObject({ time: z.string().max(40), jids: z.array(z.string().max(3071)).max(1000) }).optional(),
 });
 
 export type ServerRecord = z.infer<typeof serverRecordSchema>;
@@ -42,7 +61,7 @@ export type ServerRecord = z.infer<typeof serverRecordSchema>;
 export const settingsSchema = z.strictObject({
   version: z.literal(SETTINGS_VERSION),
   servers: z.array(serverRecordSchema).refine((servers) => new Set(servers.map((s) => s.profile.id)).size === servers.length, 'one record per server id'),
-  preferences: preferencesSchema,
+  preferences: storedPreferencesSchema,
   window: windowStateSchema.optional(),
 });
 

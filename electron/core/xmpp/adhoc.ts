@@ -32,6 +32,8 @@ export interface CommandRequest {
   action?: CommandAction;
   sessionid?: string;
   form?: Element;
+  /** What the command does, in an admin's words ("creating invites"), for a failure's message: never its node. */
+  what?: string;
 }
 
 function parseStage(node: string, reply: Element): CommandStage {
@@ -66,7 +68,7 @@ export async function commandStage(iq: IqCaller, to: string, node: string, reque
   try {
     reply = await iq.request(xml('iq', { type: 'set', to }, xml('command', attrs, request.form)), timeoutMs);
   } catch (error) {
-    throw describeRequestError(error, `running ${node}`);
+    throw describeRequestError(error, request.what ?? 'running a command on the server');
   }
   const stage = parseStage(node, reply);
   const failure = stage.notes.find((n) => n.type === 'error');
@@ -89,20 +91,32 @@ export async function runCommand(
   node: string,
   timeoutMs: number,
   values?: Record<string, SubmitValue>,
-  options: { formType?: string; submitFirst?: boolean } = {},
+  options: { formType?: string; submitFirst?: boolean; what?: string } = {},
 ): Promise<CommandStage> {
   const form = values ? submitForm(values, options.formType) : undefined;
-  let stage = await commandStage(iq, to, node, options.submitFirst && form ? { form } : {}, timeoutMs);
+  const what = options.what;
+  let stage = await commandStage(iq, to, node, options.submitFirst && form ? { form, what } : { what }, timeoutMs);
   let submitted = options.submitFirst === true && form !== undefined;
   while (stage.status === 'executing') {
     if (submitted || !form) {
       await commandStage(iq, to, node, { action: 'cancel', sessionid: stage.sessionid }, timeoutMs).catch(() => undefined);
-      throw new AdminError('server-error', `The command ${node} asked for more than Invite Desk knows how to answer.`);
+      throw new AdminError('server-error', `The server asked for more than Invite Desk knows how to answer while ${what ?? 'running a command'}. Check that the server's modules are the versions Invite Desk supports.`);
     }
     const action = stage.actions.execute ?? (stage.actions.allowed.includes('complete') ? 'complete' : 'execute');
-    stage = await commandStage(iq, to, node, { action, sessionid: stage.sessionid, form }, timeoutMs);
+    stage = await commandStage(iq, to, node, { action, sessionid: stage.sessionid, form, what }, timeoutMs);
     submitted = true;
   }
-  if (stage.status === 'canceled') throw new AdminError('server-error', `The server canceled the command ${node}.`);
+  if (stage.status === 'canceled') throw new AdminError('server-error', `The server stopped while ${what ?? 'running a command'} before it was done. Try again.`);
   return stage;
+}
+
+/**
+ * The form of a command's first stage, for what it shows as defaults (a
+ * setting's current value, the choices it offers); the session is then
+ * cancelled, without waiting for the answer.
+ */
+export async function peekCommandForm(iq: IqCaller, to: string, node: string, timeoutMs: number, what?: string): Promise<DataForm | undefined> {
+  const stage = await commandStage(iq, to, node, what === undefined ? {} : { what }, timeoutMs);
+  if (stage.sessionid) void commandStage(iq, to, node, { action: 'cancel', sessionid: stage.sessionid }, timeoutMs).catch(() => undefined);
+  return stage.form;
 }

@@ -1,4 +1,5 @@
 import { jid } from '@xmpp/client-core';
+import type { Element } from '@xmpp/xml';
 import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import createMiddleware, { type Middleware } from '@xmpp/middleware';
@@ -121,6 +122,12 @@ export class NotXmppError extends Error {
   }
 }
 
+/** The root of an XMPP stream (RFC 6120 §4.8): <stream:stream> in the streams namespace. */
+function isStreamRoot(root: Element | undefined): boolean {
+  if (!root) return true; // a stream restart after TLS or SASL reports no element
+  return root.name === 'stream:stream' && root.attrs['xmlns:stream'] === 'http://etherx.jabber.org/streams';
+}
+
 /**
  * Starts the session. xmpp.js waits for the stream to open until its timeout
  * even when the socket is already closed; here a close or a parse error
@@ -131,7 +138,12 @@ export async function startClient(client: XmppClient): Promise<void> {
   let stop = (): void => undefined;
   let opened = false;
   const failed = new Promise<never>((_, reject) => {
-    const onStatus = (status: string): void => {
+    const onStatus = (status: string, root?: Element): void => {
+      // A root that is not an XMPP stream (a web server's <html>) is no stream at all.
+      if (status === 'open' && !isStreamRoot(root)) {
+        reject(new NotXmppError(entity.firstBytes, false));
+        return;
+      }
       if (status === 'open') opened = true;
       if (status !== 'disconnect') return;
       // Once a stream opened, the sign-in's own failure (a refused password, say) is the better reason: give it a moment to arrive.

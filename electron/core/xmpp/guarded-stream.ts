@@ -1,6 +1,7 @@
 import { Client } from '@xmpp/client-core';
 import { promise } from '@xmpp/events';
 import type { JID } from '@xmpp/jid';
+import type { Element } from '@xmpp/xml';
 import Parser from '@xmpp/xml/lib/Parser.js';
 import XMLError from '@xmpp/xml/lib/XMLError.js';
 
@@ -61,6 +62,16 @@ export class GuardedClient extends Client {
     online.catch(() => undefined);
     await this.open({ domain });
     return online;
+  }
+
+  /**
+   * The stream header, then a newline, which XMPP allows between top-level
+   * elements. A web server that reads its request line to the end (Python's
+   * http.server) waits for one before it answers; with it, any HTTP server
+   * answers at once and is told apart from XMPP, instead of timing out.
+   */
+  override header(element: Element, ...rest: unknown[]): string {
+    return `${super.header(element, ...rest)}\n`;
   }
 
   override _onData(data: Buffer): void {

@@ -89,6 +89,8 @@ declare module '@xmpp/client-core' {
     parser: import('node:events').EventEmitter | null;
     _attachSocket(socket: SocketLike): void;
     _onData(data: Buffer): void;
+    /** The text of the stream header that opens (or restarts) the stream. */
+    header(element: Element, ...rest: unknown[]): string;
   }
   export { default as jid } from '@xmpp/jid';
 }

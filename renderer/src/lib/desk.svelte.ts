@@ -1,7 +1,22 @@
-import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { AdminApi, ConnectionStatus, Registration, RegistrationPolicy, RevealRequest, SavedProfile, ServerInfo, ServerProfile } from '../../../common/api';
+import { SvelteMap } from 'svelte/reactivity';
+import type {
+  AccountState,
+  AdminApi,
+  ConnectionStatus,
+  JoinDecision,
+  JoinDecisionRequest,
+  JoinRequest,
+  JoinRequestsChange,
+  Registration,
+  RegistrationPolicy,
+  RevealRequest,
+  SavedProfile,
+  ServerInfo,
+  ServerProfile,
+} from '../../../common/api';
 import { AdminError, toAdminErrorShape, type AdminErrorShape } from '../../../common/errors';
-import { newestFirst } from './newest-first';
+import { JoinRequestBook } from '../../../common/join-requests';
+import { SignupLog } from './signup-log.svelte';
 
 /**
  * The UI's state: saved servers, each one's connection status and, when
@@ -13,21 +28,39 @@ export class Desk {
   readonly infos = new SvelteMap<string, ServerInfo>();
   /** With mod_invite_desk: each server's registration policy, kept current by events. */
   readonly policies = new SvelteMap<string, RegistrationPolicy>();
-  /** Sign-ups of every server, newest first. Replaced whole, never mutated: catch-up can bring thousands. */
-  registrations = $state.raw<Registration[]>([]);
-  // Bookkeeping only, never rendered: no reactivity wanted.
+  /** Each server's sign-ups, by server id; each log tells what reads it when it changes. */
+  // One log per server for the window's lifetime: the map itself is never rendered.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private readonly known = new Set<string>();
+  private readonly logs = new Map<string, SignupLog>();
   private arriving: Registration[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Sign-ups arriving before the history this window loads are held back, so that the history comes first. */
+  private historyLoaded = false;
+  /** Each server's info being fetched, so that a status and the start do not ask twice. */
+  // Bookkeeping only, never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly refreshing = new Map<string, Promise<void>>();
   /** Sign-ups not yet seen in each server's feed. */
   readonly unread = new SvelteMap<string, number>();
-  /** Accounts deleted from this window, as `serverId\njid`: the feed marks them and offers nothing more for them. */
-  readonly deleted = new SvelteSet<string>();
+  /**
+   * What became of accounts that signed up, as `serverId\njid`: as the server
+   * said when asked (or what Invite Desk did, where it cannot say), never only
+   * what this window remembers doing.
+   */
+  readonly accounts = new SvelteMap<string, AccountState>();
   /** The server whose feed is on screen: its new sign-ups are read as they arrive. */
   viewingFeedOf: string | null = null;
   /** A sign-up to bring into view (its notification was clicked); the server's view takes it and clears it. */
   revealed = $state<RevealRequest | null>(null);
+  /** With mod_invite_desk: each server's requests to join, newest first. */
+  readonly joinRequests = new SvelteMap<string, JoinRequest[]>();
+  /** After how many days each server rejects a request by itself, as it said. */
+  readonly requestDays = new SvelteMap<string, number>();
+  /** A server whose requests to show (their notification was clicked); its view takes it and clears it. */
+  revealedRequests = $state<string | null>(null);
+  // Bookkeeping behind joinRequests, never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly books = new Map<string, JoinRequestBook>();
   /** The server shown in the main pane; null shows the form for a new one. */
   selectedId = $state<string | null>(null);
   loading = $state(true);
@@ -47,24 +80,46 @@ export class Desk {
     this.api.on('connection-status', (status) => this.applyStatus(status));
     this.api.on('registration', (registration) => this.addRegistration(registration));
     this.api.on('policy', (change) => this.policies.set(change.serverId, change.policy));
+    this.api.on('join-requests', (change) => this.changeRequests(change.serverId, change));
     try {
-      const [profiles, statuses, recent] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses(), this.api.recentRegistrations()]);
-      // Seen before this window opened: listed, but not counted as unread.
-      for (const registration of recent) this.known.add(`${registration.serverId}\n${registration.id}`);
-      this.registrations = newestFirst(recent, []);
+      const [profiles, statuses] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses()]);
       this.profiles = profiles;
       // Counted by the backend, so a reload or a restart keeps them.
       for (const profile of profiles) this.unread.set(profile.id, profile.unread);
-      for (const status of statuses) this.applyStatus(status);
-      // A session may already be up (a reloaded window, or the demo connected before the UI opened).
-      await Promise.all(statuses.filter((s) => s.state === 'online').map((s) => this.refreshInfo(s.serverId)));
       // A notification clicked while the window was loading has already chosen the server.
       this.selectedId ??= profiles[0]?.id ?? null;
+      // A session may already be up (a reloaded window, or servers connected at start): each one's info is fetched.
+      // A status event that came while these calls ran is newer than their answer: it stays.
+      for (const status of statuses) if (!this.statuses.has(status.serverId)) this.applyStatus(status);
+      // The first screen waits for the server it shows, and for nothing else.
+      if (this.selectedId !== null) await this.refreshing.get(this.selectedId);
       this.loadError = null;
     } catch (error) {
       this.loadError = toAdminErrorShape(error);
     } finally {
       this.loading = false;
+    }
+    // Thousands of sign-ups can come with the history: they follow the first screen instead of holding it up.
+    await this.loadHistory();
+  }
+
+  /** A server's sign-ups, newest first. */
+  signupsOf(serverId: string): SignupLog {
+    let log = this.logs.get(serverId);
+    if (!log) this.logs.set(serverId, (log = new SignupLog()));
+    return log;
+  }
+
+  /** The sign-ups seen before this window opened: listed, but not counted as unread. */
+  private async loadHistory(): Promise<void> {
+    try {
+      const history = await this.api.recentRegistrations();
+      for (const [serverId, registrations] of byServer(history)) this.signupsOf(serverId).add(registrations);
+    } catch {
+      // Without the history the window still shows every sign-up from now on.
+    } finally {
+      this.historyLoaded = true;
+      if (this.arriving.length > 0) this.flushRegistrations();
     }
   }
 
@@ -93,8 +148,16 @@ export class Desk {
     this.infos.delete(serverId);
     this.unread.delete(serverId);
     this.policies.delete(serverId);
-    this.registrations = this.registrations.filter((r) => r.serverId !== serverId);
+    for (const key of [...this.accounts.keys()]) if (key.startsWith(`${serverId}\n`)) this.accounts.delete(key);
+    this.logs.delete(serverId);
+    this.joinRequests.delete(serverId);
+    this.books.delete(serverId);
     this.selectedId = this.profiles[0]?.id ?? null;
+  }
+
+  async setConnectAtStart(serverId: string, connectAtStart: boolean): Promise<void> {
+    await this.api.setConnectAtStart({ serverId, connectAtStart });
+    this.profiles = this.profiles.map((p) => (p.id === serverId ? { ...p, connectAtStart } : p));
   }
 
   async setPolicy(serverId: string, policy: RegistrationPolicy): Promise<void> {
@@ -114,6 +177,11 @@ export class Desk {
     this.revealed = request;
   }
 
+  revealRequests(serverId: string): void {
+    this.selectedId = serverId;
+    this.revealedRequests = serverId;
+  }
+
   markFeedRead(serverId: string): void {
     this.unread.set(serverId, 0);
     void this.api.markSignupsRead(serverId).catch(() => undefined);
@@ -131,43 +199,91 @@ export class Desk {
   }
 
   private addRegistration(registration: Registration): void {
-    const key = `${registration.serverId}\n${registration.id}`;
-    if (this.known.has(key)) return;
-    this.known.add(key);
     this.arriving.push(registration);
     // Gather a burst (a catch-up sends them one by one) and update the screen once for all of it.
-    this.flushTimer ??= setTimeout(() => this.flushRegistrations(), 50);
+    if (this.historyLoaded) this.flushTimer ??= setTimeout(() => this.flushRegistrations(), 50);
   }
 
+  /** Adds what arrived to each server's log: the cost is the burst's, whatever the logs hold. */
   private flushRegistrations(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const batch = this.arriving;
     this.arriving = [];
-    this.registrations = newestFirst(batch, this.registrations);
-    for (const r of batch) {
-      if (this.viewingFeedOf !== r.serverId) this.unread.set(r.serverId, (this.unread.get(r.serverId) ?? 0) + 1);
+    for (const [serverId, arrived] of byServer(batch)) {
+      const added = this.signupsOf(serverId).add(arrived).length;
+      if (added === 0) continue;
+      // The backend counted them too: those that arrived in the feed on screen are read already.
+      if (this.viewingFeedOf === serverId) this.markFeedRead(serverId);
+      else this.unread.set(serverId, (this.unread.get(serverId) ?? 0) + added);
     }
-    // The backend counted them too: those that arrived in the feed on screen are read already.
-    if (this.viewingFeedOf !== null && batch.some((r) => r.serverId === this.viewingFeedOf)) this.markFeedRead(this.viewingFeedOf);
   }
 
-  /** What a server offers, and with mod_invite_desk its policy. */
+  /** Whether the server's module holds sign-ups for approval (a module older than that does not). */
+  hasJoinRequests(serverId: string): boolean {
+    return this.infos.get(serverId)?.commands.some((c) => c.node === 'urn:x-invite-desk:requests:0#list') === true;
+  }
+
+  /** Asks the server again which requests to join wait; changes pushed meanwhile still count. */
+  async refreshRequests(serverId: string): Promise<void> {
+    const book = this.bookOf(serverId);
+    book.listing();
+    try {
+      const { requests, expireDays } = await this.api.listJoinRequests(serverId);
+      this.changeRequests(serverId, { list: requests });
+      if (expireDays !== undefined) this.requestDays.set(serverId, expireDays);
+    } catch (error) {
+      book.abandonListing();
+      throw error;
+    }
+  }
+
+  /** Approves or rejects requests; those decided leave the list at once. */
+  async decideRequests(verdict: 'approve' | 'reject', request: JoinDecisionRequest): Promise<JoinDecision> {
+    const decision = await (verdict === 'approve' ? this.api.approveJoinRequests(request) : this.api.rejectJoinRequests(request));
+    this.changeRequests(request.serverId, { removed: decision.decided });
+    return decision;
+  }
+
+  private bookOf(serverId: string): JoinRequestBook {
+    let book = this.books.get(serverId);
+    if (!book) this.books.set(serverId, (book = new JoinRequestBook()));
+    return book;
+  }
+
+  private changeRequests(serverId: string, change: Pick<JoinRequestsChange, 'list' | 'added' | 'removed'>): void {
+    const book = this.bookOf(serverId);
+    book.apply(change);
+    this.joinRequests.set(serverId, book.list());
+  }
+
+  /** What a server offers, and with mod_invite_desk its policy and the requests to join that wait. */
   private async show(info: ServerInfo): Promise<void> {
     this.infos.set(info.serverId, info);
+    if (this.hasJoinRequests(info.serverId)) void this.refreshRequests(info.serverId).catch(() => undefined);
     if (this.hasModule(info.serverId)) this.policies.set(info.serverId, await this.api.getPolicy(info.serverId));
   }
 
-  private async refreshInfo(serverId: string): Promise<void> {
-    try {
-      await this.show(await this.api.serverInfo(serverId));
-    } catch {
-      this.infos.delete(serverId);
+  private refreshInfo(serverId: string): Promise<void> {
+    let refresh = this.refreshing.get(serverId);
+    if (!refresh) {
+      refresh = this.api
+        .serverInfo(serverId)
+        .then((info) => this.show(info))
+        .catch(() => {
+          this.infos.delete(serverId);
+        })
+        .finally(() => this.refreshing.delete(serverId));
+      this.refreshing.set(serverId, refresh);
     }
+    return refresh;
   }
 
   private applyStatus(status: ConnectionStatus): void {
     const before = this.statuses.get(status.serverId)?.state;
     this.statuses.set(status.serverId, status);
+    // The server refused the saved sign-in, and the backend forgot it: from now on this server needs its password.
+    if (status.code === 'password-required') this.profiles = this.profiles.map((p) => (p.id === status.serverId ? { ...p, hasSavedCredentials: false } : p));
     // While it reconnects, the last view stays on screen (read-only); once the session is over, the sign-in form comes back.
     if (status.state === 'offline' || status.state === 'connecting') this.infos.delete(status.serverId);
     // Back after a drop: the server may have changed while the session was away.
@@ -178,4 +294,17 @@ export class Desk {
   isReconnecting(serverId: string): boolean {
     return this.statuses.get(serverId)?.state === 'reconnecting';
   }
+}
+
+/** Sign-ups grouped by server, each group in the order they came. */
+function byServer(registrations: readonly Registration[]): Map<string, Registration[]> {
+  // A local grouping, never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  const groups = new Map<string, Registration[]>();
+  for (const registration of registrations) {
+    const group = groups.get(registration.serverId);
+    if (group) group.push(registration);
+    else groups.set(registration.serverId, [registration]);
+  }
+  return groups;
 }

@@ -3,12 +3,15 @@ import type { AdminApi, HostInfo, Theme } from '../../../common/api';
 export type { Theme };
 
 /**
- * The admin's preferences (theme, notifications), kept in the app's settings
- * through the AdminApi so the desktop host can act on them too.
+ * The admin's preferences (theme, notifications, updates, connecting at
+ * start), kept in the app's settings through the AdminApi so the desktop
+ * host can act on them too.
  */
 export class Preferences {
   theme = $state<Theme>('system');
   notifications = $state(false);
+  automaticUpdates = $state(true);
+  connectAtStart = $state(true);
   private readonly api: AdminApi;
   private readonly host: Promise<HostInfo>;
 
@@ -22,7 +25,19 @@ export class Preferences {
     const saved = await this.api.getPreferences();
     this.theme = saved.theme;
     this.notifications = saved.notifications;
+    this.automaticUpdates = saved.automaticUpdates;
+    this.connectAtStart = saved.connectAtStart;
     this.applyTheme();
+  }
+
+  async setAutomaticUpdates(on: boolean): Promise<void> {
+    this.automaticUpdates = on;
+    await this.api.setPreferences({ automaticUpdates: on });
+  }
+
+  async setConnectAtStart(on: boolean): Promise<void> {
+    this.connectAtStart = on;
+    await this.api.setPreferences({ connectAtStart: on });
   }
 
   async setTheme(theme: Theme): Promise<void> {

@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { AdminError } from '../../../common/errors';
 import { createTestService, type TestService } from '../../helpers/session';
 import { prosodyFixture } from '../../helpers/fixtures';
 import { startFakeServer, startStarttlsImpostor, startTlsFakeServer, type FakeBehaviour, type FakeServer } from '../../helpers/fake-servers';
+import { freePort, waitForPort } from '../../helpers/prosody';
 
 /**
  * Servers that are not XMPP, or not the one the admin trusted. Every one must
@@ -15,8 +17,10 @@ const DOMAIN = 'invite-desk.test';
 const prosody = prosodyFixture({ domain: DOMAIN });
 const servers: FakeServer[] = [];
 const services: TestService[] = [];
+const children: ChildProcess[] = [];
 
 afterAll(async () => {
+  for (const child of children) child.kill();
   await Promise.all(services.map((s) => s.dispose()));
   await Promise.all(servers.map((s) => s.close()));
 });
@@ -50,6 +54,21 @@ describe('a connect to something that is not an XMPP server', () => {
     expect(error.message).toMatch(/web server/);
     expect(error.message).toMatch(/5222/);
   });
+
+  it("recognises Python's http.server, which waits for the end of a request line, as a web server at once", async () => {
+    const port = await freePort();
+    const python = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' });
+    children.push(python);
+    try {
+      await waitForPort(port, python, 20_000, 'http.server');
+      // Stream and connect timeouts far beyond the test's own: waiting for either would fail it.
+      const error = await connectTo(port, { connectMs: 600_000, requestMs: 600_000 });
+      expect(error.code).toBe('unreachable');
+      expect(error.message).toMatch(/web server/);
+    } finally {
+      python.kill();
+    }
+  }, 20_000);
 
   it('reports a server that closes at once without waiting for a timeout', async () => {
     const server = await fake('close');

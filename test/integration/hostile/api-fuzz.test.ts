@@ -34,7 +34,7 @@ let closedPort = 0;
 
 const FIELDS = [
   'serverId', 'profile', 'password', 'kind', 'count', 'ids', 'jid', 'policy', 'state', 'query', 'offset', 'limit', 'welcome', 'apps',
-  'theme', 'notifications', 'expiresInSeconds', 'maxUses', 'note', 'username', 'role', 'suggestedName', 'registrationId', 'id', 'address', 'directTls',
+  'theme', 'notifications', 'expiresInSeconds', 'maxUses', 'note', 'username', 'role', 'suggestedName', 'registrationId', 'id', 'address', 'directTls', 'jids',
 ];
 
 const server = prosodyFixture({ domain: 'fuzz.test', admins: [admin], ...WITH_INVITE_DESK });

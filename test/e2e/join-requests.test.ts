@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { REASON_FIELD_CONFIG } from '../../common/join-requests';
+import { connectThroughForm } from '../helpers/connect-ui';
+import { accessibilityViolations, screenshot } from '../helpers/browser';
+import { prosodyFixture } from '../helpers/fixtures';
+import { createInvites, setMemberRules, setPolicy, signIn } from '../helpers/invite-desk-protocol';
+import { previewFixture } from '../helpers/preview-fixture';
+import { WITH_INVITE_DESK, type Account, type ProsodyServer } from '../helpers/prosody';
+import { signUp } from '../helpers/raw-register';
+import { testClient } from '../helpers/session';
+
+/**
+ * Ask to join and member invites in the browser preview against a real
+ * Prosody, at the desktop app's smallest window (900×600), in both themes.
+ */
+
+const admin: Account = { username: 'admin', password: 'admin-password' };
+const member: Account = { username: 'member', password: 'member-password' };
+
+/** Whether `username` (password `<username>-pw`) can sign in now. */
+async function canSignIn(server: ProsodyServer, username: string): Promise<boolean> {
+  const client = testClient(server, { username, password: `${username}-pw` }, 'phone');
+  client.entity.on('error', () => undefined);
+  try {
+    await client.entity.start();
+    await client.entity.stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('requests to join and member invites in the browser preview', () => {
+  const prosody = prosodyFixture({ domain: 'garden.test', admins: [admin], users: [member], ...WITH_INVITE_DESK, extraConfig: REASON_FIELD_CONFIG });
+  const preview = previewFixture('join');
+  const open = (colorScheme: 'light' | 'dark'): ReturnType<typeof preview.open> => preview.open(colorScheme, 600, 900);
+
+  async function check(page: Page, name: string): Promise<void> {
+    await screenshot(page, name);
+    expect(await accessibilityViolations(page), name).toEqual([]);
+  }
+
+  it('switches to Ask to join, lists the requests with their badges, and approves and rejects them', async () => {
+    const server = prosody();
+    const { page, errors } = await open('light');
+    await connectThroughForm(page, server, admin);
+
+    await page.getByText('Anyone can ask; an admin approves').click();
+    const confirm = page.getByRole('dialog', { name: 'Let anyone ask to join?' });
+    await confirm.waitFor();
+    await check(page, 'ask-to-join-confirm-light');
+    await confirm.getByRole('button', { name: 'Let people ask' }).click();
+    await expect.poll(() => page.getByRole('radio', { name: /Ask to join/ }).isChecked()).toBe(true);
+
+    expect(await signUp(server, 'rosa', undefined, { fields: { reason: 'I grow tomatoes on plot 12' } })).toEqual({ ok: true });
+    expect(await signUp(server, 'spam1')).toEqual({ ok: true });
+    expect(await signUp(server, 'spam2')).toEqual({ ok: true });
+    const badge = page.getByRole('navigation', { name: 'Servers' }).getByTitle('Requests to join');
+    await expect.poll(() => badge.innerText().catch(() => '')).toMatch(/^3\b/);
+    await check(page, 'requests-badges-light');
+
+    await page.getByRole('tab', { name: /Requests/ }).click();
+    const list = page.getByRole('list', { name: `Requests to join ${server.domain}` });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(3);
+    expect(await list.getByRole('listitem').filter({ hasText: 'rosa@' }).innerText()).toContain('I grow tomatoes on plot 12');
+    expect(await list.getByRole('listitem').first().innerText()).toContain('3 requests from this address in the last hour');
+    await check(page, 'requests-light');
+
+    expect(await canSignIn(server, 'rosa')).toBe(false);
+    await page.getByRole('button', { name: `Approve rosa@${server.domain}` }).click();
+    await page.getByRole('status').filter({ hasText: `Approved rosa@${server.domain}.` }).waitFor();
+    expect(await canSignIn(server, 'rosa')).toBe(true);
+
+    await page.getByRole('checkbox', { name: 'Select all' }).check();
+    await page.getByRole('button', { name: 'Reject selected' }).click();
+    const reject = page.getByRole('dialog', { name: 'Reject 2 requests?' });
+    await reject.waitFor();
+    await check(page, 'requests-reject-confirm-light');
+    await reject.getByRole('button', { name: 'Reject and delete' }).click();
+    await page.getByText('Nobody is waiting.').waitFor();
+    expect(await page.getByRole('navigation', { name: 'Servers' }).innerText()).not.toContain('asking to join');
+    // Their names are free again.
+    expect(await signUp(server, 'spam1')).toEqual({ ok: true });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    await check(page, 'requests-after-light');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the Requests, Members and Server tabs in dark mode', async () => {
+    const server = prosody();
+    const session = await signIn(server, admin, 'setup');
+    try {
+      await setPolicy(session, 'approval');
+      await setMemberRules(session, { who: 'members', perPeriod: 3, periodDays: 7, maxPending: 3, minAgeDays: 0 });
+    } finally {
+      await session.stop();
+    }
+    const memberSession = await signIn(server, member, 'phone');
+    const [invite] = await createInvites(memberSession).finally(() => memberSession.stop());
+    expect(await signUp(server, 'sprout', invite?.token)).toEqual({ ok: true });
+    expect(await signUp(server, 'weed', undefined, { fields: { reason: 'Cheap watches!!! Visit my site' } })).toEqual({ ok: true });
+
+    const { page, errors } = await open('dark');
+    await page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    await page.getByRole('tab', { name: /Requests/ }).click();
+    await page.getByRole('list', { name: `Requests to join ${server.domain}` }).getByRole('listitem').first().waitFor();
+    await check(page, 'requests-dark');
+
+    await page.getByRole('tab', { name: 'Members' }).click();
+    await page.getByText(`sprout@${server.domain}`).waitFor();
+    await check(page, 'members-dark');
+    await page.getByRole('heading', { name: 'Who invited whom' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'members-tree-dark');
+    await page.getByRole('button', { name: `Hold their invitees (member@${server.domain})` }).click();
+    await page.getByRole('status').filter({ hasText: 'from now on wait for approval' }).waitFor();
+
+    await page.getByRole('tab', { name: 'Server' }).click();
+    await page.getByRole('heading', { name: 'A reason to join' }).scrollIntoViewIfNeeded();
+    await check(page, 'server-reason-dark');
+    expect(errors).toEqual([]);
+
+    // A larger window, in light mode.
+    const wide = await preview.open('light', 800, 1280);
+    await wide.page.getByRole('heading', { name: server.domain, exact: true }).waitFor();
+    await wide.page.getByRole('tab', { name: 'Members' }).click();
+    await wide.page.getByText('Invitees wait for approval').waitFor();
+    await check(wide.page, 'members-light-1280');
+    await wide.page.getByRole('tab', { name: /Requests/ }).click();
+    await wide.page.getByRole('list', { name: `Requests to join ${server.domain}` }).waitFor();
+    await check(wide.page, 'requests-light-1280');
+    expect(wide.errors).toEqual([]);
+  });
+});
