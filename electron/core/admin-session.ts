@@ -15,7 +15,8 @@ import { JoinRequestBook } from '../../common/join-requests';
 import { parseAccountJid, resolveServerAddress } from '../../common/address';
 import { AdminError } from '../../common/errors';
 import { retryDelay } from './backoff';
-import { describeConnectError } from './error-messages';
+import { describeConnectError, stanzaTooLarge } from './error-messages';
+import { StanzaTooLargeError } from './xmpp/guarded-stream';
 import { logUnexpected } from './diagnostics/error-log';
 import type { SessionContext } from './features/context';
 import { explainNotAdmin } from './features/admin-rights';
@@ -196,8 +197,12 @@ export class AdminSession {
       streamTimeoutMs: this.timeouts.requestMs,
     });
     this.client = client;
-    // xmpp.js requires an error listener; failures reach us through start() or the status events.
-    client.entity.on('error', () => undefined);
+    // xmpp.js requires an error listener; failures reach us through start() or the status events,
+    // but for a stanza past the size limit, which then explains the drop.
+    let tooLarge = false;
+    client.entity.on('error', (error: Error) => {
+      if (error instanceof StanzaTooLargeError) tooLarge = true;
+    });
     const matcher = registrationMatcher(this.profile.registrationTemplate ?? DEFAULT_REGISTRATION_TEMPLATE, jid.domain);
     client.entity.on('stanza', (stanza: Element) => {
       if (this.moduleEvents) {
@@ -228,7 +233,8 @@ export class AdminSession {
       if (this.client !== client) throw new AdminError('not-connected', 'The connection was closed while signing in.');
       this.info = info;
       client.entity.on('status', (status: string) => {
-        if (status === 'disconnect' && this.client === client) this.onDrop(`The connection to ${jid.domain} was lost.`);
+        if (status !== 'disconnect' || this.client !== client) return;
+        this.onDrop(tooLarge ? stanzaTooLarge(context.address).message : `The connection to ${jid.domain} was lost.`);
       });
       this.startKeepAlive(client, jid.domain);
       // Online, but some sign-ups were missed for good: the admin should know.
