@@ -73,9 +73,23 @@ return function (commands, events)
 		if not ok then error(result, 0); end
 		return result, err;
 	end
+	-- Prosody 13 makes an account disabled, sets its password, then enables
+	-- it, in one go: that enabling is part of making it, not an action of its
+	-- own. The password set by the same thread tells it apart.
+	local MAIN_THREAD = {}; -- Lua 5.1 has no object for the main thread
+	local password_set_by = setmetatable({}, { __mode = "v" });
+	module:hook_global("user-password-changed", function (event)
+		if event.host == host then password_set_by[event.username] = coroutine.running() or MAIN_THREAD; end
+	end);
+	local function just_made(username)
+		local made = password_set_by[username] == (coroutine.running() or MAIN_THREAD);
+		password_set_by[username] = nil;
+		return made;
+	end
 	for event_name, kind in pairs(ACCOUNT_EVENTS) do
 		module:hook_global(event_name, function (event)
 			if event.host ~= host or covered[event.username] then return; end
+			if kind == "account-enabled" and just_made(event.username) then return; end
 			activity.record(kind, commands.sender(), { account = event.username.."@"..host });
 		end);
 	end

@@ -17,6 +17,15 @@ return function (permissions)
 		return { status = "completed", error = { message = message } };
 	end
 
+	-- Refuses an action because another admin changed its object first: the
+	-- note says who and when, and `form` (a result form) what it is now, with
+	-- a `conflict` field that tells a program this from a failure.
+	function commands.conflict(message, form)
+		local answer = commands.fail(message);
+		answer.other = form:tag("field", { var = "conflict", type = "boolean" }):text_tag("value", "1"):up();
+		return answer;
+	end
+
 	-- Who runs the ad-hoc command being handled, if one is: note the sender of
 	-- each command while it runs, so what it sets off (an invite, a deleted
 	-- account) can be put down to them, whichever module's command it is.

@@ -365,12 +365,15 @@ return function (commands, ledger, roles, quotas, activity)
 				revoked > 0 and (" %s had been revoked before it failed."):format(util.counted(revoked, "other invite")) or ""));
 		end
 		-- The counts, for programs; the sentence, for people.
-		local x = util.result_form(NS_INVITES, { revoked = revoked, ["used-up"] = used_up, ["already-revoked"] = before });
+		local lines, told = {}, {};
+		for i, earlier in ipairs(before) do
+			lines[i] = ("%s %s %s"):format(earlier.id, earlier.by or "", util.iso(earlier.at));
+			told[i] = ("%s by %s at %s"):format(earlier.id, earlier.by or "the server", util.iso(earlier.at));
+		end
+		local x = util.result_form(NS_INVITES, { revoked = revoked, ["used-up"] = used_up, ["already-revoked"] = lines });
 		-- Nothing done, because someone else did it first: not a success.
 		if revoked == 0 and #before > 0 then
-			local answer = commands.fail(("Already revoked: %s."):format(table.concat(before, "; ")));
-			answer.other = x;
-			return answer;
+			return commands.conflict(("Already revoked: %s."):format(table.concat(told, "; ")), x);
 		end
 		return { status = "completed", other = x, info = ("Revoked %s.%s%s"):format(util.counted(revoked, "invite"),
 			#used_up > 0 and (" %d had been used up already."):format(#used_up) or "",

@@ -314,7 +314,7 @@ return function (changes, commands, activity)
 	-- Revokes the pending and expired invites among `records` (from list()),
 	-- including those made outside the module, each under its lock with its
 	-- record read again: another admin may have revoked it a moment ago.
-	-- Returns { revoked = ids, used_up = ids, before = { "id by time"... } },
+	-- Returns { revoked = ids, used_up = ids, before = { { id, by, at }... } },
 	-- and the error of a save that failed (which stops it there).
 	local function revoke(records, by)
 		local now, doomed = os.time(), {};
@@ -338,7 +338,7 @@ return function (changes, commands, activity)
 				table.insert(result.revoked, id);
 				table.insert(doomed, record.stored);
 			elseif outcome == "revoked before" then
-				table.insert(result.before, ("%s %s %s"):format(id, detail.revoked_by or "", util.iso(detail.revoked_at)));
+				table.insert(result.before, { id = id, by = detail.revoked_by, at = detail.revoked_at });
 			elseif outcome == "used up" then
 				table.insert(result.used_up, id);
 			else

@@ -59,11 +59,9 @@ return function (commands, activity)
 		if not POLICIES[mode] then return commands.fail("The policy must be open, approval, invite-only or closed."); end
 		local before = stored();
 		if fields.previous and fields.previous ~= "" and fields.previous ~= before.mode then
-			local answer = commands.fail(("Registration was switched to %s%s meanwhile; nothing was changed."):format(
-				before.mode,
-				before.changed_by and (" by %s at %s"):format(before.changed_by, util.iso(before.changed_at)) or ""));
-			answer.other = policy_form(before);
-			return answer;
+			local who = before.changed_by and (" by %s at %s"):format(before.changed_by, util.iso(before.changed_at)) or "";
+			return commands.conflict(("Registration was switched to %s%s meanwhile; nothing was changed."):format(
+				before.mode, who), policy_form(before));
 		end
 		local now = { mode = mode, changed_at = os.time(), changed_by = by };
 		local ok, err = policy_store:set(nil, now);

@@ -110,7 +110,10 @@ return function (commands, events, policy, ledger, quotas, activity)
 		requests[username] = request; -- from here on its sign-in is refused
 		-- Prosody 13 disables it too, so that nothing else lets it in; 0.12 cannot.
 		if usermanager.disable_user then
-			local ok, err = usermanager.disable_user(username, host, { reason = "invite_desk:awaiting-approval" });
+			-- Not an admin's action: the request is what the activity log would show, were it one.
+			local ok, err = activity.covering(username, function ()
+				return usermanager.disable_user(username, host, { reason = "invite_desk:awaiting-approval" });
+			end);
 			if not ok then module:log("warn", "Could not disable %s while it waits: %s", username, err); end
 		end
 		local ok, err = store:set(nil, username, request);

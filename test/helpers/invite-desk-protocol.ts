@@ -358,11 +358,12 @@ export interface ActivityEntry {
   kind: string;
   by?: string;
   source?: string;
-  account?: string;
   mode?: string;
   previous?: string;
   count?: string;
+  outcome?: string;
   invites: string[];
+  accounts: string[];
 }
 
 /** A page of the activity log, newest first, with its total and the admins it names. */
@@ -370,8 +371,8 @@ export async function listActivity(session: Session, filter: Fields = {}): Promi
   const stage = succeeded(await run(session, NODES.activity, NS.activity, filter), 'listing the activity');
   const entries = (stage.form?.getChildren('item') ?? []).map((item) => {
     const all = (name: string): string[] => values(item.getChildren('field').find((f) => f.attrs.var === name));
-    const entry: ActivityEntry = { time: all('time')[0] ?? '', kind: all('kind')[0] ?? '', invites: all('invites') };
-    for (const key of ['id', 'by', 'source', 'account', 'mode', 'previous', 'count'] as const) {
+    const entry: ActivityEntry = { time: all('time')[0] ?? '', kind: all('kind')[0] ?? '', invites: all('invites'), accounts: all('accounts') };
+    for (const key of ['id', 'by', 'source', 'mode', 'previous', 'count', 'outcome'] as const) {
       const value = all(key)[0];
       if (value !== undefined) entry[key] = value;
     }

@@ -493,8 +493,10 @@ describe('mod_invite_desk: the ledger', () => {
 
       // Revoked a moment ago, by this admin or another: an error that says by whom and when, not a success.
       const again = await revokeOutcome(session, [first?.id ?? '']);
-      expect(errorNote(again.stage)).toMatch(new RegExp(`^Already revoked: ${first?.id} admin@${server.domain} \\d{4}-\\d\\d-\\d\\dT`));
+      expect(errorNote(again.stage)).toMatch(new RegExp(`^Already revoked: ${first?.id} by admin@${server.domain} at \\d{4}-\\d\\d-\\d\\dT`));
       expect(again).toMatchObject({ revoked: 0, usedUp: [] });
+      expect(fieldValues(again.stage.form, 'conflict')).toEqual(['1']);
+      expect(fieldValues(done.stage.form, 'conflict')).toEqual([]);
       expect(again.alreadyRevoked).toEqual([expect.stringMatching(new RegExp(`^${first?.id} admin@${server.domain} \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$`))]);
       // Some of a batch revoked before: the rest are revoked, and the answer says which were not.
       const mixed = await revokeOutcome(session, [first?.id ?? '', second?.id ?? '']);
@@ -1017,14 +1019,27 @@ describe('mod_invite_desk: admins working at once, and the activity log', () => 
       expect(errorNote(late)).toMatch(new RegExp(`^Registration was switched to closed by admin@${server.domain} at \\d{4}-.*; nothing was changed\\.$`));
       expect(fieldValues(late.form, 'mode')).toEqual(['closed']);
       expect(fieldValues(late.form, 'changed-by')).toEqual([server.adminJid()]);
+      expect(fieldValues(late.form, 'conflict')).toEqual(['1']);
       expect(await readPolicy(other)).toBe('closed');
-      await run(other, NODES.policy, NS.policy, { mode: 'invite-only', previous: 'closed' });
+
+      // Requests to join: each decision is one entry naming its accounts, not a deletion or an enabling per account.
+      await run(other, NODES.policy, NS.policy, { mode: 'approval', previous: 'closed' });
+      expect(await signUp(server, 'asker1')).toEqual({ ok: true });
+      expect(await signUp(server, 'asker2')).toEqual({ ok: true });
+      await run(desk, NODES.approve, NS.requests, { accounts: 'asker1' });
+      const approved = await other.waitFor(liveActivity(server.domain, 'requests-approved'), 'the approval');
+      expect(approved.attrs).toMatchObject({ by: server.adminJid(), count: '1' });
+      expect(approved.getChildren('account').map((a) => a.attrs.jid)).toEqual([`asker1@${server.domain}`]);
+      await run(other, NODES.reject, NS.requests, { accounts: 'asker2' });
+      const rejected = await desk.waitFor(liveActivity(server.domain, 'requests-rejected'), 'the rejection');
+      expect(rejected.attrs).toMatchObject({ by: `anna@${server.domain}`, count: '1', outcome: 'rejected' });
+      await run(other, NODES.policy, NS.policy, { mode: 'invite-only', previous: 'approval' });
 
       const log = await listActivity(desk);
       const kinds = log.entries.map((e) => e.kind);
       const expected = server.version === '13'
-        ? ['policy-changed', 'account-enabled', 'account-disabled', 'account-deleted', 'invites-revoked', 'invites-created', 'policy-changed']
-        : ['policy-changed', 'account-deleted', 'invites-revoked', 'invites-created', 'policy-changed'];
+        ? ['policy-changed', 'requests-rejected', 'requests-approved', 'policy-changed', 'account-enabled', 'account-disabled', 'account-deleted', 'invites-revoked', 'invites-created', 'policy-changed']
+        : ['policy-changed', 'requests-rejected', 'requests-approved', 'policy-changed', 'account-deleted', 'invites-revoked', 'invites-created', 'policy-changed'];
       expect(kinds).toEqual(expected);
       expect(log.total).toBe(expected.length);
       expect(log.admins).toEqual([server.adminJid(), `anna@${server.domain}`].sort());
@@ -1034,6 +1049,9 @@ describe('mod_invite_desk: admins working at once, and the activity log', () => 
       }
       expect(log.entries.at(-1)).toMatchObject({ kind: 'policy-changed', by: server.adminJid(), mode: 'closed', previous: 'invite-only' });
       expect(log.entries.find((e) => e.kind === 'invites-created')?.invites).toEqual(made.map((i) => i.id));
+      expect(log.entries.find((e) => e.kind === 'account-deleted')?.accounts).toEqual([`${spammer.username}@${server.domain}`]);
+      expect(log.entries.find((e) => e.kind === 'requests-rejected')?.accounts).toEqual([`asker2@${server.domain}`]);
+      expect((await listActivity(desk, { account: `asker1@${server.domain}` })).entries.map((e) => e.kind)).toEqual(['requests-approved']);
 
       // Filtered by admin and by kind, and paged.
       expect((await listActivity(desk, { by: `anna@${server.domain}` })).entries.every((e) => e.by === `anna@${server.domain}`)).toBe(true);
@@ -1049,7 +1067,7 @@ describe('mod_invite_desk: admins working at once, and the activity log', () => 
     // Kept across a restart; for admins only.
     await server.restart();
     await signedIn(server, async (session) => {
-      expect((await listActivity(session)).entries.map((e) => e.kind).slice(0, 2)).toEqual(['policy-changed', server.version === '13' ? 'account-enabled' : 'account-deleted']);
+      expect((await listActivity(session)).entries.map((e) => e.kind).slice(0, 2)).toEqual(['policy-changed', 'requests-rejected']);
     });
     expect(await refusal(signedIn(server, (session) => listActivity(session), member))).toBe('forbidden');
   });
