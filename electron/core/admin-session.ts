@@ -5,6 +5,7 @@ import type {
   ConnectionStatus,
   JoinRequestList,
   JoinRequestsChange,
+  AdminActivity,
   PolicyChange,
   Registration,
   RegistrationPolicy,
@@ -67,6 +68,8 @@ export interface SessionEvents {
   status(status: ConnectionStatus): void;
   registration(registration: Registration): void;
   policy(change: PolicyChange): void;
+  /** An admin acted on the server (mod_invite_desk's activity log). */
+  activity(entry: AdminActivity): void;
   /** The server's requests to join changed (mod_invite_desk). */
   requests(change: Omit<JoinRequestsChange, 'unseen'>): void;
   /** New salted keys after a sign-in with the password. */
@@ -341,8 +344,10 @@ export class AdminSession {
       this.policy = update.policy;
       const change: PolicyChange = { serverId: this.profile.id, policy: update.policy };
       if (update.by) change.by = update.by;
+      if (update.time) change.time = update.time;
       this.events.policy(change);
     }
+    if (update.activity) this.events.activity(update.activity);
   }
 
   private onDrop(reason: string): void {

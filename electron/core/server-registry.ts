@@ -1,4 +1,4 @@
-import type { ConnectionStatus, JoinRequest, JoinRequestsChange, PolicyChange, Registration, ServerInfo, ServerProfile } from '../../common/api';
+import type { AdminActivity, ConnectionStatus, JoinRequest, JoinRequestsChange, PolicyChange, Registration, ServerInfo, ServerProfile } from '../../common/api';
 import { AdminError } from '../../common/errors';
 import { AdminSession, SessionMemory, type SessionTimeouts } from './admin-session';
 import type { CredentialStore } from './settings/credential-store';
@@ -16,6 +16,7 @@ export interface RegistryEvents {
   status(status: ConnectionStatus): void;
   registration(registration: Registration): void;
   policy(change: PolicyChange): void;
+  activity(entry: AdminActivity): void;
   requests(change: JoinRequestsChange): void;
 }
 
@@ -204,6 +205,9 @@ export class ServerRegistry {
         },
         policy: (change) => {
           if (!connection.removed) this.events.policy(change);
+        },
+        activity: (entry) => {
+          if (!connection.removed) this.events.activity(entry);
         },
         requests: (change) => {
           if (connection.removed) return;

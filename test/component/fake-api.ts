@@ -73,6 +73,7 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     inviterTree: () => Promise.resolve({ entries: [], total: 0 }),
     revokeMemberInvites: () => Promise.resolve({ revoked: 0 }),
     holdInvitees: () => Promise.resolve(),
+    listActivity: () => Promise.resolve({ total: 0, admins: [], entries: [] }),
   };
   // Each method takes one argument or none, so one recorder fits them all.
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (argument: unknown) => Promise<unknown>>;
