@@ -1,4 +1,5 @@
 import type { ErrorCode } from './errors';
+import type { ACTIVITY_KINDS } from './activity';
 
 /**
  * The one contract between the UI and everything behind it. Every method is
@@ -122,6 +123,8 @@ export interface PolicyChange {
   policy: RegistrationPolicy;
   /** The admin who changed it, when known. */
   by?: string;
+  /** When, ISO 8601, when known. */
+  time?: string;
 }
 
 /** `reset` (a password-reset link for an existing account) needs mod_invite_desk. */
@@ -545,6 +548,56 @@ export interface MemberRequest {
   jid: string;
 }
 
+/** What an admin did on a server, as mod_invite_desk's activity log records it. */
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+/** One entry of a server's activity log, listed or pushed as it happens. */
+export interface AdminActivity {
+  serverId: string;
+  /** The log's id for it (absent when the server could not store it). */
+  id?: string;
+  kind: ActivityKind;
+  /** ISO 8601. */
+  time: string;
+  /** The admin (bare JID); absent when the server did it by other means (its shell, an expiry). */
+  by?: string;
+  /** Accounts acted on (JIDs). */
+  accounts: string[];
+  /** Invites acted on (ids). */
+  invites: string[];
+  /** How many invites or accounts, for created, revoked, purged and decided. */
+  count?: number;
+  /** A policy switch: the new policy and the one before. */
+  policy?: RegistrationPolicy;
+  previous?: RegistrationPolicy;
+  inviteKind?: InviteKind;
+  /** A rejection: `rejected`, `kept-disabled` or `expired`. */
+  outcome?: string;
+  /** A purge: ledger records dropped with it. */
+  dropped?: number;
+}
+
+export interface ActivityRequest {
+  serverId: string;
+  /** Only this admin's actions (part of the address). */
+  by?: string;
+  kind?: ActivityKind;
+  /** ISO 8601 bounds. */
+  start?: string;
+  end?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface ActivityPage {
+  /** Entries that match, on every page. */
+  total: number;
+  /** Every admin the log names, to filter by. */
+  admins: string[];
+  /** Newest first. */
+  entries: AdminActivity[];
+}
+
 /** Events pushed from the backend, keyed by name. */
 export interface AdminEvents {
   'connection-status': ConnectionStatus;
@@ -555,6 +608,8 @@ export interface AdminEvents {
   'join-requests': JoinRequestsChange;
   /** Show a server's requests to join: the admin clicked their notification. */
   'reveal-requests': { serverId: string };
+  /** An admin (this one or another) acted on a server, as it happens (mod_invite_desk). */
+  activity: AdminActivity;
 }
 
 export type AdminEventName = keyof AdminEvents;
@@ -659,6 +714,8 @@ export interface AdminApi {
   revokeMemberInvites(request: MemberRequest): Promise<{ revoked: number }>;
   /** Whether accounts the member invites from now on wait for an admin's approval. */
   holdInvitees(request: MemberRequest & { hold: boolean }): Promise<void>;
+  /** A server's activity log: what its admins did, filtered and paged (mod_invite_desk). */
+  listActivity(request: ActivityRequest): Promise<ActivityPage>;
   on<E extends AdminEventName>(event: E, listener: (payload: AdminEvents[E]) => void): Unsubscribe;
 }
 

@@ -61,9 +61,10 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'inviterTree',
   'revokeMemberInvites',
   'holdInvitees',
+  'listActivity',
 ]);
 
-export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration', 'update-status', 'join-requests', 'reveal-requests']);
+export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration', 'update-status', 'join-requests', 'reveal-requests', 'activity']);
 
 export function isAdminMethod(value: unknown): value is AdminMethod {
   return typeof value === 'string' && (ADMIN_METHODS as readonly string[]).includes(value);

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'invalid-input',
   'not-connected',
   'server-error',
+  /** Another admin changed it first: nothing was done, and the message says who and when. */
+  'conflict',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

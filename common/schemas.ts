@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseAccountJid, parseServerAddress } from './address';
 import { MAX_INVITES_PER_CALL, ONBOARDING_LIMITS } from './limits';
+import { ACTIVITY_KINDS } from './activity';
 import type { AdminCalls, AdminMethod } from './api';
 
 /**
@@ -207,5 +208,16 @@ export const callArgumentSchemas = {
   inviterTree: z.tuple([serverId]),
   revokeMemberInvites: z.tuple([memberRequest]),
   holdInvitees: z.tuple([memberRequest.extend({ hold: z.boolean() })]),
+  listActivity: z.tuple([
+    z.strictObject({
+      serverId,
+      by: z.string().max(200).optional(),
+      kind: z.enum(ACTIVITY_KINDS).optional(),
+      start: z.iso.datetime().optional(),
+      end: z.iso.datetime().optional(),
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+  ]),
 } satisfies { [M in AdminMethod]: z.ZodType<Parameters<AdminCalls[M]>> };
 

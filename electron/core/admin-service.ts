@@ -1,5 +1,7 @@
 import type {
   AccountRequest,
+  ActivityPage,
+  ActivityRequest,
   AccountStatus,
   AdminApi,
   ConnectAtStartRequest,
@@ -47,6 +49,7 @@ import { runUserAction, type UserAction } from './features/user-actions';
 import { accountStatuses, recordAction, refuseRepeat, serverAccountStates } from './features/accounts';
 import { checkInvitePage } from './features/invite-page';
 import { decideJoinRequests } from './features/join-requests';
+import { listActivity } from './features/activity-log';
 import { holdInvitees, readInviterTree, readMemberRules, revokeMemberInvites, writeMemberRules } from './features/members';
 import { listRooms, readOnboardingDefaults, writeOnboardingDefaults } from './features/onboarding';
 import { sourceTreeVersion } from './app-version';
@@ -107,6 +110,7 @@ export class AdminService implements AdminApi {
         this.events.emit('registration', registration);
       },
       policy: (change) => this.events.emit('policy', change),
+      activity: (entry) => this.events.emit('activity', entry),
       requests: (change) => this.events.emit('join-requests', change),
     });
     this.updates = new UpdatePolicy({
@@ -230,7 +234,9 @@ export class AdminService implements AdminApi {
   }
 
   async setPolicy({ serverId, policy }: { serverId: string; policy: RegistrationPolicy }): Promise<void> {
-    await writePolicy(this.session(serverId).context(), policy);
+    const session = this.session(serverId);
+    // What this admin saw: a switch another admin made since is not silently undone.
+    await writePolicy(session.context(), policy, session.policy ?? undefined);
   }
 
   deleteAccount(request: AccountRequest): Promise<void> {
@@ -378,6 +384,10 @@ export class AdminService implements AdminApi {
 
   holdInvitees({ serverId, jid, hold }: MemberRequest & { hold: boolean }): Promise<void> {
     return holdInvitees(this.session(serverId).context(), jid, hold);
+  }
+
+  listActivity(request: ActivityRequest): Promise<ActivityPage> {
+    return listActivity(this.session(request.serverId).context(), request);
   }
 
   /** Asks the UI to show a server's requests to join: the host calls this when their notification is clicked. */

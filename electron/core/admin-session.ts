@@ -5,6 +5,7 @@ import type {
   ConnectionStatus,
   JoinRequestList,
   JoinRequestsChange,
+  AdminActivity,
   PolicyChange,
   Registration,
   RegistrationPolicy,
@@ -15,7 +16,8 @@ import { JoinRequestBook } from '../../common/join-requests';
 import { parseAccountJid, resolveServerAddress } from '../../common/address';
 import { AdminError } from '../../common/errors';
 import { retryDelay } from './backoff';
-import { describeConnectError } from './error-messages';
+import { describeConnectError, stanzaTooLarge } from './error-messages';
+import { StanzaTooLargeError } from './xmpp/guarded-stream';
 import { logUnexpected } from './diagnostics/error-log';
 import type { SessionContext } from './features/context';
 import { explainNotAdmin } from './features/admin-rights';
@@ -66,6 +68,8 @@ export interface SessionEvents {
   status(status: ConnectionStatus): void;
   registration(registration: Registration): void;
   policy(change: PolicyChange): void;
+  /** An admin acted on the server (mod_invite_desk's activity log). */
+  activity(entry: AdminActivity): void;
   /** The server's requests to join changed (mod_invite_desk). */
   requests(change: Omit<JoinRequestsChange, 'unseen'>): void;
   /** New salted keys after a sign-in with the password. */
@@ -137,7 +141,8 @@ export class AdminSession {
     } catch (error) {
       this.wanted = false;
       const failure = error instanceof AdminError ? error : new AdminError('server-error', `Connecting failed.${logUnexpected('connecting', error)}`);
-      this.setStatus({ state: 'offline', reason: failure.message, code: failure.code });
+      // close() during the sign-in has already said so.
+      if (this.state !== 'offline') this.setStatus({ state: 'offline', reason: failure.message, code: failure.code });
       throw failure;
     }
   }
@@ -195,8 +200,12 @@ export class AdminSession {
       streamTimeoutMs: this.timeouts.requestMs,
     });
     this.client = client;
-    // xmpp.js requires an error listener; failures reach us through start() or the status events.
-    client.entity.on('error', () => undefined);
+    // xmpp.js requires an error listener; failures reach us through start() or the status events,
+    // but for a stanza past the size limit, which then explains the drop.
+    let tooLarge = false;
+    client.entity.on('error', (error: Error) => {
+      if (error instanceof StanzaTooLargeError) tooLarge = true;
+    });
     const matcher = registrationMatcher(this.profile.registrationTemplate ?? DEFAULT_REGISTRATION_TEMPLATE, jid.domain);
     client.entity.on('stanza', (stanza: Element) => {
       if (this.moduleEvents) {
@@ -227,7 +236,8 @@ export class AdminSession {
       if (this.client !== client) throw new AdminError('not-connected', 'The connection was closed while signing in.');
       this.info = info;
       client.entity.on('status', (status: string) => {
-        if (status === 'disconnect' && this.client === client) this.onDrop(`The connection to ${jid.domain} was lost.`);
+        if (status !== 'disconnect' || this.client !== client) return;
+        this.onDrop(tooLarge ? stanzaTooLarge(context.address).message : `The connection to ${jid.domain} was lost.`);
       });
       this.startKeepAlive(client, jid.domain);
       // Online, but some sign-ups were missed for good: the admin should know.
@@ -334,8 +344,10 @@ export class AdminSession {
       this.policy = update.policy;
       const change: PolicyChange = { serverId: this.profile.id, policy: update.policy };
       if (update.by) change.by = update.by;
+      if (update.time) change.time = update.time;
       this.events.policy(change);
     }
+    if (update.activity) this.events.activity(update.activity);
   }
 
   private onDrop(reason: string): void {

@@ -1,6 +1,7 @@
 import { AdminError } from '../../common/errors';
 import { ScramError } from './xmpp/scram-client';
 import { NotXmppError } from './xmpp/client';
+import { MAX_STANZA_CHARACTERS, StanzaTooLargeError } from './xmpp/guarded-stream';
 import { logUnexpected } from './diagnostics/error-log';
 
 export interface ConnectContext {
@@ -45,6 +46,7 @@ export function describeConnectError(error: unknown, ctx: ConnectContext): Admin
     }
   }
   if (error instanceof NotXmppError) return describeNotXmpp(error, ctx);
+  if (error instanceof StanzaTooLargeError) return stanzaTooLarge(ctx.address);
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
 
   if (e.name === 'SASLError') {
@@ -87,6 +89,11 @@ export function describeConnectError(error: unknown, ctx: ConnectContext): Admin
     return new AdminError('server-error', `The TLS handshake with ${ctx.address} failed (${e.code}). Check the server's TLS settings.`);
   }
   return new AdminError('server-error', `Connecting to ${ctx.address} failed: ${e.message ?? 'unknown error'}.${logUnexpected(`connecting to ${ctx.address}`, error)}`);
+}
+
+/** Why a connection ended whose server sent a stanza past the size limit. */
+export function stanzaTooLarge(address: string): AdminError {
+  return new AdminError('server-error', `${address} sent a stanza larger than ${MAX_STANZA_CHARACTERS / (1024 * 1024)} MB, so the connection to it was closed. Check the server's log and its modules.`);
 }
 
 /** A TLS record starts with its content type (0x15 an alert, 0x16 a handshake), then the major version 3. */

@@ -1,4 +1,4 @@
-import type { ConnectionStatus, JoinRequest, JoinRequestsChange, PolicyChange, Registration, ServerInfo, ServerProfile } from '../../common/api';
+import type { AdminActivity, ConnectionStatus, JoinRequest, JoinRequestsChange, PolicyChange, Registration, ServerInfo, ServerProfile } from '../../common/api';
 import { AdminError } from '../../common/errors';
 import { AdminSession, SessionMemory, type SessionTimeouts } from './admin-session';
 import type { CredentialStore } from './settings/credential-store';
@@ -16,6 +16,7 @@ export interface RegistryEvents {
   status(status: ConnectionStatus): void;
   registration(registration: Registration): void;
   policy(change: PolicyChange): void;
+  activity(entry: AdminActivity): void;
   requests(change: JoinRequestsChange): void;
 }
 
@@ -205,6 +206,9 @@ export class ServerRegistry {
         policy: (change) => {
           if (!connection.removed) this.events.policy(change);
         },
+        activity: (entry) => {
+          if (!connection.removed) this.events.activity(entry);
+        },
         requests: (change) => {
           if (connection.removed) return;
           this.events.requests({ ...change, unseen: connection.tellOf(change) });
@@ -213,7 +217,7 @@ export class ServerRegistry {
         credentials: (credentials) => {
           keys = credentials;
           // A failed write only means the password is asked for next time.
-          if (accepted) void this.credentials.set(profile.id, credentials).catch(() => undefined);
+          if (accepted && !connection.removed) void this.credentials.set(profile.id, credentials).catch(() => undefined);
         },
       },
       this.timeouts,
@@ -221,14 +225,21 @@ export class ServerRegistry {
     );
     connection.session = session;
     const removedMeanwhile = (): AdminError => new AdminError('not-connected', 'This server was removed while Invite Desk was signing in to it.');
+    // Read through a function: a removal can come at any await.
+    const removed = (): boolean => connection.removed;
     try {
       const info = await session.open();
-      if (connection.removed) {
+      if (removed()) {
         await session.close('This server was removed.');
         throw removedMeanwhile();
       }
       accepted = true;
       if (keys) await this.credentials.set(profile.id, keys).catch(() => undefined);
+      if (removed()) {
+        // Removed while its keys were being sealed: the removal deleted them before they were written.
+        await this.credentials.delete(profile.id).catch(() => undefined);
+        throw removedMeanwhile();
+      }
       // Saved only once the server accepted it, so a typo never becomes a saved server.
       this.records.saveProfile(profile);
       this.writeState(connection);

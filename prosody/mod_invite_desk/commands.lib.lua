@@ -17,6 +17,33 @@ return function (permissions)
 		return { status = "completed", error = { message = message } };
 	end
 
+	-- Refuses an action because another admin changed its object first: the
+	-- note says who and when, and `form` (a result form) what it is now, with
+	-- a `conflict` field that tells a program this from a failure.
+	function commands.conflict(message, form)
+		local answer = commands.fail(message);
+		answer.other = form:tag("field", { var = "conflict", type = "boolean" }):text_tag("value", "1"):up();
+		return answer;
+	end
+
+	-- Who runs the ad-hoc command being handled, if one is: note the sender of
+	-- each command while it runs, so what it sets off (an invite, a deleted
+	-- account) can be put down to them, whichever module's command it is.
+	-- Keyed by coroutine, as commands that wait on storage may interleave.
+	local MAIN_THREAD = {}; -- Lua 5.1 has no object for the main thread
+	local command_senders = setmetatable({}, { __mode = "k" });
+	module:wrap_event("iq-set/host/http://jabber.org/protocol/commands:command", function (handlers, event_name, event)
+		local thread = coroutine.running() or MAIN_THREAD;
+		command_senders[thread] = event.stanza.attr.from;
+		local ok, result = pcall(handlers, event_name, event);
+		command_senders[thread] = nil;
+		if not ok then error(result, 0); end
+		return result;
+	end);
+	function commands.sender()
+		return command_senders[coroutine.running() or MAIN_THREAD];
+	end
+
 	local function forbidden(text)
 		return { status = "error", error = { type = "auth", condition = "forbidden", text = text } };
 	end

@@ -12,10 +12,12 @@ local host = module.host;
 return function ()
 	local events = { subscribers = {} };
 
-	function events.notify(payload)
+	-- One headline per subscribed session, carrying each payload.
+	function events.notify(...)
 		for full_jid in pairs(events.subscribers) do
 			local message = st.message({ from = host, to = full_jid, type = "headline", id = new_id.short() });
-			module:send(message:add_child(st.clone(payload)));
+			for i = 1, select("#", ...) do message:add_child(st.clone((select(i, ...)))); end
+			module:send(message);
 		end
 	end
 

@@ -167,9 +167,10 @@ return function (permissions, events, policy, ledger)
 		local last = math.min(#loaded.events, first + max - 1);
 		local complete = last == #loaded.events;
 		events.subscribe(origin.full_jid, complete);
+		local now = policy.stored();
 		local reply = st.reply(stanza)
 			:tag("events", { xmlns = NS_EVENTS; complete = tostring(complete); gap = gap and "true" or nil })
-			:tag("policy", { xmlns = policy.xmlns; mode = policy.current() }):up();
+			:tag("policy", { xmlns = policy.xmlns; mode = now.mode; by = now.changed_by; time = util.iso(now.changed_at) }):up();
 		for i = first, last do reply:add_child(loaded.events[i]); end
 		origin.send(reply);
 		return true;

@@ -25,7 +25,7 @@ local default_ttl = module.get_option_period and module:get_option_period("invit
 	or module:get_option_number("invite_expiry", 7 * 86400);
 local max_batch = module:get_option_number("invite_desk_max_batch", 500);
 
-return function (commands, ledger, roles, quotas, onboarding)
+return function (commands, ledger, roles, quotas, onboarding, activity)
 	-- A result table (XEP-0004 reported/item) of ledger records, after `fields`.
 	local COLUMNS = {
 		{ "id", "Id" }, { "kind", "Kind" }, { "state", "State" }, { "uri", "Invite URI" },
@@ -201,9 +201,26 @@ return function (commands, ledger, roles, quotas, onboarding)
 			if action == "roster" then contact_copies[token] = invite.expires; end
 			table.insert(list, { row = ledger.describe(invite), stored = invite, state = "pending" });
 		end
+		-- Two writes for contact invites: the inviter's copies first, as alone
+		-- they let nobody in; the batch that makes the invites exist last, and
+		-- when it fails the copies are taken back. So a failure stores nothing
+		-- the admin is told was not stored.
+		if next(contact_copies) then
+			local ok, err = ledger.tokens:set_keys(options.username, contact_copies);
+			if not ok then return nil, err; end
+		end
 		local ok, err = ledger.tokens:set_keys(nil, batch);
-		if ok and next(contact_copies) then ok, err = ledger.tokens:set_keys(options.username, contact_copies); end
-		if not ok then return nil, err; end
+		if not ok then
+			if next(contact_copies) then
+				local removals = {};
+				for token in pairs(contact_copies) do removals[token] = ledger.tokens.remove; end
+				local undone, undo_err = ledger.tokens:set_keys(options.username, removals);
+				if not undone then
+					module:log("warn", "Could not take back the copies of unstored contact invites: %s", undo_err);
+				end
+			end
+			return nil, err;
+		end
 		return list;
 	end
 
@@ -247,6 +264,9 @@ return function (commands, ledger, roles, quotas, onboarding)
 		end
 		module:log("info", "%s created %s, the first %s",
 			jid_util.bare(data.from), util.counted(#list, options.kind.." invite"), list[1].row.id);
+		local ids = {};
+		for i, record in ipairs(list) do ids[i] = record.row.id; end
+		activity.record("invites-created", data.from, { count = #list, ["invite-kind"] = options.kind }, ids);
 		return { status = "completed", other = invite_table(list) };
 	end, function (data, as_member)
 		-- Members grant no role.
@@ -372,10 +392,26 @@ return function (commands, ledger, roles, quotas, onboarding)
 			return commands.fail("No invite has the id "..table.concat(unknown, ", ")..". Nothing was revoked.");
 		end
 		if #wanted > MAX_PAGE then return commands.fail("Revoke at most "..MAX_PAGE.." invites at once."); end
-		local revoked, skipped = ledger.revoke(wanted, jid_util.bare(data.from));
-		if not revoked then return commands.fail("The server could not store the revocation. Its log says why."); end
-		return { status = "completed", info = ("Revoked %s.%s"):format(util.counted(revoked, "invite"),
-			skipped > 0 and (" %d had been used up already."):format(skipped) or "") };
+		local result, failure = ledger.revoke(wanted, jid_util.bare(data.from));
+		local revoked, used_up, before = #result.revoked, result.used_up, result.before;
+		if failure then
+			return commands.fail(("The server could not store the revocation. Its log says why.%s"):format(
+				revoked > 0 and (" %s had been revoked before it failed."):format(util.counted(revoked, "other invite")) or ""));
+		end
+		-- The counts, for programs; the sentence, for people.
+		local lines, told = {}, {};
+		for i, earlier in ipairs(before) do
+			lines[i] = ("%s %s %s"):format(earlier.id, earlier.by or "", util.iso(earlier.at));
+			told[i] = ("%s by %s at %s"):format(earlier.id, earlier.by or "the server", util.iso(earlier.at));
+		end
+		local x = util.result_form(NS_INVITES, { revoked = revoked, ["used-up"] = used_up, ["already-revoked"] = lines });
+		-- Nothing done, because someone else did it first: not a success.
+		if revoked == 0 and #before > 0 then
+			return commands.conflict(("Already revoked: %s."):format(table.concat(told, "; ")), x);
+		end
+		return { status = "completed", other = x, info = ("Revoked %s.%s%s"):format(util.counted(revoked, "invite"),
+			#used_up > 0 and (" %d had been used up already."):format(#used_up) or "",
+			#before > 0 and (" %d had been revoked already."):format(#before) or "") };
 	end));
 
 	module:provides("adhoc", commands.admin("Purge expired invites", NS_INVITES.."#purge-expired", function (data)
@@ -385,13 +421,24 @@ return function (commands, ledger, roles, quotas, onboarding)
 		for _, record in ipairs(list) do
 			local row = record.row;
 			if record.stored and row.expires and row.expires < now then
+				-- An invite used before it expired stays in the ledger, which must now know its expiry:
+				-- stored first, or the invite is not purged at all.
+				if record.entry then
+					local ok, err = ledger.exclusively(row.id, function ()
+						local entry = ledger.copy_entry(ledger.get_entry(row.id) or record.entry);
+						entry.invite.expires = row.expires;
+						local saved, save_err = ledger.save_entry(row.id, entry);
+						if saved then record.entry = entry; end
+						return saved, save_err;
+					end);
+					if not ok then
+						module:log("error", "Could not store the expiry of invite %s: %s", row.id, err);
+						return commands.fail("The server could not store what the ledger keeps of the expired invites,"
+							.." so none was purged. Its log says why.");
+					end
+				end
 				table.insert(expired, record);
 				table.insert(doomed, record.stored);
-				-- An invite used before it expired stays in the ledger, which must now know its expiry.
-				if record.entry then
-					record.entry.invite.expires = row.expires;
-					ledger.save_entry(row.id, record.entry);
-				end
 			end
 		end
 		local ok, err = ledger.delete_invites(doomed);
@@ -410,11 +457,17 @@ return function (commands, ledger, roles, quotas, onboarding)
 		end
 		ledger.log_dropped(dropped_now);
 		dropped = dropped + dropped_now;
+		if #expired > 0 or dropped > 0 then
+			activity.record("invites-purged", data.from, { count = #expired, dropped = dropped });
+		end
 		local info = ("Purged %s."):format(util.counted(#expired, "expired invite"));
 		if dropped > 0 then
 			info = info..(" Dropped %s older than %g days."):format(util.counted(dropped, "ledger record"), ledger.days);
 		end
-		return { status = "completed", info = info };
+		-- The counts, for programs; the sentence, for people.
+		return { status = "completed", info = info,
+			other = util.result_form(NS_INVITES,
+				{ purged = #expired, dropped = dropped, ["ledger-days"] = ("%g"):format(ledger.days) }) };
 	end));
 
 	module:add_feature(NS_INVITES);

@@ -6,9 +6,6 @@
 local util = module:require "mod_invite_desk/util";
 local jid_util = util.lib "util.jid";
 local now_precise = util.lib "util.time".now;
-local storagemanager = util.lib "core.storagemanager";
-local datamanager = util.lib "util.datamanager";
-local lfs = require "lfs";
 
 local host = module.host;
 local invite_id, released_when_idle, validated_invite = util.invite_id, util.released_when_idle, util.validated_invite;
@@ -21,7 +18,11 @@ local keep_in_memory = module:get_option_number("invite_desk_keep_in_memory", 60
 -- Logs how long each read of the invite store takes: a baseline for benchmarks.
 local log_timings = module:get_option_boolean("invite_desk_log_timings", false);
 
-return function ()
+-- How long a registration that passed the use limit holds its place in it,
+-- waiting for the account to be made: far longer than making one takes.
+local RESERVATION_SECONDS = 60;
+
+return function (changes, commands, activity)
 	local tokens = module:open_store("invite_token", "map"); -- mod_invites' store
 	local tokens_all = module:open_store("invite_token"); -- the same, read whole
 	-- A small record per invite that was used or revoked, kept by invite id:
@@ -71,46 +72,58 @@ return function ()
 		return row;
 	end
 
-	-- Prosody 13's own password-reset command records nobody as the maker of its
-	-- invites (nor may another module's command): note who runs each ad-hoc
-	-- command while it runs, and name them on the invites it makes. Keyed by
-	-- coroutine, as commands that wait on storage may interleave.
-	local MAIN_THREAD = {}; -- Lua 5.1 has no object for the main thread
-	local command_senders = setmetatable({}, { __mode = "k" });
-	module:wrap_event("iq-set/host/http://jabber.org/protocol/commands:command", function (handlers, event_name, event)
-		local thread = coroutine.running() or MAIN_THREAD;
-		command_senders[thread] = event.stanza.attr.from;
-		local ok, result = pcall(handlers, event_name, event);
-		command_senders[thread] = nil;
-		if not ok then error(result, 0); end
-		return result;
-	end);
-
-	-- Before mod_invites stores the invite, so the source is stored with it.
+	-- Prosody 13's own password-reset command records nobody as the maker of
+	-- its invites (nor may another module's command): name who ran the
+	-- command. Before mod_invites stores the invite, so the source is stored with it.
 	module:hook("invite-created", function (invite)
-		local sender = command_senders[coroutine.running() or MAIN_THREAD];
+		local sender = commands.sender();
 		if not sender then return; end
 		invite.additional_data = invite.additional_data or {};
 		if invite.additional_data.source == nil then invite.additional_data.source = sender; end
 	end, 1);
 
-	local entries; -- every record, while a listing's copy is held
+	-- Storage may yield to other work inside Prosody (SQL drivers and others
+	-- do): whatever reads an invite's record, decides, and writes it holds
+	-- that invite's lock meanwhile, so no other change of it interleaves.
+	local exclusively = util.locks();
+
+	-- A record as it may be changed: the stored one, and the copy held for
+	-- listings, change only once the store took the change.
+	local function copy_entry(entry)
+		local copy = {};
+		for key, value in pairs(entry) do copy[key] = value; end
+		local invite, uses = {}, {};
+		for key, value in pairs(entry.invite) do invite[key] = value; end
+		for i, use in ipairs(entry.uses) do uses[i] = use; end
+		copy.invite, copy.uses = invite, uses;
+		return copy;
+	end
+
+	local entries; -- every record, while a listing's copy is held: never changed but by save_entry
+	-- Counts saves, so a copy read while another request saved (storage may
+	-- yield between reading one record and the next) is read again, not kept.
+	local saves = 0;
 	local function get_entry(id)
 		if entries then return entries[id]; end
 		return entry_store:get(id);
 	end
 	local function save_entry(id, entry)
 		local ok, err = entry_store:set(id, entry);
-		if ok and entries then entries[id] = entry; end
+		if ok then
+			saves = saves + 1;
+			if entries then entries[id] = entry; end
+		end
 		return ok, err;
 	end
 	local function all_entries()
-		if not entries then
-			local loaded = {};
+		for _ = 1, 3 do
+			if entries then return entries; end
+			local loaded, saves_before = {}, saves;
 			for id in entry_store:users() do loaded[id] = entry_store:get(id); end
-			entries = loaded;
+			if saves == saves_before then entries = loaded; end
+			if not entries then module:log("debug", "The ledger changed while it was read: reading it again"); end
 		end
-		return entries;
+		return entries or {};
 	end
 
 	-- When the ledger last heard of an invite that Prosody no longer holds.
@@ -160,31 +173,15 @@ return function ()
 	-- revoked ones leave it at the next read.
 	local stored_records = {};
 
-	-- Prosody's internal storage keeps a host's invites in one file and
-	-- replaces it whole on every change, which is what makes reading it cost
-	-- more than everything else a listing does. While the file is the one a read
-	-- found (the same inode, size, and times of change), that read still holds.
-	-- Other storage drivers are read every time.
-	local invite_file;
-	do
-		local _, driver_name = storagemanager.get_driver(host, "invite_token");
-		if driver_name == "internal" then invite_file = datamanager.getpath(nil, host, "invite_token", "dat"); end
-	end
-	local last_read; -- { stamp, invites }, while its file is unchanged
-
-	-- The file's identity now, or nil when it is not to be trusted: times count
-	-- in whole seconds, so a file changed in the current second might change
-	-- again within it and look the same.
-	local function invite_file_stamp()
-		local file = invite_file and lfs.attributes(invite_file);
-		if not file or math.max(file.modification, file.change) >= os.time() then return nil; end
-		return ("%s:%s:%s:%s:%s"):format(file.dev, file.ino, file.size, file.modification, file.change);
-	end
+	-- Reading the invite store is what makes a listing cost: while its mark
+	-- is the one a read found, that read still holds.
+	local invite_store_mark = changes.marker("invite_token");
+	local last_read; -- { stamp, invites }, while the store is unchanged
 
 	-- What mod_invites stores, by token: the last read while its file is
 	-- unchanged, unless `fresh` asks for a new read.
 	local function stored_invites(fresh)
-		local stamp = invite_file_stamp(); -- before the read: a change during it makes the next stamp differ
+		local stamp = invite_store_mark(); -- before the read: a change during it makes the next mark differ
 		if not fresh and stamp and last_read and last_read.stamp == stamp then return last_read.invites; end
 		local started = now_precise();
 		local invites = tokens_all:get(nil) or {};
@@ -289,31 +286,75 @@ return function ()
 		return ok, err;
 	end
 
+	-- Registrations that passed the use limit and whose account is being
+	-- made, by invite id and username: counted against the limit until their
+	-- use is recorded (or they time out, when the account was never made).
+	local reserved = {};
+	-- Uses the store would not take, by invite id: still counted, and stored
+	-- with the invite's next change.
+	local unsaved_uses = {};
+
+	local function uses_counted(id, entry, now)
+		local count = (entry and #entry.uses or 0) + #(unsaved_uses[id] or {});
+		for _, expires in pairs(reserved[id] or {}) do
+			if expires > now then count = count + 1; end
+		end
+		return count;
+	end
+
+	-- Whether the invite's use limit leaves room for one more. Call it, and
+	-- reserve_use after it, holding the invite's lock, with its record as read under it.
+	local function room_for_use(row, entry)
+		return not row.max_uses or uses_counted(row.id, entry, os.time()) < row.max_uses;
+	end
+	local function reserve_use(row, username)
+		reserved[row.id] = reserved[row.id] or {};
+		reserved[row.id][username] = os.time() + RESERVATION_SECONDS;
+	end
+
 	-- Revokes the pending and expired invites among `records` (from list()),
-	-- including those made outside the module; returns how many it revoked and
-	-- how many had been used up already, or nil and an error.
+	-- including those made outside the module, each under its lock with its
+	-- record read again: another admin may have revoked it a moment ago.
+	-- Returns { revoked = ids, used_up = ids, before = { { id, by, at }... } },
+	-- and the error of a save that failed (which stops it there).
 	local function revoke(records, by)
-		local now, doomed, skipped = os.time(), {}, 0;
+		local now, doomed = os.time(), {};
+		local result = { revoked = {}, used_up = {}, before = {} };
+		local failure;
 		for _, record in ipairs(records) do
-			if record.state == "pending" or record.state == "expired" then
-				local entry = record.entry or { invite = record.row, uses = {} };
+			local id = record.row.id;
+			local outcome, detail = exclusively(id, function ()
+				local entry = get_entry(id);
+				if entry and entry.revoked_at then return "revoked before", entry; end
+				if not (record.state == "pending" or record.state == "expired") then return "used up"; end
+				entry = entry and copy_entry(entry) or { invite = record.row, uses = {} };
 				entry.revoked_at, entry.revoked_by = now, by;
 				-- Marked first: the registration check refuses it even if the deletion below fails.
-				local ok, err = save_entry(record.row.id, entry);
-				if not ok then
-					module:log("error", "Could not revoke invite %s: %s", record.row.id, err);
-					return nil, err;
-				end
+				local ok, save_err = save_entry(id, entry);
+				if not ok then return nil, save_err; end
+				return "revoked";
+			end);
+			if outcome == "revoked" then
 				record.state = "revoked";
+				table.insert(result.revoked, id);
 				table.insert(doomed, record.stored);
-			elseif record.state ~= "revoked" then
-				skipped = skipped + 1;
+			elseif outcome == "revoked before" then
+				table.insert(result.before, { id = id, by = detail.revoked_by, at = detail.revoked_at });
+			elseif outcome == "used up" then
+				table.insert(result.used_up, id);
+			else
+				module:log("error", "Could not revoke invite %s: %s", id, detail);
+				failure = detail;
+				break;
 			end
 		end
 		local ok, err = delete_invites(doomed);
 		if not ok then module:log("error", "Could not delete revoked invites: %s", err); end
-		module:log("info", "%s revoked %s", by, util.counted(#doomed, "invite"));
-		return #doomed, skipped;
+		if #result.revoked > 0 then
+			module:log("info", "%s revoked %s", by, util.counted(#result.revoked, "invite"));
+			activity.record("invites-revoked", by, { count = #result.revoked }, result.revoked);
+		end
+		return result, failure;
 	end
 
 	-- Records the use before mod_invites_register (priority 0) deletes a
@@ -322,13 +363,28 @@ return function ()
 		local invite = validated_invite(event);
 		if not invite then return; end
 		local row = describe(invite);
-		local entry = get_entry(row.id) or { invite = row, uses = {} };
-		table.insert(entry.uses, { username = event.username, at = os.time() });
-		local ok, err = save_entry(row.id, entry);
-		if not ok then module:log("error", "Could not record a use of invite %s: %s", row.id, err); end
+		local uses = exclusively(row.id, function ()
+			local stored = get_entry(row.id);
+			local entry = stored and copy_entry(stored) or { invite = row, uses = {} };
+			for _, use in ipairs(unsaved_uses[row.id] or {}) do table.insert(entry.uses, use); end
+			table.insert(entry.uses, { username = event.username, at = os.time() });
+			local ok, err = save_entry(row.id, entry);
+			if ok then
+				unsaved_uses[row.id] = nil;
+			else
+				module:log("error", "Could not record a use of invite %s (kept in memory, counted): %s", row.id, err);
+				unsaved_uses[row.id] = unsaved_uses[row.id] or {};
+				table.insert(unsaved_uses[row.id], entry.uses[#entry.uses]);
+			end
+			if reserved[row.id] then
+				reserved[row.id][event.username] = nil;
+				if next(reserved[row.id]) == nil then reserved[row.id] = nil; end
+			end
+			return #entry.uses;
+		end);
 		-- Stock Prosody keeps a reusable invite until it expires: take it out once
 		-- used up, so preauth refuses it too. (Only account invites are reusable.)
-		if invite.reusable and row.max_uses and #entry.uses >= row.max_uses then
+		if invite.reusable and row.max_uses and uses >= row.max_uses then
 			delete_invites({ { token = invite.token } });
 		end
 	end
@@ -357,6 +413,10 @@ return function ()
 		describe = describe;
 		get_entry = get_entry;
 		save_entry = save_entry;
+		copy_entry = copy_entry;
+		exclusively = exclusively;
+		room_for_use = room_for_use;
+		reserve_use = reserve_use;
 		forget_if_old = forget_if_old;
 		log_dropped = log_dropped;
 		list = ledger;

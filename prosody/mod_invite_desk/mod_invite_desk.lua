@@ -27,14 +27,16 @@ local permissions = module:require "mod_invite_desk/permissions"();
 local events = module:require "mod_invite_desk/events"();
 local commands = module:require "mod_invite_desk/commands"(permissions);
 local roles = module:require "mod_invite_desk/roles"();
-local ledger = module:require "mod_invite_desk/ledger"();
-local policy = module:require "mod_invite_desk/policy"(commands, events);
+local changes = module:require "mod_invite_desk/changes"();
+local activity = module:require "mod_invite_desk/activity"(commands, events);
+local ledger = module:require "mod_invite_desk/ledger"(changes, commands, activity);
+local policy = module:require "mod_invite_desk/policy"(commands, activity);
 local quotas = module:require "mod_invite_desk/quotas"(commands, ledger, permissions);
-local requests = module:require "mod_invite_desk/requests"(commands, events, policy, ledger, quotas);
+local requests = module:require "mod_invite_desk/requests"(commands, events, policy, ledger, quotas, activity);
 module:require "mod_invite_desk/gate"(policy, ledger);
 local onboarding = module:require "mod_invite_desk/onboarding"(commands, ledger);
 local history = module:require "mod_invite_desk/history"(permissions, events, policy, ledger);
-local invites = module:require "mod_invite_desk/invites"(commands, ledger, roles, quotas, onboarding);
+local invites = module:require "mod_invite_desk/invites"(commands, ledger, roles, quotas, onboarding, activity);
 local accounts = module:require "mod_invite_desk/accounts"(permissions);
 module:require "mod_invite_desk/signins"(ledger);
 
@@ -54,6 +56,7 @@ module:hook("host-disco-info-node", function (event)
 	event.reply:tag("identity", { category = "automation", type = "command-list", name = "Invite Desk" }):up();
 	local namespaces = {
 		policy.xmlns, invites.xmlns, history.xmlns, requests.xmlns, quotas.xmlns, accounts.xmlns, onboarding.xmlns,
+		activity.xmlns,
 	};
 	for _, namespace in ipairs(namespaces) do
 		event.reply:tag("feature", { var = namespace }):up();
@@ -64,4 +67,5 @@ end);
 function module.load()
 	permissions.open_commands_to_administrators(commands.nodes);
 	history.prune();
+	activity.prune();
 end

@@ -392,8 +392,9 @@ return function (commands, ledger, permissions)
 			for _, record in ipairs(ledger.list(true)) do
 				if record.row.created_by == jid and record.state == "pending" then table.insert(theirs, record); end
 			end
-			local revoked = ledger.revoke(theirs, jid_util.bare(data.from));
-			if not revoked then return commands.fail("The server could not store the revocation. Its log says why."); end
+			local result, failure = ledger.revoke(theirs, jid_util.bare(data.from));
+			if failure then return commands.fail("The server could not store the revocation. Its log says why."); end
+			local revoked = #result.revoked;
 			return { status = "completed", info = ("Revoked %s of %s."):format(util.counted(revoked, "unused invite"), jid),
 				other = util.result_form(NS_MEMBERS, { revoked = revoked }) };
 		end));

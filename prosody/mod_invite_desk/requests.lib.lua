@@ -23,7 +23,7 @@ local request_days = module:get_option_number("invite_desk_request_days", 14);
 local WAITING = "Your account is waiting for approval by the admins of "..host
 	..". You can sign in once they have approved it.";
 
-return function (commands, events, policy, ledger, quotas)
+return function (commands, events, policy, ledger, quotas, activity)
 	local store = module:open_store("invite_desk_requests", "map"); -- under no user: username → request
 	local store_all = module:open_store("invite_desk_requests"); -- the same, read whole
 	local account_details = module:open_store("account_details"); -- mod_register_ibr's extra fields
@@ -110,7 +110,10 @@ return function (commands, events, policy, ledger, quotas)
 		requests[username] = request; -- from here on its sign-in is refused
 		-- Prosody 13 disables it too, so that nothing else lets it in; 0.12 cannot.
 		if usermanager.disable_user then
-			local ok, err = usermanager.disable_user(username, host, { reason = "invite_desk:awaiting-approval" });
+			-- Not an admin's action: the request is what the activity log would show, were it one.
+			local ok, err = activity.covering(username, function ()
+				return usermanager.disable_user(username, host, { reason = "invite_desk:awaiting-approval" });
+			end);
 			if not ok then module:log("warn", "Could not disable %s while it waits: %s", username, err); end
 		end
 		local ok, err = store:set(nil, username, request);
@@ -152,7 +155,8 @@ return function (commands, events, policy, ledger, quotas)
 	local function decide(claimed, act)
 		local done, failed = {}, {};
 		for username, request in pairs(claimed) do
-			local ok, err = act(username);
+			-- Logged as the decision, not as an account deleted or enabled.
+			local ok, err = activity.covering(username, act);
 			if ok then
 				table.insert(done, username);
 			elseif usermanager.user_exists(username, host) then
@@ -168,6 +172,12 @@ return function (commands, events, policy, ledger, quotas)
 		return done, failed;
 	end
 
+	local function jids(usernames)
+		local list = {};
+		for i, name in ipairs(usernames) do list[i] = name:find("@", 1, true) and name or name.."@"..host; end
+		return list;
+	end
+
 	local function enable(username)
 		if not usermanager.enable_user then return true; end -- 0.12: only this module held it
 		return usermanager.enable_user(username, host);
@@ -181,6 +191,7 @@ return function (commands, events, policy, ledger, quotas)
 		local approved, failed = decide(claimed, enable);
 		if #approved > 0 then module:log("info", "%s approved %s", by or host, util.counted(#approved, "account")); end
 		decided("approved", approved, by);
+		if #approved > 0 then activity.record("requests-approved", by, { count = #approved }, nil, nil, jids(approved)); end
 		return approved, not_held, failed;
 	end
 
@@ -198,7 +209,11 @@ return function (commands, events, policy, ledger, quotas)
 			module:log("info", "%s rejected %s%s", by or host, util.counted(#rejected, "account"),
 				keep_disabled and ", kept disabled" or "");
 		end
-		decided(outcome or (keep_disabled and "kept-disabled" or "rejected"), rejected, by);
+		outcome = outcome or (keep_disabled and "kept-disabled" or "rejected");
+		decided(outcome, rejected, by);
+		if #rejected > 0 then
+			activity.record("requests-rejected", by, { count = #rejected, outcome = outcome }, nil, nil, jids(rejected));
+		end
 		return rejected, not_held, failed;
 	end
 
@@ -330,12 +345,6 @@ return function (commands, events, policy, ledger, quotas)
 			if #usernames > MAX_NAMED then return nil; end
 		end
 		return usernames;
-	end
-
-	local function jids(usernames)
-		local list = {};
-		for i, name in ipairs(usernames) do list[i] = name:find("@", 1, true) and name or name.."@"..host; end
-		return list;
 	end
 
 	-- What a decision did, in fields an app reads: the accounts decided, those

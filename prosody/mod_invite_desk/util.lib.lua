@@ -13,6 +13,8 @@ end
 
 local datetime = prosody_lib "util.datetime";
 local hashes = prosody_lib "util.hashes";
+local async = prosody_lib "util.async";
+local xpcall = prosody_lib "util.xpcall".xpcall; -- yields across it on Lua 5.1 too
 local st = prosody_lib "util.stanza";
 
 local util = { lib = prosody_lib };
@@ -92,6 +94,26 @@ function util.released_when_idle(keep_for, release)
 			armed = false;
 			release();
 		end);
+	end;
+end
+
+local function released(release, ok, ...)
+	release();
+	if not ok then error((...), 0); end
+	return ...;
+end
+
+-- Returns `exclusively(key, work)`, which runs `work` once no other work
+-- under the same key runs, and returns what it returns. Storage may yield to
+-- other work inside Prosody (SQL drivers and others do), so a read, a
+-- decision and a write made under one key see no other change of it in
+-- between. Outside a coroutine Prosody can resume nothing can interleave:
+-- `work` runs at once.
+function util.locks()
+	local guard = async.guarder();
+	return function (key, work)
+		if not async.ready() then return work(); end
+		return released(guard(key), xpcall(work, tostring));
 	end;
 end
 

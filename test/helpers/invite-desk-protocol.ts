@@ -23,6 +23,7 @@ export const NS = {
   requests: 'urn:x-invite-desk:requests:0',
   members: 'urn:x-invite-desk:members:0',
   onboarding: 'urn:x-invite-desk:onboarding:0',
+  activity: 'urn:x-invite-desk:activity:0',
 } as const;
 
 export const NODES = {
@@ -39,6 +40,7 @@ export const NODES = {
   revokePending: `${NS.members}#revoke-pending`,
   holdInvitees: `${NS.members}#hold-invitees`,
   onboarding: NS.onboarding,
+  activity: `${NS.activity}#list`,
 } as const;
 
 /** The disco#info node the module answers only for those who may administer it. */
@@ -369,10 +371,53 @@ export async function revokeInvites(session: Session, ids: string[]): Promise<st
   return stage.notes.map((n) => n.text).join(' ');
 }
 
+/** What a revocation's result form says, whether it succeeded or not. */
+export async function revokeOutcome(session: Session, ids: string[]): Promise<{ stage: Stage; revoked: number; usedUp: string[]; alreadyRevoked: string[] }> {
+  const stage = await run(session, NODES.revoke, NS.invites, { ids });
+  return { stage, revoked: Number(fieldValues(stage.form, 'revoked')[0]), usedUp: fieldValues(stage.form, 'used-up'), alreadyRevoked: fieldValues(stage.form, 'already-revoked') };
+}
+
 /** Purges expired invites; returns the info note. */
 export async function purgeExpired(session: Session): Promise<string> {
   const stage = succeeded(await command(session, NODES.purge), 'purging expired invites');
   return stage.notes.map((n) => n.text).join(' ');
+}
+
+export interface ActivityEntry {
+  id?: string;
+  time: string;
+  kind: string;
+  by?: string;
+  source?: string;
+  mode?: string;
+  previous?: string;
+  count?: string;
+  outcome?: string;
+  invites: string[];
+  accounts: string[];
+}
+
+/** A page of the activity log, newest first, with its total and the admins it names. */
+export async function listActivity(session: Session, filter: Fields = {}): Promise<{ total: number; admins: string[]; entries: ActivityEntry[] }> {
+  const stage = succeeded(await run(session, NODES.activity, NS.activity, filter), 'listing the activity');
+  const entries = (stage.form?.getChildren('item') ?? []).map((item) => {
+    const all = (name: string): string[] => values(item.getChildren('field').find((f) => f.attrs.var === name));
+    const entry: ActivityEntry = { time: all('time')[0] ?? '', kind: all('kind')[0] ?? '', invites: all('invites'), accounts: all('accounts') };
+    for (const key of ['id', 'by', 'source', 'mode', 'previous', 'count', 'outcome'] as const) {
+      const value = all(key)[0];
+      if (value !== undefined) entry[key] = value;
+    }
+    return entry;
+  });
+  return { total: Number(fieldValues(stage.form, 'total')[0]), admins: fieldValues(stage.form, 'admins'), entries };
+}
+
+/** Picks a live activity headline from the server (of `kind`, if given), for `waitFor`. */
+export function liveActivity(domain: string, kind?: string): (stanza: Element) => Element | undefined {
+  return (stanza) => {
+    const element = headline(domain, stanza) ? stanza.getChild('activity', NS.activity) : undefined;
+    return element && (kind === undefined || element.attrs.kind === kind) ? element : undefined;
+  };
 }
 
 /** The current policy, as the default of the policy command's form (which is then cancelled). */

@@ -37,6 +37,15 @@ const BASE_MODULES = ['roster', 'saslauth', 'tls', 'disco', 'ping', 'adhoc', 've
 /** Where mod_invite_desk lives, for a `plugin_paths` entry. */
 export const PROJECT_PLUGIN_PATH = resolve(import.meta.dirname, '../../prosody');
 
+/** Prosody modules for tests only (copying stores to and from SQL, storage that yields or fails); on every test server's plugin path. */
+export const TEST_PLUGIN_PATH = resolve(import.meta.dirname, '../fixtures/prosody');
+
+/**
+ * The stores tests seed and read: mod_invites' invites and mod_invite_desk's
+ * own, as `mod_test_store_copy` names them (`-archive` for an archive).
+ */
+export const HOST_STORES = ['invite_token', 'invite_desk_ledger', 'invite_desk_policy', 'invite_desk_events-archive', 'invite_desk_activity-archive'] as const;
+
 export type ProsodyVersion = '0.12' | '13';
 
 /** Which Prosody the helpers start, and where its programs and community modules are. */
@@ -142,8 +151,21 @@ export interface ProsodyServer {
   replaceCertificate(): Promise<void>;
   /** Replaces the host's invite store with `count` pending invites (0 empties it), restarting around the write. */
   seedInvites(count: number): Promise<void>;
-  /** Stops the server, lets `write` change files in the host's data folder, and starts it again. */
-  editHostData(write: (hostDir: string) => Promise<void>): Promise<void>;
+  /**
+   * Stops the server, lets `write` change `stores` as internal storage's
+   * files in a host data folder, and starts it again. On SQL storage the
+   * stores are copied out to files first and back in after, replaced whole,
+   * with Prosody's own storage drivers.
+   */
+  editHostData(write: (hostDir: string) => Promise<void>, stores?: readonly string[]): Promise<void>;
+  /**
+   * Lets `write` change `stores` while the server runs, as another process
+   * would: internal storage's files in place, or on SQL storage a copy of
+   * them that then replaces the stores' rows.
+   */
+  changeHostData(write: (hostDir: string) => Promise<void>, stores?: readonly string[]): Promise<void>;
+  /** Lets `read` look at `stores` as internal storage's files while the server runs (a copy, on SQL storage). */
+  readHostData<T>(read: (hostDir: string) => Promise<T>, stores?: readonly string[]): Promise<T>;
   /** Stops and starts the server, staying down for `downMs` in between. */
   restart(downMs?: number): Promise<void>;
   /** Sends a signal to the running server: SIGSTOP hangs it with its sockets open, SIGCONT wakes it. */
@@ -277,7 +299,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     'authentication = "internal_hashed"',
     storage.config,
     `admins = ${luaList(admins.map((a) => `${a.username}@${domain}`))}`,
-    `plugin_paths = ${luaList(options.pluginPaths ?? [])}`,
+    `plugin_paths = ${luaList([...(options.pluginPaths ?? []), TEST_PLUGIN_PATH])}`,
     `modules_enabled = ${luaList([...BASE_MODULES, ...versionModules, ...modules])}`,
     options.extraConfig ?? '',
     `VirtualHost ${luaString(domain)}`,
@@ -330,13 +352,44 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   }
 
   // Prosody's data folder names escape dots and other punctuation as %2e and so on.
-  const hostDir = join(data, encodeURIComponent(domain).replace(/[.-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`));
-  const editHostData = async (write: (hostDir: string) => Promise<void>): Promise<void> => {
-    if (storage.backend !== 'internal') throw new Error(`editHostData writes internal storage's files, and this server keeps its data in ${storage.describe}`);
+  const hostFolder = (dataPath: string): string => join(dataPath, encodeURIComponent(domain).replace(/[.-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`));
+  const hostDir = hostFolder(data);
+  // A copy runs Prosody's drivers item by item: tens of thousands of archive items take a while.
+  const copyStores = (direction: 'import' | 'export', folder: string, stores: readonly string[]): Promise<unknown> =>
+    run(flavour.prosodyctl, ['--config', configPath, 'mod_test_store_copy', direction, domain, folder, ...stores], { timeout: 600_000, maxBuffer: 16 * 1024 * 1024 });
+  /** A fresh folder of internal storage's files holding `stores` as the server's SQL storage has them now. */
+  const exportStores = async (name: string, stores: readonly string[]): Promise<string> => {
+    const folder = join(dir, name);
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(folder);
+    await copyStores('export', folder, stores);
+    return folder;
+  };
+  const editHostData = async (write: (hostDir: string) => Promise<void>, stores: readonly string[] = HOST_STORES): Promise<void> => {
     await halt();
-    await mkdir(hostDir, { recursive: true });
-    await write(hostDir);
+    if (storage.backend === 'internal') {
+      await mkdir(hostDir, { recursive: true });
+      await write(hostDir);
+    } else {
+      const folder = await exportStores('edited-stores', stores);
+      await mkdir(hostFolder(folder), { recursive: true });
+      await write(hostFolder(folder));
+      await copyStores('import', folder, stores);
+    }
     await launch();
+  };
+  const changeHostData = async (write: (hostDir: string) => Promise<void>, stores: readonly string[] = HOST_STORES): Promise<void> => {
+    if (storage.backend === 'internal') return write(hostDir);
+    const folder = await exportStores('changed-stores', stores);
+    await mkdir(hostFolder(folder), { recursive: true });
+    await write(hostFolder(folder));
+    await copyStores('import', folder, stores);
+  };
+  const readHostData = async <T>(read: (hostDir: string) => Promise<T>, stores: readonly string[] = HOST_STORES): Promise<T> => {
+    if (storage.backend === 'internal') return read(hostDir);
+    const folder = await exportStores('read-stores', stores);
+    await mkdir(hostFolder(folder), { recursive: true });
+    return read(hostFolder(folder));
   };
 
   return {
@@ -380,9 +433,14 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     },
     seedInvites: (count) => editHostData((hostDir) => writeFile(join(hostDir, 'invite_token.dat'), inviteStore(domain, count))),
     editHostData,
+    changeHostData,
+    readHostData,
     async stop() {
       await halt();
-      if (!process.env.INVITE_DESK_KEEP_SERVERS) await rm(dir, { recursive: true, force: true });
+      if (!process.env.INVITE_DESK_KEEP_SERVERS) {
+        await rm(dir, { recursive: true, force: true });
+        await storage.dispose?.();
+      }
     },
     log: readLog,
   };

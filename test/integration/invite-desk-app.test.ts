@@ -223,7 +223,8 @@ describe('the app with mod_invite_desk: invites and the ledger', () => {
 });
 
 describe('the app with mod_invite_desk: a ledger that forgets spent invites', () => {
-  const module = prosodyFixture({ domain: 'forgetful.test', ...withModule, extraConfig: 'invite_desk_ledger_days = 0' });
+  // Its notes said in other words and without figures, as a translated module would: the app reads the form fields.
+  const module = prosodyFixture({ domain: 'forgetful.test', ...withModule, modules: [...withModule.modules, 'test_translated_notes'], extraConfig: 'invite_desk_ledger_days = 0' });
 
   it('reports the records a purge let go of, and lists the invite no more', async () => {
     const server = module();
@@ -239,6 +240,8 @@ describe('the app with mod_invite_desk: a ledger that forgets spent invites', ()
         purge = await t.service.purgeExpiredInvites(profile.id);
       }
       expect(purge).toEqual({ purged: 0, forgotten: 1, ledgerDays: 0 });
+      const [other] = await t.service.createInvites({ serverId: profile.id, kind: 'account', note: 'revoked' });
+      expect(await t.service.revokeInvites({ serverId: profile.id, ids: [other?.id ?? ''] })).toEqual({ revoked: 1 });
       expect((await t.service.listInvites({ serverId: profile.id })).invites.find((i) => i.id === invite?.id)).toBeUndefined();
     });
   });

@@ -20,11 +20,14 @@ import {
   livePolicy,
   liveSignup,
   preauthorize,
+  liveActivity,
+  listActivity,
   purgeExpired,
   readPolicy,
   refusal,
   request,
   revokeInvites,
+  revokeOutcome,
   run,
   seedHistory,
   seedKey,
@@ -57,7 +60,7 @@ const withModule = { admins: [admin], users: [member, forgetful], ...WITH_INVITE
 const INVITE_ONLY = 'Registration on this server is through invitation only';
 const CLOSED = 'Registration on this server is closed';
 /** Every namespace the module advertises on its administration node, in its order. */
-const ALL_FEATURES = [NS.policy, NS.invites, NS.events, NS.requests, NS.members, NS.accounts, NS.onboarding];
+const ALL_FEATURES = [NS.policy, NS.invites, NS.events, NS.requests, NS.members, NS.accounts, NS.onboarding, NS.activity];
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 function signUp(server: ProsodyServer, username: string, token?: string, password = `${username}-pw`): Promise<RegisterOutcome> {
@@ -189,6 +192,25 @@ describe('mod_invite_desk: the policy overrides the config', () => {
     expect(await signUp(server, 'walkin')).toMatchObject({ ok: false, text: INVITE_ONLY });
     await signedIn(server, (session) => setPolicy(session, 'open'));
     expect(await signUp(server, 'walkin')).toEqual({ ok: true });
+  });
+});
+
+describe('mod_invite_desk: open registration whatever mod_invites_register says', () => {
+  // Its refusal of a sign-up without an invite in other words, as a translated Prosody would say it; and
+  // mod_register_limits (from 127.0.0.1 too) letting two sign-up attempts through per ten minutes.
+  const fixture = prosodyFixture({
+    domain: 'translated.test',
+    ...withModule,
+    modules: [...withModule.modules, 'test_translated_refusal'],
+    extraConfig: 'registration_allowlist = { }\nregistration_throttle_max = 2\nregistration_throttle_period = 600',
+  });
+
+  it('lets a walk-in in when open, and never lifts another module\'s refusal', async () => {
+    const server = fixture();
+    expect(await signUp(server, 'walkin0')).toMatchObject({ ok: false, stage: 'register', condition: 'not-allowed' });
+    await signedIn(server, (session) => setPolicy(session, 'open'));
+    expect(await signUp(server, 'walkin1')).toEqual({ ok: true });
+    expect(await signUp(server, 'walkin2')).toMatchObject({ ok: false, stage: 'register', condition: 'policy-violation' });
   });
 });
 
@@ -461,6 +483,37 @@ describe('mod_invite_desk: the ledger', () => {
     });
   });
 
+  it('answers revocations and purges with their counts in form fields, and a second revocation with who revoked it first', async () => {
+    const server = fixture();
+    await signedIn(server, async (session) => {
+      const [first, second, third] = await createInvites(session, { note: 'counted', count: 3 });
+      const [spent] = await createInvites(session, { note: 'counted' });
+      expect(await signUp(server, 'counted1', spent?.token)).toEqual({ ok: true });
+      const done = await revokeOutcome(session, [first?.id ?? '', spent?.id ?? '']);
+      expect(done).toMatchObject({ revoked: 1, usedUp: [spent?.id], alreadyRevoked: [] });
+      expect(done.stage.notes).toEqual([{ type: 'info', text: 'Revoked 1 invite. 1 had been used up already.' }]);
+
+      // Revoked a moment ago, by this admin or another: an error that says by whom and when, not a success.
+      const again = await revokeOutcome(session, [first?.id ?? '']);
+      expect(errorNote(again.stage)).toMatch(new RegExp(`^Already revoked: ${first?.id} by admin@${server.domain} at \\d{4}-\\d\\d-\\d\\dT`));
+      expect(again).toMatchObject({ revoked: 0, usedUp: [] });
+      expect(fieldValues(again.stage.form, 'conflict')).toEqual(['1']);
+      expect(fieldValues(done.stage.form, 'conflict')).toEqual([]);
+      expect(again.alreadyRevoked).toEqual([expect.stringMatching(new RegExp(`^${first?.id} admin@${server.domain} \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$`))]);
+      // Some of a batch revoked before: the rest are revoked, and the answer says which were not.
+      const mixed = await revokeOutcome(session, [first?.id ?? '', second?.id ?? '']);
+      expect(mixed).toMatchObject({ revoked: 1, usedUp: [] });
+      expect(mixed.alreadyRevoked).toHaveLength(1);
+      expect(mixed.stage.notes).toEqual([{ type: 'info', text: 'Revoked 1 invite. 1 had been revoked already.' }]);
+
+      const purge = await command(session, NODES.purge);
+      expect(fieldValues(purge.form, 'purged')).toEqual([expect.stringMatching(/^\d+$/)]);
+      expect(fieldValues(purge.form, 'dropped')).toEqual(['0']);
+      expect(fieldValues(purge.form, 'ledger-days')).toEqual(['365']);
+      expect((await listInvites(session, { query: 'counted', state: 'pending' })).rows.map((r) => r.id)).toEqual([third?.id]);
+    });
+  });
+
   it('pages through the ledger, newest first', async () => {
     const server = fixture();
     await signedIn(server, async (session) => {
@@ -555,15 +608,17 @@ describe('mod_invite_desk: a listing reuses its read of an unchanged invite stor
       expect((await listInvites(session, { createdBy: 'prosodyctl' })).rows.some((r) => r.uri?.includes(fromCli))).toBe(true);
       expect(await storeReads(server)).toBe(reads + 1);
 
-      // Rewritten in place to the same length, its modification time put back: the invite's
-      // token replaced by another (tokens never change, so it is another invite) is still seen.
+      // Rewritten to the same length, in place on internal storage with its modification time put back, or
+      // row by row on SQL: the invite's token replaced by another (tokens never change, so it is another invite) is still seen.
       await settled(server, session);
-      const file = join(server.hostDir, 'invite_token.dat');
-      const { mtime, atime } = await stat(file);
       const token = made?.token ?? '';
       const swapped = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
-      await writeFile(file, (await readFile(file, 'utf8')).replaceAll(token, swapped));
-      await utimes(file, atime, mtime);
+      await server.changeHostData(async (hostDir) => {
+        const file = join(hostDir, 'invite_token.dat');
+        const { mtime, atime } = await stat(file);
+        await writeFile(file, (await readFile(file, 'utf8')).replaceAll(token, swapped));
+        await utimes(file, atime, mtime);
+      }, ['invite_token']);
       // Into the next second, where a file changed in this one counts as settled.
       await new Promise((wake) => setTimeout(wake, 1_050 - (Date.now() % 1_000)));
       const [renamed] = (await listInvites(session, { query: 'kept' })).rows;
@@ -595,10 +650,9 @@ describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
   const recentUsed = 'c3c3c3c3c3c3c3c3';
 
   /** Writes three spent records, two of them older than the 30 days kept, and makes `aged` look last used 40 days ago. */
-  async function seedSpent(server: ProsodyServer, aged?: string): Promise<string> {
-    let folder = '';
+  async function seedSpent(server: ProsodyServer, aged?: string): Promise<void> {
     await server.editHostData(async (hostDir) => {
-      folder = join(hostDir, 'invite_desk_ledger');
+      const folder = join(hostDir, 'invite_desk_ledger');
       await mkdir(folder, { recursive: true });
       await writeFile(join(folder, `${oldUsed}.dat`), spentRecord(oldUsed, 'old use', server, now() - 40 * DAY, 'used'));
       await writeFile(join(folder, `${oldRevoked}.dat`), spentRecord(oldRevoked, 'old revocation', server, now() - 40 * DAY, 'revoked'));
@@ -607,10 +661,14 @@ describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
         const file = join(folder, `${aged}.dat`);
         await writeFile(file, (await readFile(file, 'utf8')).replace(/\["at"\] = \d+/, `["at"] = ${now() - 40 * DAY}`));
       }
-    });
-    return folder;
+    }, ['invite_desk_ledger']);
   }
-  const recordFiles = async (folder: string): Promise<string[]> => (await readdir(folder)).filter((f) => f.endsWith('.dat')).sort();
+  /** The ids of the ledger records the server holds, whatever its storage. */
+  const recordIds = (server: ProsodyServer): Promise<string[]> =>
+    server.readHostData(
+      async (hostDir) => (await readdir(join(hostDir, 'invite_desk_ledger')).catch(() => [])).filter((f) => f.endsWith('.dat')).map((f) => f.replace(/\.dat$/, '')).sort(),
+      ['invite_desk_ledger'],
+    );
 
   it('forgets invites Prosody no longer holds 30 days after their last activity, at a purge and at a listing, and keeps pending ones', async () => {
     const server = fixture();
@@ -624,11 +682,11 @@ describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
     const kept = [door, fresh, recentUsed].sort();
 
     // The purge drops what is past its time, and says so.
-    const folder = await seedSpent(server, door);
-    expect(await recordFiles(folder)).toEqual([door, fresh, oldUsed, oldRevoked, recentUsed].map((id) => `${id}.dat`).sort());
+    await seedSpent(server, door);
+    expect(await recordIds(server)).toEqual([door, fresh, oldUsed, oldRevoked, recentUsed].sort());
     await signedIn(server, async (session) => {
       expect(await purgeExpired(session)).toBe('Purged 0 expired invites. Dropped 2 ledger records older than 30 days.');
-      expect(await recordFiles(folder)).toEqual(kept.map((id) => `${id}.dat`));
+      expect(await recordIds(server)).toEqual(kept);
       const { rows } = await listInvites(session);
       expect(rows.map((r) => r.id).sort()).toEqual(kept);
       // A reusable invite still held stays, with its old use, however long ago that was.
@@ -640,7 +698,7 @@ describe('mod_invite_desk: a ledger kept for invite_desk_ledger_days', () => {
     await seedSpent(server);
     await signedIn(server, async (session) => {
       expect((await listInvites(session, { state: 'all' })).rows.map((r) => r.id).sort()).toEqual(kept);
-      expect(await recordFiles(folder)).toEqual(kept.map((id) => `${id}.dat`));
+      expect(await recordIds(server)).toEqual(kept);
       expect(await purgeExpired(session)).toBe('Purged 0 expired invites.');
     });
   });
@@ -897,6 +955,138 @@ describe('mod_invite_desk: a long catch-up', () => {
       expect(page.signups.at(-1)?.username).toBe('meanwhile');
       expect(await reads()).toBe(before + 1);
     });
+  });
+});
+
+/** One activity entry of the internal archive's file, as the module appends it, `daysAgo` days old. */
+function activityItem(server: ProsodyServer, key: string, daysAgo: number): string {
+  const when = Math.floor(Date.now() / 1000) - daysAgo * 86_400;
+  const stamp = new Date(when * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return (
+    `item({ ["name"] = "activity"; ["attr"] = { ["xmlns"] = "${NS.activity}"; ["kind"] = "policy-changed"; ["mode"] = "open"; ` +
+    `["by"] = "${server.adminJid()}"; ["time"] = "${stamp}"; ["stamp"] = "${stamp}"; }; ["key"] = "${key}"; ["when"] = ${when}; ["with"] = "${server.adminJid()}"; });\n`
+  );
+}
+
+describe('mod_invite_desk: admins working at once, and the activity log', () => {
+  const anna: Account = { username: 'anna', password: 'anna-password' };
+  const spammer: Account = { username: 'spammer', password: 'spammer-password' };
+  const fixture = prosodyFixture({
+    domain: 'team.test',
+    ...withModule,
+    admins: [admin, anna],
+    users: [member, spammer],
+    // Prosody 13 runs daily tasks a second after start; the log's own pruning at load is what is tested.
+    extraConfig: 'invite_desk_activity_days = 30\ncron_initial_delay = 86400',
+  });
+  const ADMIN_FORM = 'http://jabber.org/protocol/admin';
+
+  it('tells each admin session what another admin did, as it happens, and logs it with who and when', async () => {
+    const server = fixture();
+    const desk = await signIn(server, admin, 'desk');
+    const other = await signIn(server, anna, 'other');
+    try {
+      await subscribe(desk);
+      await subscribe(other);
+      const started = Date.now() - 1000;
+      await setPolicy(desk, 'closed');
+      const switched = await other.waitFor((stanza) => (liveActivity(server.domain, 'policy-changed')(stanza) ? stanza : undefined), 'the switch');
+      // One message: the new policy, and the log entry naming who switched it.
+      expect(switched.getChild('policy', NS.policy)?.attrs).toMatchObject({ mode: 'closed', by: server.adminJid() });
+      expect(switched.getChild('activity', NS.activity)?.attrs).toMatchObject({ mode: 'closed', previous: 'invite-only', by: server.adminJid() });
+
+      const made = await createInvites(desk, { count: 2, note: 'team' });
+      const created = await other.waitFor(liveActivity(server.domain, 'invites-created'), 'the new invites');
+      expect(created.attrs).toMatchObject({ count: '2', 'invite-kind': 'account', by: server.adminJid() });
+      expect(created.getChildren('invite').map((i) => i.attrs.id)).toEqual(made.map((i) => i.id));
+
+      await revokeInvites(desk, [made[0]?.id ?? '']);
+      const revoked = await other.waitFor(liveActivity(server.domain, 'invites-revoked'), 'the revocation');
+      expect(revoked.getChildren('invite').map((i) => i.attrs.id)).toEqual([made[0]?.id]);
+
+      // Deleted with XEP-0133 from any client: the module hears of it from Prosody, and names the admin.
+      const deleted = await run(other, `${ADMIN_FORM}#delete-user`, ADMIN_FORM, { accountjids: [`${spammer.username}@${server.domain}`] });
+      expect(deleted.status).toBe('completed');
+      const gone = await desk.waitFor(liveActivity(server.domain, 'account-deleted'), 'the deletion');
+      expect(gone.attrs).toMatchObject({ account: `${spammer.username}@${server.domain}`, by: `anna@${server.domain}` });
+      if (server.version === '13') {
+        await run(other, `${ADMIN_FORM}#disable-user`, ADMIN_FORM, { accountjids: [`${member.username}@${server.domain}`] });
+        expect((await desk.waitFor(liveActivity(server.domain, 'account-disabled'), 'the disabling')).attrs).toMatchObject({ by: `anna@${server.domain}` });
+        await run(other, `${ADMIN_FORM}#reenable-user`, ADMIN_FORM, { accountjids: [`${member.username}@${server.domain}`] });
+        await desk.waitFor(liveActivity(server.domain, 'account-enabled'), 'the enabling');
+      }
+
+      // A switch made from what the screen showed before the other admin's: refused, saying what happened.
+      const late = await run(other, NODES.policy, NS.policy, { mode: 'invite-only', previous: 'invite-only' });
+      expect(errorNote(late)).toMatch(new RegExp(`^Registration was switched to closed by admin@${server.domain} at \\d{4}-.*; nothing was changed\\.$`));
+      expect(fieldValues(late.form, 'mode')).toEqual(['closed']);
+      expect(fieldValues(late.form, 'changed-by')).toEqual([server.adminJid()]);
+      expect(fieldValues(late.form, 'conflict')).toEqual(['1']);
+      expect(await readPolicy(other)).toBe('closed');
+
+      // Requests to join: each decision is one entry naming its accounts, not a deletion or an enabling per account.
+      await run(other, NODES.policy, NS.policy, { mode: 'approval', previous: 'closed' });
+      expect(await signUp(server, 'asker1')).toEqual({ ok: true });
+      expect(await signUp(server, 'asker2')).toEqual({ ok: true });
+      await run(desk, NODES.approve, NS.requests, { accounts: 'asker1' });
+      const approved = await other.waitFor(liveActivity(server.domain, 'requests-approved'), 'the approval');
+      expect(approved.attrs).toMatchObject({ by: server.adminJid(), count: '1' });
+      expect(approved.getChildren('account').map((a) => a.attrs.jid)).toEqual([`asker1@${server.domain}`]);
+      await run(other, NODES.reject, NS.requests, { accounts: 'asker2' });
+      const rejected = await desk.waitFor(liveActivity(server.domain, 'requests-rejected'), 'the rejection');
+      expect(rejected.attrs).toMatchObject({ by: `anna@${server.domain}`, count: '1', outcome: 'rejected' });
+      await run(other, NODES.policy, NS.policy, { mode: 'invite-only', previous: 'approval' });
+
+      const log = await listActivity(desk);
+      const kinds = log.entries.map((e) => e.kind);
+      const expected = server.version === '13'
+        ? ['policy-changed', 'requests-rejected', 'requests-approved', 'policy-changed', 'account-enabled', 'account-disabled', 'account-deleted', 'invites-revoked', 'invites-created', 'policy-changed']
+        : ['policy-changed', 'requests-rejected', 'requests-approved', 'policy-changed', 'account-deleted', 'invites-revoked', 'invites-created', 'policy-changed'];
+      expect(kinds).toEqual(expected);
+      expect(log.total).toBe(expected.length);
+      expect(log.admins).toEqual([server.adminJid(), `anna@${server.domain}`].sort());
+      for (const entry of log.entries) {
+        expect(Date.parse(entry.time)).toBeGreaterThanOrEqual(Math.floor(started / 1000) * 1000);
+        expect(entry.id).toBeDefined();
+      }
+      expect(log.entries.at(-1)).toMatchObject({ kind: 'policy-changed', by: server.adminJid(), mode: 'closed', previous: 'invite-only' });
+      expect(log.entries.find((e) => e.kind === 'invites-created')?.invites).toEqual(made.map((i) => i.id));
+      expect(log.entries.find((e) => e.kind === 'account-deleted')?.accounts).toEqual([`${spammer.username}@${server.domain}`]);
+      expect(log.entries.find((e) => e.kind === 'requests-rejected')?.accounts).toEqual([`asker2@${server.domain}`]);
+      expect((await listActivity(desk, { account: `asker1@${server.domain}` })).entries.map((e) => e.kind)).toEqual(['requests-approved']);
+
+      // Filtered by admin and by kind, and paged.
+      expect((await listActivity(desk, { by: `anna@${server.domain}` })).entries.every((e) => e.by === `anna@${server.domain}`)).toBe(true);
+      expect((await listActivity(desk, { kind: 'invites-revoked' })).entries.map((e) => e.invites)).toEqual([[made[0]?.id]]);
+      const page = await listActivity(desk, { offset: '1', limit: '2' });
+      expect(page.total).toBe(expected.length);
+      expect(page.entries.map((e) => e.id)).toEqual(log.entries.slice(1, 3).map((e) => e.id));
+      expect(errorNote(await run(desk, NODES.activity, NS.activity, { kind: 'gossip' }))).toMatch(/^Kind must be all or one of policy-changed, /);
+    } finally {
+      await desk.stop();
+      await other.stop();
+    }
+    // Kept across a restart; for admins only.
+    await server.restart();
+    await signedIn(server, async (session) => {
+      expect((await listActivity(session)).entries.map((e) => e.kind).slice(0, 2)).toEqual(['policy-changed', 'requests-rejected']);
+    });
+    expect(await refusal(signedIn(server, (session) => listActivity(session), member))).toBe('forbidden');
+  });
+
+  it('forgets entries older than invite_desk_activity_days', async () => {
+    const server = fixture();
+    await server.editHostData(
+      (hostDir) => writeFile(join(hostDir, 'invite_desk_activity.list'), activityItem(server, 'old-entry', 40) + activityItem(server, 'recent-entry', 20)),
+      ['invite_desk_activity-archive'],
+    );
+    const ids = await signedIn(server, async (session) => (await listActivity(session, { limit: '1000' })).entries.map((e) => e.id));
+    expect(ids).toContain('recent-entry');
+    expect(ids).not.toContain('old-entry');
+    // Gone from the store too, not only hidden.
+    const stored = await server.readHostData((hostDir) => readFile(join(hostDir, 'invite_desk_activity.list'), 'utf8').catch(() => ''), ['invite_desk_activity-archive']);
+    expect(stored).toContain('recent-entry');
+    expect(stored).not.toContain('old-entry');
   });
 });
 

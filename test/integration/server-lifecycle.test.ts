@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminError } from '../../common/errors';
 import { createAdminService } from '../../electron/core/admin-service';
-import { MemoryCredentialStore } from '../../electron/core/settings/credential-store';
+import { EncryptedFileCredentialStore, MemoryCredentialStore } from '../../electron/core/settings/credential-store';
+import { testCipher } from '../helpers/test-cipher';
 import { prosodyFixture } from '../helpers/fixtures';
 import { startProsody, WITH_INVITE_DESK } from '../helpers/prosody';
 import { registerAccount, signUp } from '../helpers/raw-register';
@@ -114,6 +116,60 @@ describe('a server that fails or goes away during a call', () => {
       server.signal('SIGCONT');
       await t.dispose();
       await server.stop();
+    }
+  });
+});
+
+describe('a sign-in ended by the admin', () => {
+  const stock = prosodyFixture({ domain: 'interrupted.test', admins: [admin] });
+
+  it('answers a disconnect during a sign-in with not-connected, and leaves the server offline', async () => {
+    const t = await createTestService({ connectMs: 120_000 });
+    try {
+      const profile = profileFor(stock(), admin);
+      stock().signal('SIGSTOP');
+      const signingIn = failure(t.service.connect({ profile, password: admin.password }));
+      await eventually(() => t.statuses.find((s) => s.serverId === profile.id && s.state === 'connecting'), 'the sign-in under way');
+      await t.service.disconnect(profile.id);
+      const error = await signingIn;
+      expect(error.toJSON()).toEqual({ code: 'not-connected', message: 'The connection was closed while signing in.' });
+      expect(t.statuses.filter((s) => s.serverId === profile.id).at(-1)).toMatchObject({ state: 'offline', reason: 'Disconnected.' });
+      // A server never saved leaves no session behind.
+      expect(await t.service.connectionStatuses()).toEqual([]);
+    } finally {
+      stock().signal('SIGCONT');
+      await t.dispose();
+    }
+  });
+
+  it('writes nothing back of a server removed while its sign-in keys were being sealed', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'invite-desk-home-'));
+    // A keychain that takes its time, as one asking the user to unlock it does.
+    const cipher = testCipher();
+    let unlock = (): void => undefined;
+    let sealing = (): void => undefined;
+    const asked = new Promise<void>((resolve) => (sealing = resolve));
+    const unlocked = new Promise<void>((resolve) => (unlock = resolve));
+    const slow = { ...cipher, encrypt: async (plain: string) => { sealing(); await unlocked; return cipher.encrypt(plain); } };
+    const credentials = new EncryptedFileCredentialStore(join(home, 'credentials.json'), slow);
+    const service = createAdminService(home, credentials);
+    try {
+      const profile = profileFor(stock(), admin);
+      const signingIn = failure(service.connect({ profile, password: admin.password }));
+      await asked;
+      const removed = service.removeProfile(profile.id);
+      unlock();
+      await removed;
+      expect((await signingIn).code).toBe('not-connected');
+      expect(await service.listProfiles()).toEqual([]);
+      expect(await credentials.get(profile.id)).toBeUndefined();
+      // What a restart would find: nothing of it either.
+      expect(openNodeSettings(home).store.read().servers).toEqual([]);
+      expect(await new EncryptedFileCredentialStore(join(home, 'credentials.json'), cipher).get(profile.id)).toBeUndefined();
+    } finally {
+      unlock();
+      await service.shutdown();
+      await rm(home, { recursive: true, force: true });
     }
   });
 });

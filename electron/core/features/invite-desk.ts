@@ -2,6 +2,7 @@ import xml, { type Element } from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
 import type {
   AdHocCommand,
+  AdminActivity,
   CreateInvitesRequest,
   Invite,
   InvitePage,
@@ -24,6 +25,7 @@ import { field, lines, textValue, type DataForm, type FormField, type SubmitValu
 import type { SessionContext } from './context';
 import { describeRequestError } from '../error-messages';
 import { tokenOf } from './invites';
+import { NS_ACTIVITY, readActivityElement } from './activity-log';
 
 /** The protocol of mod_invite_desk (prosody/mod_invite_desk/README.md). */
 export const NS = {
@@ -210,27 +212,29 @@ export async function listLedger(ctx: SessionContext, request: ListInvitesReques
   return { total: Number.isInteger(total) ? total : invites.length, invites };
 }
 
-function countFromNote(notes: { text: string }[]): number {
-  const found = notes.map((n) => /(\d+)/.exec(n.text)?.[1]).find((n) => n !== undefined);
-  return found === undefined ? 0 : Number(found);
+/** A count the module put in a result field. */
+function counted(form: DataForm | undefined, name: string): number | undefined {
+  const n = Number(form ? textValue(form, name) : undefined);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 export async function revokeLedger(ctx: SessionContext, ids: string[]): Promise<number> {
   requireModule(ctx, 'Revoking invites');
-  const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.revoke, ctx.timeoutMs, { ids: ids.join('\n') }, { formType: NS.invites, submitFirst: true, what: 'revoking invites' });
-  return countFromNote(stage.notes);
+  const { form } = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.revoke, ctx.timeoutMs, { ids: ids.join('\n') }, { formType: NS.invites, submitFirst: true, what: 'revoking invites' });
+  const revoked = counted(form, 'revoked');
+  if (revoked === undefined) throw new AdminError('server-error', `The Invite Desk module on ${ctx.domain} did not say how many invites it revoked. Update mod_invite_desk there.`);
+  return revoked;
 }
 
 export async function purgeExpired(ctx: SessionContext): Promise<PurgeResult> {
   requireModule(ctx, 'Purging expired invites');
-  const { notes } = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.purge, ctx.timeoutMs, undefined, { what: 'removing expired invites' });
-  // "Purged 7 expired invites. Dropped 3 ledger records older than 365 days." (older modules wrote "record(s)")
-  const dropped = notes.map((n) => /Dropped (\d+) ledger record(?:s|\(s\))? older than (\d+(?:\.\d+)?) days/.exec(n.text)).find((m) => m !== null);
-  return {
-    purged: countFromNote(notes),
-    forgotten: dropped ? Number(dropped[1]) : 0,
-    ...(dropped ? { ledgerDays: Number(dropped[2]) } : {}),
-  };
+  const { form } = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.purge, ctx.timeoutMs, undefined, { what: 'removing expired invites' });
+  const purged = counted(form, 'purged');
+  if (purged === undefined) throw new AdminError('server-error', `The Invite Desk module on ${ctx.domain} did not say how many invites it removed. Update mod_invite_desk there.`);
+  const result: PurgeResult = { purged, forgotten: counted(form, 'dropped') ?? 0 };
+  const days = Number(form ? textValue(form, 'ledger-days') : undefined);
+  if (result.forgotten > 0 && Number.isFinite(days) && days >= 0) result.ledgerDays = days;
+  return result;
 }
 
 export async function readPolicy(ctx: SessionContext): Promise<RegistrationPolicy> {
@@ -242,9 +246,12 @@ export async function readPolicy(ctx: SessionContext): Promise<RegistrationPolic
   return mode as RegistrationPolicy;
 }
 
-export async function writePolicy(ctx: SessionContext, policy: RegistrationPolicy): Promise<void> {
+/** Switches the policy; with `previous` (what the admin saw), refused with `conflict` when another admin switched it since. */
+export async function writePolicy(ctx: SessionContext, policy: RegistrationPolicy, previous?: RegistrationPolicy): Promise<void> {
   requireModule(ctx, 'Switching the registration policy');
-  await runCommand(ctx.iq, ctx.domain, MODULE_NODES.policy, ctx.timeoutMs, { mode: policy }, { formType: NS.policy, submitFirst: true, what: 'changing the registration policy' });
+  const values: Record<string, string> = { mode: policy };
+  if (previous) values.previous = previous;
+  await runCommand(ctx.iq, ctx.domain, MODULE_NODES.policy, ctx.timeoutMs, values, { formType: NS.policy, submitFirst: true, what: 'changing the registration policy' });
 }
 
 /** A `<signup>` event of the module, checked field by field. */
@@ -270,6 +277,20 @@ export interface ModuleUpdate {
   registrations: Registration[];
   policy?: RegistrationPolicy;
   by?: string;
+  /** When the policy was switched, ISO 8601. */
+  time?: string;
+  /** What an admin did, pushed as it happened. */
+  activity?: AdminActivity;
+}
+
+/** The policy element's mode, by and time, into `update`. */
+function readPolicyElement(element: Element | undefined, update: ModuleUpdate, domain: string): void {
+  const { mode, by, time } = element?.attrs ?? {};
+  if (mode === undefined || !POLICIES.includes(mode)) return;
+  update.policy = mode as RegistrationPolicy;
+  if (by && by.length <= 3071 && by.toLowerCase().endsWith(`@${domain}`)) update.by = by;
+  const stamp = iso(time);
+  if (stamp) update.time = stamp;
 }
 
 /** A headline the module sent this session: a sign-up or a policy change. Anything else, or from anyone else, is null. */
@@ -280,13 +301,12 @@ export function readModuleMessage(stanza: Element, serverId: string, domain: str
     const registration = readSignup(signup, serverId, domain, false);
     return registration ? { registrations: [registration] } : null;
   }
-  const policy = stanza.getChild('policy', NS.policy)?.attrs;
-  if (policy?.mode !== undefined && POLICIES.includes(policy.mode)) {
-    const update: ModuleUpdate = { registrations: [], policy: policy.mode as RegistrationPolicy };
-    if (policy.by) update.by = policy.by;
-    return update;
-  }
-  return null;
+  const update: ModuleUpdate = { registrations: [] };
+  readPolicyElement(stanza.getChild('policy', NS.policy), update, domain);
+  const activity = stanza.getChild('activity', NS_ACTIVITY);
+  const entry = activity ? readActivityElement(activity, serverId, domain) : null;
+  if (entry) update.activity = entry;
+  return update.policy !== undefined || entry ? update : null;
 }
 
 /** The most events the module sends in one answer: a long catch-up takes few round trips. */
@@ -304,7 +324,6 @@ export async function subscribeEvents(iq: IqCaller, serverId: string, domain: st
   const reply = await iq.request(xml('iq', { type: 'set', to: domain }, xml('subscribe', { xmlns: NS.events, after: cursor, max: String(EVENTS_PER_PAGE) })), timeoutMs);
   const events = reply.getChild('events', NS.events);
   if (!events) throw new AdminError('server-error', 'The Invite Desk module answered the subscription with something unexpected.');
-  const mode = events.getChild('policy', NS.policy)?.attrs.mode;
   const update: EventsPage = {
     registrations: events.getChildren('signup', NS.events).flatMap((el) => {
       const r = readSignup(el, serverId, domain, true);
@@ -313,7 +332,7 @@ export async function subscribeEvents(iq: IqCaller, serverId: string, domain: st
     complete: events.attrs.complete !== 'false',
     gap: events.attrs.gap === 'true',
   };
-  if (mode !== undefined && POLICIES.includes(mode)) update.policy = mode as RegistrationPolicy;
+  readPolicyElement(events.getChild('policy', NS.policy), update, domain);
   return update;
 }
 

@@ -1,9 +1,10 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { SetAsideFile } from '../../../common/api';
 import { serverIdSchema } from '../../../common/schemas';
 import type { SaltedCredentials } from '../xmpp/scram-client';
+import { writeDurably } from './durable-write';
 
 /**
  * Where salted SCRAM keys are kept between runs, by server id. Never the
@@ -118,9 +119,7 @@ export class EncryptedFileCredentialStore implements CredentialStore {
       const entries = await this.read();
       change(entries);
       await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-      const temporary = `${this.path}.${process.pid}.tmp`;
-      await writeFile(temporary, `${JSON.stringify({ version: 1, entries: Object.fromEntries(entries) }, null, 2)}\n`, { mode: 0o600 });
-      await rename(temporary, this.path);
+      await writeDurably(this.path, `${JSON.stringify({ version: 1, entries: Object.fromEntries(entries) }, null, 2)}\n`, 0o600);
     });
     this.queue = next.catch(() => undefined);
     return next;

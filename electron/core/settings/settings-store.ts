@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Conf, { type Options as ConfOptions } from 'conf';
+import { syncFolder, writeDurablySync } from './durable-write';
 import { emptySettings, migrateSettings, settingsJsonSchema, settingsSchema, SETTINGS_VERSION, type Settings } from './settings-document';
 
-/** Where settings are read and changed. Synchronous: the file is small and conf writes it atomically. */
+/** Where settings are read and changed. Synchronous: the file is small, and written atomically and durably. */
 export interface SettingsStore {
   read(): Settings;
   /** Applies a change to a copy, checks the result against the schema, then writes it. */
@@ -24,8 +25,9 @@ export interface SettingsPreparation {
 }
 
 /**
- * Temporary files of an atomic write: conf's (`settings.json.tmp-<time><hex>`,
- * from the atomically package) and ours (`<file>.<pid>.tmp`). The rename that
+ * Temporary files of an atomic write: the atomically package's
+ * (`settings.json.tmp-<time><hex>`, which conf and our own writes use), and
+ * `<file>.<pid>.tmp` of earlier versions. The rename that
  * completes a write removes them; a process killed in between leaves them.
  */
 const TEMPORARY_FILE = /^(?:settings|credentials)\.json\.(?:tmp-\d{10}[0-9a-f]{6}|\d+\.tmp)$/;
@@ -67,10 +69,8 @@ function readJson(path: string): { value: unknown } | { unreadable: string } | n
 }
 
 function writeAtomically(path: string, settings: Settings): void {
-  const temporary = `${path}.${process.pid}.tmp`;
   // The same layout conf writes, so the file reads the same whichever wrote it last.
-  writeFileSync(temporary, JSON.stringify(settings, undefined, '\t'), { mode: 0o600 });
-  renameSync(temporary, path);
+  writeDurablySync(path, JSON.stringify(settings, undefined, '\t'), 0o600);
 }
 
 /**
@@ -122,6 +122,8 @@ export function settingsStoreOptions(dir: string): ConfOptions<Settings> & { con
 /** The part of conf (and electron-store, which extends it) the store uses. */
 export interface WholeDocumentStore {
   store: Settings;
+  /** The file: conf writes it atomically and fsyncs it, but not its folder. */
+  readonly path: string;
 }
 
 export class ConfSettingsStore implements SettingsStore {
@@ -140,6 +142,7 @@ export class ConfSettingsStore implements SettingsStore {
     change(draft);
     const next = settingsSchema.parse(draft);
     this.backing.store = next;
+    syncFolder(dirname(this.backing.path));
     return next;
   }
 }

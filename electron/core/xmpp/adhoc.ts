@@ -2,7 +2,7 @@ import xml, { type Element } from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
 import { AdminError } from '../../../common/errors';
 import { describeRequestError } from '../error-messages';
-import { findDataForm, submitForm, type DataForm, type SubmitValue } from './dataform';
+import { booleanValue, findDataForm, submitForm, type DataForm, type SubmitValue } from './dataform';
 import { NS_COMMANDS } from './disco';
 
 /** XEP-0050 ad-hoc commands: one general executor for every command the app runs. */
@@ -73,6 +73,8 @@ export async function commandStage(iq: IqCaller, to: string, node: string, reque
   const stage = parseStage(node, reply);
   const failure = stage.notes.find((n) => n.type === 'error');
   if (failure) {
+    // Another admin changed it first (mod_invite_desk flags it in the form): the note says who and when.
+    if (stage.form && booleanValue(stage.form, 'conflict') === true) throw new AdminError('conflict', failure.text);
     const code = /permission/i.test(failure.text) ? 'not-admin' : 'server-error';
     throw new AdminError(code, `The server refused: ${failure.text}`);
   }

@@ -12,7 +12,7 @@ import { saslFeature } from './sasl';
 import { sasl2Feature } from './sasl2';
 import type { SaltedCredentials, ScramSecret } from './scram-client';
 import { TrustCheckingTlsSocket, type TlsTrust } from './tls-trust';
-import { GuardedParser, type GuardedClient } from './guarded-stream';
+import { GuardedParser, StanzaTooLargeError, type GuardedClient } from './guarded-stream';
 import { PipeliningClient, sendWithoutDelay, startTlsFeature } from './starttls';
 
 export interface XmppClientOptions {
@@ -151,7 +151,8 @@ export async function startClient(client: XmppClient): Promise<void> {
       else reject(new NotXmppError(entity.firstBytes, true));
     };
     const onError = (error: Error & { code?: string }): void => {
-      if (error.name === 'XMLError') reject(new NotXmppError(entity.firstBytes, false));
+      if (error instanceof StanzaTooLargeError) reject(error);
+      else if (error.name === 'XMLError') reject(new NotXmppError(entity.firstBytes, false));
       // A reset before any stream opened is a close without a word (Prosody's direct TLS port answers plain XML so).
       else if (!opened && error.code === 'ECONNRESET') reject(new NotXmppError(entity.firstBytes, true));
     };

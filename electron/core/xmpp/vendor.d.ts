@@ -164,7 +164,12 @@ declare module '@xmpp/resource-binding' {
 
 declare module '@xmpp/xml/lib/Parser.js' {
   import { EventEmitter } from 'node:events';
+  import type { Element } from '@xmpp/xml';
   export default class Parser extends EventEmitter {
+    /** The stream's root element once it opened; `cursor` is the element being read, the root between stanzas. */
+    root: Element | null;
+    cursor: Element | null;
+    onText(text: string): void;
     write(data: string): void;
     end(data?: string): void;
   }

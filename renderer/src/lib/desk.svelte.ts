@@ -1,12 +1,14 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type {
   AccountState,
+  AdminActivity,
   AdminApi,
   ConnectionStatus,
   JoinDecision,
   JoinDecisionRequest,
   JoinRequest,
   JoinRequestsChange,
+  PolicyChange,
   Registration,
   RegistrationPolicy,
   RevealRequest,
@@ -18,6 +20,13 @@ import { AdminError, toAdminErrorShape, type AdminErrorShape } from '../../../co
 import { JoinRequestBook } from '../../../common/join-requests';
 import { SignupLog } from './signup-log.svelte';
 
+/** What an account is after an admin's action on it (AdminActivity.kind). */
+const ACCOUNT_STATES: Partial<Record<AdminActivity['kind'], AccountState>> = {
+  'account-deleted': 'deleted',
+  'account-disabled': 'disabled',
+  'account-enabled': 'active',
+};
+
 /**
  * The UI's state: saved servers, each one's connection status and, when
  * online, what it offers. Fed by AdminApi calls and its events only.
@@ -28,6 +37,10 @@ export class Desk {
   readonly infos = new SvelteMap<string, ServerInfo>();
   /** With mod_invite_desk: each server's registration policy, kept current by events. */
   readonly policies = new SvelteMap<string, RegistrationPolicy>();
+  /** The last switch of each server's policy that the server told of live, with who and when. */
+  readonly policyChanges = new SvelteMap<string, PolicyChange>();
+  /** Each server's latest admin action told of live (mod_invite_desk): open screens show it and follow it. */
+  readonly lastActivity = new SvelteMap<string, AdminActivity>();
   /** Each server's sign-ups, by server id; each log tells what reads it when it changes. */
   // One log per server for the window's lifetime: the map itself is never rendered.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -79,7 +92,11 @@ export class Desk {
   async start(): Promise<void> {
     this.api.on('connection-status', (status) => this.applyStatus(status));
     this.api.on('registration', (registration) => this.addRegistration(registration));
-    this.api.on('policy', (change) => this.policies.set(change.serverId, change.policy));
+    this.api.on('policy', (change) => {
+      this.policies.set(change.serverId, change.policy);
+      if (change.by) this.policyChanges.set(change.serverId, change);
+    });
+    this.api.on('activity', (entry) => this.applyActivity(entry));
     this.api.on('join-requests', (change) => this.changeRequests(change.serverId, change));
     try {
       const [profiles, statuses] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses()]);
@@ -148,6 +165,8 @@ export class Desk {
     this.infos.delete(serverId);
     this.unread.delete(serverId);
     this.policies.delete(serverId);
+    this.policyChanges.delete(serverId);
+    this.lastActivity.delete(serverId);
     for (const key of [...this.accounts.keys()]) if (key.startsWith(`${serverId}\n`)) this.accounts.delete(key);
     this.logs.delete(serverId);
     this.joinRequests.delete(serverId);
@@ -158,6 +177,13 @@ export class Desk {
   async setConnectAtStart(serverId: string, connectAtStart: boolean): Promise<void> {
     await this.api.setConnectAtStart({ serverId, connectAtStart });
     this.profiles = this.profiles.map((p) => (p.id === serverId ? { ...p, connectAtStart } : p));
+  }
+
+  /** An admin's action, told live: open screens follow it, and the feed shows what became of the accounts. */
+  private applyActivity(entry: AdminActivity): void {
+    this.lastActivity.set(entry.serverId, entry);
+    const state = ACCOUNT_STATES[entry.kind];
+    if (state) for (const jid of entry.accounts) this.accounts.set(`${entry.serverId}\n${jid}`, state);
   }
 
   async setPolicy(serverId: string, policy: RegistrationPolicy): Promise<void> {

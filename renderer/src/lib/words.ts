@@ -14,3 +14,14 @@ export function count(n: number, one: string, other = `${one}s`): string {
 export function day(iso: string | undefined): string {
   return iso ? new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' }) : '';
 }
+
+/** How long ago `iso` was, as people say it: "just now", "2 minutes ago", "3 hours ago", or the day. */
+export function ago(iso: string, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${count(minutes, 'minute')} ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${count(hours, 'hour')} ago`;
+  return `on ${day(iso)}`;
+}
