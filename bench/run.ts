@@ -9,6 +9,7 @@ import { benchModule } from './invite-desk';
 import { benchUi } from './ui';
 import { benchStartUp } from './start-up';
 import { benchRoundTrips } from './round-trips';
+import { benchTwoAdmins } from './two-admins';
 import { markdownTable, printLine, type BenchLine, type Figure } from './lib';
 
 /**
@@ -28,6 +29,7 @@ const perVersion: Section[] = [
   ['Catching up', (server) => benchCatchUp(server.version)],
   ['The ledger', (server) => benchLedger(server.version)],
   ['Requests to join', (server) => benchJoinRequests(server.version)],
+  ['Two admins', (server) => benchTwoAdmins(server.version)],
 ];
 const once: Section[] = [
   ['Round trips at 100 and 200 ms RTT', () => benchRoundTrips()],

@@ -74,6 +74,7 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     revokeMemberInvites: () => Promise.resolve({ revoked: 0 }),
     holdInvitees: () => Promise.resolve(),
     listActivity: () => Promise.resolve({ total: 0, admins: [], entries: [] }),
+    exportCsv: () => Promise.resolve(null),
   };
   // Each method takes one argument or none, so one recorder fits them all.
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (argument: unknown) => Promise<unknown>>;
