@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { startProsody, WITH_INVITE_DESK, type ProsodyServer, type ProsodyVersion } from '../test/helpers/prosody';
 import { listInvites, signIn, type LedgerFilter, type Session } from '../test/helpers/invite-desk-protocol';
 import { median, printLine, ratioFigure, ROUNDS, timed, rounds, type BenchLine } from './lib';
+import { createTestService, profileFor } from '../test/helpers/session';
 
 /**
  * The ledger at 50,000 stored invites: one page of 100 from mod_invite_desk's
@@ -74,6 +75,27 @@ export async function benchLedger(version: ProsodyVersion): Promise<BenchLine[]>
     } finally {
       await session.stop();
     }
+    // A CSV export of the whole ledger through the app's service (every page, then the file), next to
+    // one page of 1,000 of what it is made of; the store unchanged between rounds, as when an admin exports.
+    const exports: number[] = [];
+    const pages: number[] = [];
+    const t = await createTestService({ requestMs: 120_000 });
+    try {
+      const profile = profileFor(server, admin);
+      await t.service.connect({ profile, password: admin.password });
+      for (let round = 0; round < ROUNDS; round++) {
+        pages.push(await timed(() => t.service.listInvites({ serverId: profile.id, limit: 1000 })));
+        exports.push(
+          await timed(async () => {
+            const file = await t.service.exportCsv({ serverId: profile.id, what: 'ledger' });
+            const rows = file && 'content' in file ? file.content.split('\r\n').length - 2 : 0;
+            if (rows !== STORED) throw new Error(`the export held ${rows} of ${STORED} invites`);
+          }),
+        );
+      }
+    } finally {
+      await t.dispose();
+    }
     const count = STORED.toLocaleString('en');
     const baseline = `reading the invite store once, timed by the module (median of ${reads.length} reads)`;
     const measured = rounds(ROUNDS);
@@ -83,6 +105,7 @@ export async function benchLedger(version: ProsodyVersion): Promise<BenchLine[]>
       ratioFigure(`mod_invite_desk ledger: the same page again, the store unchanged`, measured, median(times.firstUnchanged), baseline, median(reads)),
       ratioFigure(`mod_invite_desk ledger: ${deep}, after the store changed`, measured, median(times.deepAfterChange), baseline, median(reads)),
       ratioFigure(`mod_invite_desk ledger: the same page again, the store unchanged`, measured, median(times.deepUnchanged), baseline, median(reads)),
+      ratioFigure(`CSV export of the ledger, ${count} invites, through the app (target 5 s)`, measured, median(exports), 'one page of 1,000 invites through the app', median(pages)),
     ];
   } finally {
     await server.stop();

@@ -10,6 +10,7 @@ import { benchOnboarding } from './onboarding';
 import { benchUi } from './ui';
 import { benchStartUp } from './start-up';
 import { benchRoundTrips } from './round-trips';
+import { benchTwoAdmins } from './two-admins';
 import { markdownTable, printLine, type BenchLine, type Figure } from './lib';
 
 /**
@@ -30,6 +31,7 @@ const perVersion: Section[] = [
   ['The ledger', (server) => benchLedger(server.version)],
   ['Requests to join', (server) => benchJoinRequests(server.version)],
   ['Onboarding', (server) => benchOnboarding(server.version)],
+  ['Two admins', (server) => benchTwoAdmins(server.version)],
 ];
 const once: Section[] = [
   ['Round trips at 100 and 200 ms RTT', () => benchRoundTrips()],

@@ -598,6 +598,17 @@ export interface ActivityPage {
   entries: AdminActivity[];
 }
 
+/** A CSV file of a server's ledger, sign-ups or activity log, for a period (ISO 8601 bounds, either open). */
+export interface CsvExportRequest {
+  serverId: string;
+  what: 'ledger' | 'signups' | 'activity';
+  start?: string;
+  end?: string;
+}
+
+/** Saved where the admin chose (desktop); the file itself, for the page to download (preview); or null when the admin cancelled. */
+export type CsvExportResult = { path: string } | { name: string; content: string } | null;
+
 /** Events pushed from the backend, keyed by name. */
 export interface AdminEvents {
   'connection-status': ConnectionStatus;
@@ -716,6 +727,8 @@ export interface AdminApi {
   holdInvitees(request: MemberRequest & { hold: boolean }): Promise<void>;
   /** A server's activity log: what its admins did, filtered and paged (mod_invite_desk). */
   listActivity(request: ActivityRequest): Promise<ActivityPage>;
+  /** Exports the ledger, the sign-ups the app holds, or the activity log as CSV: a save dialog on the desktop, a download in the preview. */
+  exportCsv(request: CsvExportRequest): Promise<CsvExportResult>;
   on<E extends AdminEventName>(event: E, listener: (payload: AdminEvents[E]) => void): Unsubscribe;
 }
 

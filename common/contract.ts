@@ -62,6 +62,7 @@ export const ADMIN_METHODS = everyOf<AdminMethod>()([
   'revokeMemberInvites',
   'holdInvitees',
   'listActivity',
+  'exportCsv',
 ]);
 
 export const ADMIN_EVENTS = everyOf<AdminEventName>()(['connection-status', 'registration', 'policy', 'reveal-registration', 'update-status', 'join-requests', 'reveal-requests', 'activity']);

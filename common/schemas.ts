@@ -208,6 +208,14 @@ export const callArgumentSchemas = {
   inviterTree: z.tuple([serverId]),
   revokeMemberInvites: z.tuple([memberRequest]),
   holdInvitees: z.tuple([memberRequest.extend({ hold: z.boolean() })]),
+  exportCsv: z.tuple([
+    z.strictObject({
+      serverId,
+      what: z.enum(['ledger', 'signups', 'activity']),
+      start: z.iso.datetime().optional(),
+      end: z.iso.datetime().optional(),
+    }),
+  ]),
   listActivity: z.tuple([
     z.strictObject({
       serverId,

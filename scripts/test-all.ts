@@ -8,8 +8,9 @@ import { isProsody13Installed, type ProsodyVersion } from '../test/helpers/proso
  * `npm test`: every check and every test suite, then one summary line.
  * Build, lint and typecheck each count as one check; a failure in any of them
  * fails the run. Unit, component and host tests run once; integration and e2e
- * run against Prosody 0.12 and again against 13. Skipped tests are reported as
- * skipped, never as passed.
+ * run against Prosody 0.12 and again against 13, on file storage; then a
+ * representative set on SQLite (both versions) and PostgreSQL. Skipped tests
+ * are reported as skipped, never as passed.
  */
 
 const root = resolve(import.meta.dirname, '..');
@@ -84,13 +85,13 @@ interface SuiteResult {
 
 const failedToRun = (name: string, note: string): SuiteResult => ({ name, tally: { passed: 0, failed: 1, skipped: 0 }, note });
 
-/** Runs vitest on `suites` and tallies each suite; `label` tells the runs of one suite apart. */
-async function runSuites(suites: readonly string[], label: string, options: RunOptions = {}): Promise<SuiteResult[]> {
+/** Runs vitest on `suites` (only `files` of them, when given) and tallies each suite; `label` tells the runs of one suite apart. */
+async function runSuites(suites: readonly string[], label: string, options: RunOptions & { files?: readonly string[] } = {}): Promise<SuiteResult[]> {
   const report = resolve(root, `test-results/vitest-${suites.join('-')}-${label.replace(/\W+/g, '-')}.json`);
   const header = `\n=== tests: ${suites.join(', ')} (${label}) ===`;
   console.log(options.buffered ? `${header} started; its output follows when it ends` : header);
   await rm(report, { force: true });
-  const args = ['vitest', 'run', ...suites.flatMap((s) => ['--project', s]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
+  const args = ['vitest', 'run', ...suites.flatMap((s) => ['--project', s]), ...(options.files ?? []), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
   const ok = await npx(args, options);
   if (options.buffered) console.log(`=== end of tests: ${suites.join(', ')} (${label}) ===`);
   let files: VitestReport['testResults'];
@@ -135,6 +136,31 @@ for (const version of installed) results.push(...(await runSuites(['e2e'], label
 for (const version of versions.filter((v) => !installed.includes(v))) {
   for (const suite of ['integration', 'e2e']) results.push(failedToRun(`${suite} (${label(version)})`, 'not installed; run scripts/install-prosody-13.sh'));
 }
+
+// SQL storage: what the module stores and reads, on SQLite beside file storage on both versions, and
+// on PostgreSQL (a throwaway cluster the tests start). A representative set, chosen for what touches
+// storage: the module's rules, catch-up, the ledger, requests, member invites and two admins at once;
+// the whole matrix would double the run. Each run is its own summary line.
+const SQL_INTEGRATION = [
+  'test/integration/invite-desk-module.test.ts',
+  'test/integration/hostile/module-races.test.ts',
+  'test/integration/signup-history.test.ts',
+  'test/integration/catch-up-gap.test.ts',
+  'test/integration/join-requests.test.ts',
+  'test/integration/member-invites.test.ts',
+  'test/integration/ledger-app.test.ts',
+  'test/integration/two-admins-app.test.ts',
+];
+const SQL_E2E = ['test/e2e/activity.test.ts', 'test/e2e/invites.test.ts'];
+const POSTGRES_INTEGRATION = ['test/integration/invite-desk-module.test.ts', 'test/integration/two-admins-app.test.ts'];
+const onStorage = (version: ProsodyVersion, storage: 'sqlite' | 'postgres'): NodeJS.ProcessEnv => ({ ...env(version), INVITE_DESK_STORAGE: storage });
+const sqlLabel = (version: ProsodyVersion, storage: string): string => `${label(version)}, ${storage}`;
+const sqlite = await Promise.all(
+  installed.map((version) => runSuites(['integration'], sqlLabel(version, 'SQLite'), { env: onStorage(version, 'sqlite'), files: SQL_INTEGRATION, buffered: installed.length > 1 })),
+);
+results.push(...sqlite.flat());
+results.push(...(await runSuites(['e2e'], sqlLabel('0.12', 'SQLite'), { env: onStorage('0.12', 'sqlite'), files: SQL_E2E })));
+results.push(...(await runSuites(['integration'], sqlLabel('0.12', 'PostgreSQL'), { env: onStorage('0.12', 'postgres'), files: POSTGRES_INTEGRATION })));
 
 for (const { name, tally, note } of results) record(name, tally, note === undefined ? '' : `: ${note}`);
 

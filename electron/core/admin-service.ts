@@ -2,6 +2,8 @@ import type {
   AccountRequest,
   ActivityPage,
   ActivityRequest,
+  CsvExportRequest,
+  CsvExportResult,
   AccountStatus,
   AdminApi,
   ConnectAtStartRequest,
@@ -50,6 +52,8 @@ import { accountStatuses, recordAction, refuseRepeat, serverAccountStates } from
 import { checkInvitePage } from './features/invite-page';
 import { decideJoinRequests } from './features/join-requests';
 import { listActivity } from './features/activity-log';
+import { exportCsv } from './csv-export';
+import type { SessionContext } from './features/context';
 import { holdInvitees, readInviterTree, readMemberRules, revokeMemberInvites, writeMemberRules } from './features/members';
 import { listRooms, readOnboardingDefaults, writeOnboardingDefaults } from './features/onboarding';
 import { sourceTreeVersion } from './app-version';
@@ -388,6 +392,20 @@ export class AdminService implements AdminApi {
 
   listActivity(request: ActivityRequest): Promise<ActivityPage> {
     return listActivity(this.session(request.serverId).context(), request);
+  }
+
+  async exportCsv(request: CsvExportRequest): Promise<CsvExportResult> {
+    const { serverId, what } = request;
+    const ctx = (): SessionContext => this.session(serverId).context();
+    const content = await exportCsv(request, {
+      ledger: (offset, limit) => listLedger(ctx(), { serverId, offset, limit, sort: 'newest' }),
+      activity: (offset, limit, start, end) => listActivity(ctx(), { serverId, offset, limit, ...(start ? { start } : {}), ...(end ? { end } : {}) }),
+      signups: () => Promise.resolve(this.recent.get(serverId)?.oldestFirst() ?? []),
+    });
+    const domain = this.session(serverId).context().domain;
+    const name = `${domain}-${what}-${new Date().toISOString().slice(0, 10)}.csv`;
+    if (!this.shell.saveFile) return { name, content };
+    return this.shell.saveFile(name, content);
   }
 
   /** Asks the UI to show a server's requests to join: the host calls this when their notification is clicked. */

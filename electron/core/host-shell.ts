@@ -13,6 +13,8 @@ export interface HostShell {
   readonly nativePrinting: boolean;
   printPage(): Promise<void>;
   savePageAsPdf(request: PdfRequest): Promise<{ path: string } | null>;
+  /** Saves a text file where the admin chooses (null when they cancel); absent where the page downloads it itself. */
+  saveFile?(suggestedName: string, content: string): Promise<{ path: string } | null>;
   setUnreadCount(count: number): void;
   /** The release feed the app updates from, or why it has none. */
   readonly updater: Updater | NoUpdater;

@@ -12,7 +12,7 @@ import { ErrorLog, useErrorLog } from '../core/diagnostics/error-log';
 import { registerAdminIpc } from './ipc';
 import { aboutPanelOptions, applicationMenuTemplate } from './menu';
 import { nativeRequestNotifier, nativeSignupNotifier } from './notifications';
-import { printContents, savePdf } from './printing';
+import { printContents, saveFileAs, savePdf, type AskSavePath } from './printing';
 import { permissionAllowed } from './permissions';
 import { osCredentialStore } from './secrets';
 import { openElectronSettings } from './settings';
@@ -57,6 +57,7 @@ function serveRenderer(): void {
 let mainWindow: BrowserWindow | null = null;
 
 function desktopShell(): HostShell {
+  const askSavePath: AskSavePath = (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options));
   const contents = () => {
     if (!mainWindow || mainWindow.isDestroyed()) throw new Error('The Invite Desk window is closed.');
     return mainWindow.webContents;
@@ -68,8 +69,8 @@ function desktopShell(): HostShell {
     nativeNotifications: Notification.isSupported(),
     nativePrinting: true,
     printPage: () => printContents(contents()),
-    savePageAsPdf: ({ suggestedName }) =>
-      savePdf(contents(), (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options)), app.getPath('documents'), suggestedName),
+    savePageAsPdf: ({ suggestedName }) => savePdf(contents(), askSavePath, app.getPath('documents'), suggestedName),
+    saveFile: (suggestedName, content) => saveFileAs(askSavePath, app.getPath('documents'), suggestedName, { name: 'CSV', extension: 'csv' }, () => Promise.resolve(content)),
     setUnreadCount: (count) => {
       // macOS and Unity launchers show it; elsewhere the page puts the count in the window title.
       app.setBadgeCount(count);

@@ -21,19 +21,30 @@ export function printContents(contents: PrintableContents): Promise<void> {
   });
 }
 
+/** Asks where to save a file of `type`, then writes what `content()` makes there; null when the admin cancels. */
+export async function saveFileAs(
+  askPath: AskSavePath,
+  folder: string,
+  suggestedName: string,
+  type: { name: string; extension: string },
+  content: () => Promise<Uint8Array | string>,
+): Promise<{ path: string } | null> {
+  const choice = await askPath({ defaultPath: join(folder, suggestedName), filters: [{ name: type.name, extensions: [type.extension] }] });
+  if (choice.canceled || !choice.filePath) return null;
+  const path = choice.filePath.toLowerCase().endsWith(`.${type.extension}`) ? choice.filePath : `${choice.filePath}.${type.extension}`;
+  const data = await content();
+  try {
+    await writeFile(path, data);
+  } catch (error) {
+    throw new AdminError('invalid-input', `The ${type.name} file could not be saved to ${path} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}). Choose another folder.`);
+  }
+  return { path };
+}
+
 /**
  * Asks where to save, then writes the page as a PDF there. The page's own
  * `@page` size (A4 or Letter, as chosen in the print kit) decides the paper.
  */
-export async function savePdf(contents: PrintableContents, askPath: AskSavePath, folder: string, suggestedName: string): Promise<{ path: string } | null> {
-  const choice = await askPath({ defaultPath: join(folder, suggestedName), filters: [{ name: 'PDF', extensions: ['pdf'] }] });
-  if (choice.canceled || !choice.filePath) return null;
-  const path = /\.pdf$/i.test(choice.filePath) ? choice.filePath : `${choice.filePath}.pdf`;
-  const pdf = await contents.printToPDF({ printBackground: true, preferCSSPageSize: true });
-  try {
-    await writeFile(path, pdf);
-  } catch (error) {
-    throw new AdminError('invalid-input', `The PDF could not be saved to ${path} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}). Choose another folder.`);
-  }
-  return { path };
+export function savePdf(contents: PrintableContents, askPath: AskSavePath, folder: string, suggestedName: string): Promise<{ path: string } | null> {
+  return saveFileAs(askPath, folder, suggestedName, { name: 'PDF', extension: 'pdf' }, () => contents.printToPDF({ printBackground: true, preferCSSPageSize: true }));
 }

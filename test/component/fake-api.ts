@@ -77,6 +77,7 @@ export function fakeApi(overrides: Partial<Omit<AdminApi, 'on'>> = {}): FakeApi 
     getOnboardingDefaults: (serverId) => Promise.resolve({ serverId, community: 'example.org', rooms: [], contacts: [], welcome: '' }),
     setOnboardingDefaults: () => Promise.resolve(),
     listActivity: () => Promise.resolve({ total: 0, admins: [], entries: [] }),
+    exportCsv: () => Promise.resolve(null),
   };
   // Each method takes one argument or none, so one recorder fits them all.
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (argument: unknown) => Promise<unknown>>;

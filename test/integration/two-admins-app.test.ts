@@ -96,4 +96,25 @@ describe('two admins at once, through the app', () => {
     const revocations = await a.t.service.listActivity({ serverId: a.serverId, kind: 'invites-revoked', limit: 1 });
     expect(revocations).toMatchObject({ total: 1, entries: [{ invites: [id], by: annaJid }] });
   });
+
+  it('exports the ledger and the activity log as CSV for a period: a header row, UTC times, and no cell a spreadsheet runs', async () => {
+    await a.t.service.createInvites({ serverId: a.serverId, kind: 'account', note: '=HYPERLINK("http://evil.example","x")' });
+    const ledger = await a.t.service.exportCsv({ serverId: a.serverId, what: 'ledger' });
+    if (ledger === null || !('content' in ledger)) throw new Error('the preview downloads the file itself');
+    expect(ledger.name).toMatch(/^pair\.test-ledger-\d{4}-\d\d-\d\d\.csv$/);
+    const lines = ledger.content.split('\r\n');
+    expect(lines[0]).toBe('Id,Kind,State,Created,Created by,Expires,Uses,Use limit,Used by,Note,Account,Role');
+    const evil = lines.find((line) => line.includes('HYPERLINK'));
+    expect(evil).toMatch(/,"'=HYPERLINK\(""http:\/\/evil\.example"",""x""\)",/);
+    expect(evil?.split(',')[3]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+    // A period before any of it: the header alone.
+    const none = await a.t.service.exportCsv({ serverId: a.serverId, what: 'ledger', end: '2020-01-01T00:00:00.000Z' });
+    expect(none && 'content' in none ? none.content : '').toBe(`${lines[0] ?? ''}\r\n`);
+
+    const activity = await b.t.service.exportCsv({ serverId: b.serverId, what: 'activity', start: new Date(Date.now() - 3_600_000).toISOString() });
+    const rows = activity && 'content' in activity ? activity.content.trimEnd().split('\r\n') : [];
+    expect(rows[0]).toBe('Time,Admin,Kind,What,Accounts,Invites');
+    expect(rows.slice(1).some((row) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ,anna@pair\.test,invites-revoked,revoked 1 invite,,[0-9a-f]{16}$/.test(row))).toBe(true);
+  });
 });
