@@ -338,7 +338,12 @@ export interface Preferences {
   automaticUpdates: boolean;
   /** Saved servers with a saved sign-in connect when Invite Desk starts (each can also be turned off). */
   connectAtStart: boolean;
+  /** The app's language, or 'system' to follow the system's; en-XA is the pseudo-locale for testing. */
+  language: Language | 'system';
 }
+
+/** The languages the app and its cards speak; en-XA is an accented, longer English for testing. */
+export type Language = 'en' | 'de' | 'fr' | 'en-XA';
 
 /** What the app runs in, so the UI offers only what works there. */
 export interface HostInfo {
@@ -398,6 +403,8 @@ export interface PrintKitText {
   welcome: string;
   /** Suggested apps, one per line. */
   apps: string;
+  /** The cards' own language, apart from the app's; absent means the app's. */
+  language?: Language;
 }
 
 export interface PdfRequest {

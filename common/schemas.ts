@@ -118,12 +118,15 @@ export const preferencesSchema = z.strictObject({
   notifications: z.boolean(),
   automaticUpdates: z.boolean(),
   connectAtStart: z.boolean(),
+  language: z.enum(['system', 'en', 'de', 'fr', 'en-XA']),
 });
 
 export const printKitTextSchema = z.strictObject({
   serverId,
   welcome: z.string().max(300),
   apps: z.string().max(1000),
+  /** The cards' own language, apart from the app's; absent means the app's. */
+  language: z.enum(['en', 'de', 'fr', 'en-XA']).optional(),
 });
 
 export const studioChoicesSchema = z.strictObject({

@@ -286,9 +286,9 @@ export class AdminService implements AdminApi {
     return Promise.resolve(saved ? { serverId, ...saved } : null);
   }
 
-  savePrintKitText({ serverId, welcome, apps }: PrintKitText): Promise<void> {
+  savePrintKitText({ serverId, welcome, apps, language }: PrintKitText): Promise<void> {
     return this.changeSavedServer(serverId, (record) => {
-      record.printKit = { welcome, apps };
+      record.printKit = language === undefined ? { welcome, apps } : { welcome, apps, language };
     });
   }
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { gzipSync } from 'node:zlib';
 import { ADMIN_METHODS } from '../../common/contract';
 
 /** Checks on what `npm run build` produces, the files Electron loads. */
@@ -55,5 +56,19 @@ describe('the built page', () => {
     expect(policy).toContain("default-src 'none'");
     expect(policy).toContain("script-src 'self';");
     expect(policy).not.toContain('unsafe');
+  });
+});
+
+describe('the built renderer', () => {
+  it('keeps its JavaScript, with all its languages, within 200 KB gzipped', async () => {
+    const assets = resolve(out, 'renderer/assets');
+    const scripts = (await readdir(assets)).filter((file) => file.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    const code = await Promise.all(scripts.map((file) => readFile(resolve(assets, file))));
+    // Every catalog is in the bundle: the German and French words travel with it.
+    const text = code.map((c) => c.toString('utf8')).join('\n');
+    for (const words of ['Apps, die gut funktionieren:', 'Applications qui fonctionnent bien :']) expect(text).toContain(words);
+    const gzipped = code.reduce((sum, c) => sum + gzipSync(c, { level: 9 }).length, 0);
+    expect(gzipped).toBeLessThanOrEqual(200 * 1024);
   });
 });

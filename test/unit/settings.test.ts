@@ -19,7 +19,7 @@ const profile: ServerProfile = {
 };
 
 /** What preferences added within version 4 read as where a file lacks them. */
-const ADDED_IN_4 = { automaticUpdates: true, connectAtStart: true };
+const ADDED_IN_4 = { automaticUpdates: true, connectAtStart: true, language: 'system' };
 
 /** The file Invite Desk 0.1 wrote: settings version 1. */
 const version1 = { version: 1, profiles: [profile] };
@@ -70,7 +70,7 @@ describe('settings migrations', () => {
     store.update((settings) => {
       settings.preferences.connectAtStart = false;
     });
-    expect(openNodeSettings(dir).store.read().preferences).toEqual({ theme: 'dark', notifications: true, automaticUpdates: true, connectAtStart: false });
+    expect(openNodeSettings(dir).store.read().preferences).toEqual({ theme: 'dark', notifications: true, ...ADDED_IN_4, connectAtStart: false });
   });
 
   it.each([

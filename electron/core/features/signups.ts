@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import type { Registration } from '../../../common/api';
+import { DEFAULT_REGISTRATION_TEMPLATE } from '../../../common/registration-template';
 
 /**
  * Sign-ups on stock Prosody: mod_watchregistrations sends admins a plain-text
@@ -8,7 +9,7 @@ import type { Registration } from '../../../common/api';
  * Registration events, and ignores everything else.
  */
 
-export const DEFAULT_REGISTRATION_TEMPLATE = 'User $username just registered on $host from $ip';
+export { DEFAULT_REGISTRATION_TEMPLATE };
 const NS_DELAY = 'urn:xmpp:delay';
 const MAX_BODY = 4_000;
 

@@ -8,12 +8,13 @@ import { preferencesSchema, printKitTextSchema, serverProfileSchema, studioChoic
  */
 export const SETTINGS_VERSION = 4;
 
-export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', notifications: false, automaticUpdates: true, connectAtStart: true };
+export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', notifications: false, automaticUpdates: true, connectAtStart: true, language: 'system' };
 
 /** Preferences added within version 4 take their defaults where a file written before them lacks them. */
 const storedPreferencesSchema = preferencesSchema.extend({
   automaticUpdates: z.boolean().default(DEFAULT_PREFERENCES.automaticUpdates),
   connectAtStart: z.boolean().default(DEFAULT_PREFERENCES.connectAtStart),
+  language: preferencesSchema.shape.language.default(DEFAULT_PREFERENCES.language),
 });
 
 export const windowStateSchema = z.strictObject({

@@ -1,10 +1,11 @@
-import type { AdminApi, HostInfo, Theme } from '../../../common/api';
+import type { AdminApi, HostInfo, Language, Theme } from '../../../common/api';
+import { setLanguage } from './i18n/index.svelte';
 
 export type { Theme };
 
 /**
- * The admin's preferences (theme, notifications, updates, connecting at
- * start), kept in the app's settings through the AdminApi so the desktop
+ * The admin's preferences (theme, language, notifications, updates,
+ * connecting at start), kept in the app's settings through the AdminApi so the desktop
  * host can act on them too.
  */
 export class Preferences {
@@ -12,6 +13,8 @@ export class Preferences {
   notifications = $state(false);
   automaticUpdates = $state(true);
   connectAtStart = $state(true);
+  /** The app's language, or 'system' to follow the system's (the default at first start). */
+  language = $state<Language | 'system'>('system');
   private readonly api: AdminApi;
   private readonly host: Promise<HostInfo>;
 
@@ -27,6 +30,8 @@ export class Preferences {
     this.notifications = saved.notifications;
     this.automaticUpdates = saved.automaticUpdates;
     this.connectAtStart = saved.connectAtStart;
+    this.language = saved.language;
+    setLanguage(saved.language);
     this.applyTheme();
   }
 
@@ -38,6 +43,12 @@ export class Preferences {
   async setConnectAtStart(on: boolean): Promise<void> {
     this.connectAtStart = on;
     await this.api.setPreferences({ connectAtStart: on });
+  }
+
+  async setLanguage(language: Language | 'system'): Promise<void> {
+    this.language = language;
+    setLanguage(language);
+    await this.api.setPreferences({ language });
   }
 
   async setTheme(theme: Theme): Promise<void> {
