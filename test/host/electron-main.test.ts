@@ -181,7 +181,7 @@ describe('the built Electron main process, wired up', () => {
     const info = (reply as { result: { savedSignIns: { available: boolean; reason?: string } } }).result;
     expect(info.savedSignIns.available).toBe(process.platform !== 'linux');
     if (process.platform === 'linux') expect(info.savedSignIns.reason).toContain('No keyring is running');
-    expect(await call('setPreferences', APP_PAGE, { theme: 'dark' })).toEqual({ result: { theme: 'dark', notifications: false, automaticUpdates: true, connectAtStart: true } });
+    expect(await call('setPreferences', APP_PAGE, { theme: 'dark' })).toEqual({ result: { theme: 'dark', notifications: false, automaticUpdates: true, connectAtStart: true, language: 'system' } });
     expect(JSON.parse(await readFile(join(recorded.home, 'settings.json'), 'utf8'))).toMatchObject({ version: 4, preferences: { theme: 'dark' } });
   });
 

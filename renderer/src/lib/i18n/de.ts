@@ -18,6 +18,7 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'error.invalid-input': 'Etwas im Formular ist ungültig. Prüfe es und versuche es erneut.',
   'error.not-connected': 'Invite Desk ist nicht mit diesem Server verbunden. Verbinde dich und versuche es erneut.',
   'error.server-error': 'Der Server konnte es nicht ausführen. Sein Protokoll nennt den Grund.',
+  'error.conflict': 'Ein anderer Admin hat das zuerst geändert. Sieh dir den aktuellen Stand an und versuche es dann erneut, falls es noch nötig ist.',
 
   'dashboard.today': 'Heute',
   'dashboard.signupsToday': '{n, plural, one {Anmeldung} other {Anmeldungen}} heute',

@@ -21,6 +21,7 @@ export const en = {
   'error.invalid-input': 'Something in the form is not valid. Check it and try again.',
   'error.not-connected': 'Invite Desk is not connected to this server. Connect, then try again.',
   'error.server-error': 'The server could not do it. Its log says why.',
+  'error.conflict': 'Another admin changed this first. Look at the current state, then try again if it is still needed.',
 
   'dashboard.today': 'Today',
   'dashboard.signupsToday': '{n, plural, one {sign-up} other {sign-ups}} today',

@@ -18,6 +18,7 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   'error.invalid-input': 'Un champ du formulaire n’est pas valide. Vérifiez-le et réessayez.',
   'error.not-connected': 'Invite Desk n’est pas connecté à ce serveur. Connectez-vous, puis réessayez.',
   'error.server-error': 'Le serveur n’a pas pu le faire. Son journal indique pourquoi.',
+  'error.conflict': 'Un autre administrateur l’a modifié avant vous. Regardez l’état actuel, puis réessayez si c’est encore nécessaire.',
 
   'dashboard.today': 'Aujourd’hui',
   'dashboard.signupsToday': '{n, plural, one {inscription} other {inscriptions}} aujourd’hui',
