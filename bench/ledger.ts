@@ -48,6 +48,9 @@ async function page(server: ProsodyServer, session: Session, filter: LedgerFilte
   return time;
 }
 
+/** Each export reads the whole ledger, close to a minute today: fewer rounds than the other rows. */
+const EXPORT_ROUNDS = Math.min(ROUNDS, 3);
+
 export async function benchLedger(version: ProsodyVersion): Promise<BenchLine[]> {
   const server = await startProsody({
     version,
@@ -83,7 +86,7 @@ export async function benchLedger(version: ProsodyVersion): Promise<BenchLine[]>
     try {
       const profile = profileFor(server, admin);
       await t.service.connect({ profile, password: admin.password });
-      for (let round = 0; round < ROUNDS; round++) {
+      for (let round = 0; round < EXPORT_ROUNDS; round++) {
         pages.push(await timed(() => t.service.listInvites({ serverId: profile.id, limit: 1000 })));
         exports.push(
           await timed(async () => {
@@ -105,7 +108,7 @@ export async function benchLedger(version: ProsodyVersion): Promise<BenchLine[]>
       ratioFigure(`mod_invite_desk ledger: the same page again, the store unchanged`, measured, median(times.firstUnchanged), baseline, median(reads)),
       ratioFigure(`mod_invite_desk ledger: ${deep}, after the store changed`, measured, median(times.deepAfterChange), baseline, median(reads)),
       ratioFigure(`mod_invite_desk ledger: the same page again, the store unchanged`, measured, median(times.deepUnchanged), baseline, median(reads)),
-      ratioFigure(`CSV export of the ledger, ${count} invites, through the app (target 5 s)`, measured, median(exports), 'one page of 1,000 invites through the app', median(pages)),
+      ratioFigure(`CSV export of the ledger, ${count} invites, through the app (target 5 s)`, rounds(EXPORT_ROUNDS), median(exports), 'one page of 1,000 invites through the app', median(pages)),
     ];
   } finally {
     await server.stop();
