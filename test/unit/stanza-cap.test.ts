@@ -64,3 +64,20 @@ describe('the size of a stanza from a server', () => {
     expect(errors.map((e) => e.name)).toEqual(['XMLError']);
   });
 });
+
+describe('stanzas split anywhere', () => {
+  it('reads the same stanzas however the bytes are cut, whitespace inside a tag included', () => {
+    const stanzas = "<iq type='result' id='a1'><x xmlns='jabber:x:data'><field var='kind' type='list-single'><value>account</value></field></x></iq> <message to='a@b'><body>hi there</body></message>";
+    const whole = parser();
+    whole.parser.write(stanzas);
+    const expected = whole.elements.map((e) => e.toString());
+    expect(expected).toHaveLength(2);
+    for (let cut = 1; cut < stanzas.length; cut++) {
+      const { parser: p, errors, elements } = parser();
+      p.write(stanzas.slice(0, cut));
+      p.write(stanzas.slice(cut));
+      expect(errors, `cut at ${cut}`).toEqual([]);
+      expect(elements.map((e) => e.toString()), `cut at ${cut}`).toEqual(expected);
+    }
+  });
+});

@@ -51,10 +51,7 @@ export class GuardedParser extends Parser {
       // Nobody may be listening any more: an unheard error must not throw.
       return this.listenerCount('error') > 0 ? super.emit(event, ...args) : false;
     }
-    if (event === 'start' || event === 'element') {
-      this.held = 0;
-      this.idle = true;
-    }
+    if (event === 'start' || event === 'element') this.held = 0;
     return super.emit(event, ...args);
   }
 
@@ -90,7 +87,11 @@ export class GuardedParser extends Parser {
       super.write(rest);
     } catch (error) {
       this.emit('error', new XMLError(error instanceof Error ? error.message : String(error)));
+      return;
     }
+    // Between stanzas only when no stanza is open and nothing of the next one came after the last tag: a chunk
+    // may end inside the next stanza's first tag ("<field"), whose whitespace must then be read, not dropped.
+    this.idle = this.cursor === this.root && /^\s*$/.test(rest.slice(rest.lastIndexOf('>') + 1));
   }
 
   override onText(text: string): void {
