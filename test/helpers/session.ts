@@ -44,7 +44,8 @@ export async function createTestService(timeouts: Partial<SessionTimeouts> = {},
     settingsPath,
     async dispose() {
       await service.shutdown();
-      await rm(dir, { recursive: true, force: true });
+      // A reconnect's last save can still be renaming its temporary file into place: retry, as rm does for EBUSY.
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }
