@@ -20,6 +20,7 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'error.server-error': 'Der Server konnte es nicht ausführen. Sein Protokoll nennt den Grund.',
   'error.conflict': 'Ein anderer Admin hat das zuerst geändert. Sieh dir den aktuellen Stand an und versuche es dann erneut, falls es noch nötig ist.',
 
+  // Screens: the invite studio, the ledger, the full-screen card, CSV export, dialogs.
   'dashboard.today': 'Heute',
   'dashboard.signupsToday': '{n, plural, one {Anmeldung} other {Anmeldungen}} heute',
   'dashboard.signupsSince': '{n, plural, one {Anmeldung} other {Anmeldungen}}, seit Invite Desk verbunden ist',
@@ -31,6 +32,7 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'dashboard.latest': 'Neueste Anmeldungen',
   'dashboard.none': 'Niemand hat sich angemeldet, seit Invite Desk verbunden ist.',
 
+  // Screens: members, join requests, onboarding.
   'kit.title': 'Druckset',
   'kit.closedWhat': 'Karten',
   'kit.xmppLinkTitle': 'Diese Codes öffnen einen xmpp:-Link, keine Webseite:',
@@ -80,6 +82,7 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'card.validUntil': 'Gültig bis {date}',
   'card.noExpiry': 'Läuft nicht ab',
 
+  // Screens: growth, connecting, activity, policy, the feed and the server's set-up.
   'settings.title': 'Einstellungen',
   'settings.theme': 'Erscheinungsbild',
   'settings.themeSystem': 'Wie das System',
@@ -158,4 +161,6 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'tab.onboarding': 'Neue Mitglieder',
   'tab.activity': 'Aktivität',
   'tab.server': 'Server',
+
+  // Screens: the pseudo-locale check's finds.
 };

@@ -23,6 +23,7 @@ export const en = {
   'error.server-error': 'The server could not do it. Its log says why.',
   'error.conflict': 'Another admin changed this first. Look at the current state, then try again if it is still needed.',
 
+  // Screens: the invite studio, the ledger, the full-screen card, CSV export, dialogs.
   'dashboard.today': 'Today',
   'dashboard.signupsToday': '{n, plural, one {sign-up} other {sign-ups}} today',
   'dashboard.signupsSince': '{n, plural, one {sign-up} other {sign-ups}} since Invite Desk connected',
@@ -34,6 +35,7 @@ export const en = {
   'dashboard.latest': 'Latest sign-ups',
   'dashboard.none': 'Nobody has signed up since Invite Desk connected.',
 
+  // Screens: members, join requests, onboarding.
   'kit.title': 'Print kit',
   'kit.closedWhat': 'Cards',
   'kit.xmppLinkTitle': 'These codes open an xmpp: link, not a web page:',
@@ -83,6 +85,7 @@ export const en = {
   'card.validUntil': 'Valid until {date}',
   'card.noExpiry': 'Does not expire',
 
+  // Screens: growth, connecting, activity, policy, the feed and the server's set-up.
   'settings.title': 'Settings',
   'settings.theme': 'Theme',
   'settings.themeSystem': 'Same as the system',
@@ -161,6 +164,8 @@ export const en = {
   'tab.onboarding': 'New members',
   'tab.activity': 'Activity',
   'tab.server': 'Server',
+
+  // Screens: the pseudo-locale check's finds.
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -20,6 +20,7 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   'error.server-error': 'Le serveur n’a pas pu le faire. Son journal indique pourquoi.',
   'error.conflict': 'Un autre administrateur l’a modifié avant vous. Regardez l’état actuel, puis réessayez si c’est encore nécessaire.',
 
+  // Screens: the invite studio, the ledger, the full-screen card, CSV export, dialogs.
   'dashboard.today': 'Aujourd’hui',
   'dashboard.signupsToday': '{n, plural, one {inscription} other {inscriptions}} aujourd’hui',
   'dashboard.signupsSince': '{n, plural, one {inscription} other {inscriptions}} depuis la connexion d’Invite Desk',
@@ -31,6 +32,7 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   'dashboard.latest': 'Dernières inscriptions',
   'dashboard.none': 'Personne ne s’est inscrit depuis la connexion d’Invite Desk.',
 
+  // Screens: members, join requests, onboarding.
   'kit.title': 'Kit d’impression',
   'kit.closedWhat': 'Les cartes',
   'kit.xmppLinkTitle': 'Ces codes ouvrent un lien xmpp:, pas une page web :',
@@ -80,6 +82,7 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   'card.validUntil': 'Valable jusqu’au {date}',
   'card.noExpiry': 'N’expire pas',
 
+  // Screens: growth, connecting, activity, policy, the feed and the server's set-up.
   'settings.title': 'Réglages',
   'settings.theme': 'Thème',
   'settings.themeSystem': 'Comme le système',
@@ -158,4 +161,6 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   'tab.onboarding': 'Nouveaux membres',
   'tab.activity': 'Activité',
   'tab.server': 'Serveur',
+
+  // Screens: the pseudo-locale check's finds.
 };
