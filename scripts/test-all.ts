@@ -139,7 +139,7 @@ for (const version of versions.filter((v) => !installed.includes(v))) {
 
 // SQL storage: what the module stores and reads, on SQLite beside file storage on both versions, and
 // on PostgreSQL (a throwaway cluster the tests start). A representative set, chosen for what touches
-// storage: the module's rules, catch-up, the ledger, requests, member invites and two admins at once;
+// storage: the module's rules, catch-up, the ledger, requests, member invites, onboarding and two admins at once;
 // the whole matrix would double the run. Each run is its own summary line.
 const SQL_INTEGRATION = [
   'test/integration/invite-desk-module.test.ts',
@@ -148,6 +148,7 @@ const SQL_INTEGRATION = [
   'test/integration/catch-up-gap.test.ts',
   'test/integration/join-requests.test.ts',
   'test/integration/member-invites.test.ts',
+  'test/integration/onboarding-module.test.ts',
   'test/integration/ledger-app.test.ts',
   'test/integration/two-admins-app.test.ts',
 ];
