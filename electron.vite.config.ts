@@ -21,6 +21,40 @@ function contentSecurityPolicyMeta(): Plugin {
 }
 
 /**
+ * The first screen's code is imported by the entry only after it has opened
+ * the connection (renderer/src/main.ts). Listing that code in the page lets
+ * the browser fetch it beside the entry instead of after it.
+ */
+function preloadFirstScreen(): Plugin {
+  return {
+    name: 'invite-desk-preload-first-screen',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle }) {
+        const chunks = Object.values(bundle ?? {}).filter((output) => output.type === 'chunk');
+        const app = chunks.find((chunk) => chunk.facadeModuleId?.endsWith('/renderer/src/App.svelte'));
+        if (!app) throw new Error('the build has no chunk for App.svelte');
+        // What the entry imports statically, at any depth, the page lists already.
+        const listed = new Set<string>();
+        const list = (file: string): void => {
+          if (listed.has(file)) return;
+          listed.add(file);
+          for (const imported of chunks.find((chunk) => chunk.fileName === file)?.imports ?? []) list(imported);
+        };
+        for (const entry of chunks.filter((chunk) => chunk.isEntry)) list(entry.fileName);
+        const code = [app.fileName, ...app.imports].filter((file) => !listed.has(file));
+        const styles = [app, ...chunks.filter((chunk) => code.includes(chunk.fileName))].flatMap((chunk) => [...(chunk.viteMetadata?.importedCss ?? [])]);
+        return [
+          ...code.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const })),
+          ...[...new Set(styles)].map((file) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const })),
+        ];
+      },
+    },
+  };
+}
+
+/**
  * Rolldown prints a [PLUGIN_TIMINGS] block whenever plugins take a noticeable
  * share of a build (the Svelte compiler always does). It is advice about build
  * speed, not a problem with the build, so it is left out.
@@ -48,7 +82,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
-    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), contentSecurityPolicyMeta()],
+    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), contentSecurityPolicyMeta(), preloadFirstScreen()],
     build: {
       // The window parses all of it before its first paint: minified, it parses in half the time.
       minify: true,

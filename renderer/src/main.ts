@@ -1,10 +1,17 @@
-import { mount } from 'svelte';
-import App from './App.svelte';
 import './styles/tokens.css';
 import './styles/base.css';
 import { getAdminApi } from './lib/api';
+import { Desk } from './lib/desk.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-export default mount(App, { target, props: { api: getAdminApi() } });
+// The saved servers and the shown server's info are asked for first, so that
+// those round trips run while the screens' code is still arriving and being read.
+// The sign-up history, thousands of them, waits until the first screen is painted.
+const api = getAdminApi();
+const desk = new Desk(api, { historyAfterFirstScreen: true });
+void desk.start();
+
+const [{ mount }, { default: App }] = await Promise.all([import('svelte'), import('./App.svelte')]);
+export default mount(App, { target, props: { api, desk } });

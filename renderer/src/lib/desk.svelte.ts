@@ -81,15 +81,28 @@ export class Desk {
 
   readonly api: AdminApi;
 
-  constructor(api: AdminApi) {
+  /** Whether the window asks for the history itself once its first screen is painted (loadHistory), rather than at start. */
+  private readonly historyAfterFirstScreen: boolean;
+  private history: Promise<void> | null = null;
+
+  constructor(api: AdminApi, { historyAfterFirstScreen = false }: { historyAfterFirstScreen?: boolean } = {}) {
     this.api = api;
+    this.historyAfterFirstScreen = historyAfterFirstScreen;
   }
 
   get selectedProfile(): SavedProfile | undefined {
     return this.profiles.find((p) => p.id === this.selectedId);
   }
 
-  async start(): Promise<void> {
+  private started: Promise<void> | null = null;
+
+  /** Loads the saved servers and follows their events; once, however often it is asked. */
+  start(): Promise<void> {
+    this.started ??= this.load();
+    return this.started;
+  }
+
+  private async load(): Promise<void> {
     this.api.on('connection-status', (status) => this.applyStatus(status));
     this.api.on('registration', (registration) => this.addRegistration(registration));
     this.api.on('policy', (change) => {
@@ -117,7 +130,7 @@ export class Desk {
       this.loading = false;
     }
     // Thousands of sign-ups can come with the history: they follow the first screen instead of holding it up.
-    await this.loadHistory();
+    if (!this.historyAfterFirstScreen) await this.loadHistory();
   }
 
   /** A server's sign-ups, newest first. */
@@ -128,7 +141,12 @@ export class Desk {
   }
 
   /** The sign-ups seen before this window opened: listed, but not counted as unread. */
-  private async loadHistory(): Promise<void> {
+  loadHistory(): Promise<void> {
+    this.history ??= this.readHistory();
+    return this.history;
+  }
+
+  private async readHistory(): Promise<void> {
     try {
       const history = await this.api.recentRegistrations();
       for (const [serverId, registrations] of byServer(history)) this.signupsOf(serverId).add(registrations);

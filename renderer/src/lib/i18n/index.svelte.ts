@@ -16,7 +16,13 @@ export const LANGUAGES: readonly { code: Language; name: string }[] = [
   { code: 'en-XA', name: '[Ƥšéûðö]' },
 ];
 
-const catalogs: Record<Language, Readonly<Record<MessageKey, string>>> = { en, de, fr, 'en-XA': pseudoCatalog(en) };
+type Catalog = Readonly<Record<MessageKey, string>>;
+const catalogs: Partial<Record<Language, Catalog>> = { en, de, fr };
+
+/** A language's catalog; the pseudo-locale is made on first use, as only tests ask for it. */
+function catalogOf(language: Language): Catalog {
+  return (catalogs[language] ??= pseudoCatalog(en));
+}
 
 /** The language of the system (browser or Electron's app locale) that the app speaks, else English. */
 export function systemLanguage(preferred: readonly string[] = navigator.languages): Language {
@@ -39,16 +45,26 @@ export function setLanguage(choice: Language | 'system'): void {
   document.documentElement.lang = language;
 }
 
+// IntlMessageFormat checks each message's locale against every locale Intl
+// knows, and the first such check loads that whole list (tens of milliseconds,
+// before the first screen). The app's languages are its own, known tags.
+IntlMessageFormat.resolveLocale = (locales) => new Intl.Locale(Array.isArray(locales) ? (locales[0] ?? 'en') : locales);
+
 // A cache of parsed messages, not state: nothing renders from it directly.
 // eslint-disable-next-line svelte/prefer-svelte-reactivity
 const formats = new Map<string, IntlMessageFormat>();
 
+/** Text with nothing for ICU to do: no argument, plural, tag or quote. Most messages are such, and need no parser. */
+const PLAIN = /^[^{}<']*$/;
+
 /** A catalog message in `language`, with its ICU arguments (plurals by CLDR rules, numbers and dates by Intl). */
 export function tIn(language: Language, key: MessageKey, values?: Record<string, PrimitiveType>): string {
+  const message = catalogOf(language)[key];
+  if (PLAIN.test(message)) return message;
   const id = `${language}\u0000${key}`;
   let format = formats.get(id);
   if (!format) {
-    format = new IntlMessageFormat(catalogs[language][key], language);
+    format = new IntlMessageFormat(message, language);
     formats.set(id, format);
   }
   return String(format.format(values));
