@@ -1,3 +1,5 @@
+import { configure } from '@testing-library/svelte';
+
 /**
  * jsdom lacks a few browser features the components use. These stand-ins do
  * the least the components need; the real ones are exercised in Chromium by
@@ -27,3 +29,7 @@ if (typeof dialog.close !== 'function') {
 // jsdom does no layout, so there is nothing to scroll; Chromium's real one runs in the e2e suite.
 const element = Element.prototype as unknown as Record<string, unknown>;
 if (typeof element.scrollIntoView !== 'function') element.scrollIntoView = function scrollIntoView(): void {};
+
+// A server's tabs load their screens' code when first opened (as in the app); in a test that code is compiled on
+// the spot, which on a busy machine takes longer than the library's one second. Waiting longer asserts nothing less.
+configure({ asyncUtilTimeout: 10_000 });

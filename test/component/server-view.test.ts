@@ -41,7 +41,7 @@ describe("a server's sections", () => {
     expect(document.activeElement).toBe(studio);
     expect(studio.getAttribute('aria-selected')).toBe('true');
     // The tabs' screens load after the dashboard: the studio's heading comes once they have.
-    await waitFor(() => expect(screen.getByRole('tabpanel', { name: 'Create invites' }).querySelector('h2')?.textContent).toBe('Create invites'), { timeout: 15_000 });
+    await waitFor(() => expect(screen.getByRole('tabpanel', { name: 'Create invites' }).querySelector('h2')?.textContent).toBe('Create invites'));
     await fireEvent.keyDown(studio, { key: 'End' });
     expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'Server' }));
     await fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'ArrowRight' });
