@@ -94,7 +94,7 @@ describe('requests to join', () => {
     await fireEvent.click(await screen.findByRole('tab', { name: /Requests/ }));
     await fireEvent.click(await screen.findByRole('checkbox', { name: /Keep rejected accounts, disabled/ }));
     await fireEvent.click(screen.getByRole('button', { name: 'Reject all' }));
-    await fireEvent.click(within(screen.getByRole('dialog', { name: 'Reject all 2 requests?' })).getByRole('button', { name: 'Reject, keep disabled' }));
+    await fireEvent.click(within(screen.getByRole('dialog', { name: 'Reject both requests?' })).getByRole('button', { name: 'Reject, keep disabled' }));
     await waitFor(() => expect(decisions(api, 'rejectJoinRequests')).toEqual([{ serverId: 's1', all: true, keepDisabled: true }]));
     expect((await screen.findByRole('status')).textContent).toBe(
       'Rejected and kept disabled a@example.org. 1 account no longer waited, and nothing changed for them: b@example.org.',

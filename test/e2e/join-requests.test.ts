@@ -41,6 +41,26 @@ describe('requests to join and member invites in the browser preview', () => {
     expect(await accessibilityViolations(page), name).toEqual([]);
   }
 
+  /** Requests and Members in French at 900×600: no axe violation, and nothing wider than its box (French runs longer than English). */
+  async function checkFrench(page: Page, domain: string, theme: 'light' | 'dark'): Promise<void> {
+    // A visually hidden label is clipped to 1px, and the row of tabs scrolls, on purpose. (A string: the tests have no DOM types.)
+    const overflowing = (): Promise<string[]> =>
+      page.evaluate(`[document.documentElement, ...document.querySelectorAll('main, main *:not([role="tablist"])')]
+        .filter((e) => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+        .map((e) => e.tagName + '.' + e.className)`);
+    await page.getByRole('tab', { name: /^Demandes/ }).click();
+    await page.getByRole('list', { name: `Demandes d’adhésion à ${domain}` }).getByRole('listitem').first().waitFor();
+    await check(page, `requests-fr-${theme}`);
+    expect(await overflowing()).toEqual([]);
+    await page.getByRole('tab', { name: 'Membres', exact: true }).click();
+    await page.getByRole('heading', { name: 'Qui a invité qui' }).waitFor();
+    await page.getByText(`sprout@${domain}`).waitFor();
+    await check(page, `members-fr-${theme}`);
+    expect(await overflowing()).toEqual([]);
+    await page.getByRole('heading', { name: 'Qui a invité qui' }).scrollIntoViewIfNeeded();
+    await screenshot(page, `members-tree-fr-${theme}`);
+  }
+
   it('switches to Ask to join, lists the requests with their badges, and approves and rejects them', async () => {
     const server = prosody();
     const { page, errors } = await open('light');
@@ -130,5 +150,14 @@ describe('requests to join and member invites in the browser preview', () => {
     await wide.page.getByRole('list', { name: `Requests to join ${server.domain}` }).waitFor();
     await check(wide.page, 'requests-light-1280');
     expect(wide.errors).toEqual([]);
+
+    // In French, kept for the next window too, in both themes.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('navigation', { name: 'Serveurs' }).getByRole('button').filter({ hasText: server.domain }).click();
+    await checkFrench(page, server.domain, 'dark');
+    const french = await open('light');
+    await checkFrench(french.page, server.domain, 'light');
+    expect([...errors, ...french.errors]).toEqual([]);
   });
 });

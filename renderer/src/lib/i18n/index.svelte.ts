@@ -100,3 +100,10 @@ export function number(n: number): string {
 export function errorText(error: AdminErrorShape): string {
   return i18n.language === 'en' ? error.message : t(`error.${error.code}`);
 }
+
+/** A day and time of day in the app's language, e.g. "28 Nov 2026, 14:05" or "28.11.2026, 14:05". */
+export function dayTime(iso: string): string {
+  // A value read once for its words, not state.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  return new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+}
