@@ -30,7 +30,7 @@ describe("the invite studio's last choices", () => {
     // As an older version saved them: an admin role, a reusable batch of 12 that never expires.
     const { requests, saved } = studio({ kind: 'contact', count: 12, expiresInSeconds: 0, customDays: 14, reusable: true, maxUses: 3, role: 'prosody:admin', link: 'uri' });
     const carried = await screen.findByText(/^Carried over from your last batch/);
-    expect(carried.textContent).toBe('Carried over from your last batch: contact invites, QR codes that open the XMPP app directly.');
+    expect(carried.textContent).toBe('Carried over from your last batch: contact invites and QR codes that open the XMPP app directly.');
     expect(screen.getByLabelText<HTMLSelectElement>('Kind').value).toBe('contact');
     expect(screen.getByLabelText<HTMLInputElement>('How many').value).toBe('1');
     expect(screen.getByLabelText<HTMLInputElement>('Reusable').checked).toBe(false);

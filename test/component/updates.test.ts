@@ -43,9 +43,10 @@ describe('updates in the desktop app', () => {
     await within(updates).findByText('Invite Desk 0.2.0 is ready.');
     // The sidebar says so too, on every screen.
     const sidebar = screen.getByRole('complementary');
-    expect(within(sidebar).getByText('Invite Desk 0.2.0 is ready.')).toBeTruthy();
+    expect(within(sidebar).getByText('Invite Desk 0.2.0 is ready. It installs when you quit Invite Desk, or now with Restart to update.')).toBeTruthy();
     await fireEvent.click(within(sidebar).getByRole('button', { name: 'Restart to update' }));
     await within(updates).findByText('Invite Desk 0.2.0 installs as soon as the invites being made are done.');
+    expect(within(sidebar).getByText('Invite Desk 0.2.0 installs as soon as the invites being made are done, then Invite Desk restarts.')).toBeTruthy();
     // While it waits for the batch, nothing more to press.
     expect(screen.queryAllByRole('button', { name: 'Restart to update' })).toEqual([]);
     expect(api.calls.filter((c) => c.method === 'checkForUpdates' || c.method === 'installUpdate').map((c) => c.method)).toEqual(['checkForUpdates', 'installUpdate']);

@@ -4,13 +4,18 @@
  * their own name, and may do whatever that server's config lets them.
  */
 
-const LABELS: Readonly<Record<string, string>> = {
-  'prosody:guest': 'Guest',
-  'prosody:registered': 'Registered',
-  'prosody:member': 'Member',
-  'prosody:admin': 'Administrator',
-  'prosody:operator': 'Operator',
+import { i18n, tIn, type Language, type MessageKey } from './i18n/index.svelte';
+
+const LABELS: Readonly<Record<string, MessageKey>> = {
+  'prosody:guest': 'role.guest',
+  'prosody:registered': 'role.registered',
+  'prosody:member': 'role.member',
+  'prosody:admin': 'role.admin',
+  'prosody:operator': 'role.operator',
 };
+
+/** The role an admin may give when the server lists none it allows (ServerInfo.inviteRoles unknown). */
+export const ADMIN_ROLE = 'prosody:admin';
 
 /** No more than what an account made by signing up gets anyway: safe to carry over to the next batch. */
 const AT_MOST_DEFAULT: ReadonlySet<string> = new Set(['', 'prosody:guest', 'prosody:registered']);
@@ -18,10 +23,11 @@ const AT_MOST_DEFAULT: ReadonlySet<string> = new Set(['', 'prosody:guest', 'pros
 /** Roles that cannot administer anything: they need no confirmation. */
 const UP_TO_MEMBER: ReadonlySet<string> = new Set([...AT_MOST_DEFAULT, 'prosody:member']);
 
-/** "Administrator" for prosody:admin; a custom role by its own name; "" for the server's default. */
-export function roleLabel(role: string | undefined): string {
+/** "Administrator" for prosody:admin (in `language`, the app's unless said); a custom role by its own name; "" for the server's default. */
+export function roleLabel(role: string | undefined, language: Language = i18n.language): string {
   if (!role) return '';
-  return LABELS[role] ?? role;
+  const key = LABELS[role];
+  return key ? tIn(language, key) : role;
 }
 
 /** Whether a batch may start from this role again: never one above what signing up gives. */
@@ -38,14 +44,14 @@ export function needsConfirmation(role: string): boolean {
   return !UP_TO_MEMBER.has(role);
 }
 
-/** What an account with this role may do, for the confirmation that names it. */
+/** What an account with this role may do, in a sentence, for the confirmation that names it. */
 export function rolePowers(role: string): string {
   switch (role) {
     case 'prosody:admin':
-      return "can change the server's settings, delete accounts and make other admins";
+      return tIn(i18n.language, 'role.powersAdmin');
     case 'prosody:operator':
-      return 'can run the whole server: every host, its modules and its admins, and can make other operators';
+      return tIn(i18n.language, 'role.powersOperator');
     default:
-      return "may do whatever this server's config (custom_roles) allows that role, which can include administering the server";
+      return tIn(i18n.language, 'role.powersCustom', { role });
   }
 }

@@ -87,6 +87,22 @@ export function day(iso: string | undefined): string {
   return dayIn(i18n.language, iso);
 }
 
+/** A day and time as `language` writes them, e.g. "28 Nov 2026, 14:05" or "28.11.2026, 14:05". */
+export function dateTimeIn(language: Language, iso: string): string {
+  // A value read once for its words, not state.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  return new Date(iso).toLocaleString(language, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * A catalog message cut where its `{slot}` argument goes, for markup (a
+ * link, a <code>) that sits inside the sentence wherever a language puts it.
+ */
+export function tAround(key: MessageKey, values?: Record<string, PrimitiveType>): [before: string, after: string] {
+  const [before = '', after = ''] = t(key, { ...values, slot: '\u0000' }).split('\u0000');
+  return [before, after];
+}
+
 /** A number in the app's language, e.g. "1,234" or "1.234". */
 export function number(n: number): string {
   return n.toLocaleString(i18n.language);
