@@ -119,7 +119,5 @@ export function errorText(error: AdminErrorShape): string {
 
 /** A day and time of day in the app's language, e.g. "28 Nov 2026, 14:05" or "28.11.2026, 14:05". */
 export function dayTime(iso: string): string {
-  // A value read once for its words, not state.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  return new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  return dateTimeIn(i18n.language, iso);
 }
