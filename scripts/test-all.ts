@@ -86,12 +86,12 @@ interface SuiteResult {
 const failedToRun = (name: string, note: string): SuiteResult => ({ name, tally: { passed: 0, failed: 1, skipped: 0 }, note });
 
 /** Runs vitest on `suites` (only `files` of them, when given) and tallies each suite; `label` tells the runs of one suite apart. */
-async function runSuites(suites: readonly string[], label: string, options: RunOptions & { files?: readonly string[] } = {}): Promise<SuiteResult[]> {
+async function runSuites(suites: readonly string[], label: string, options: RunOptions & { files?: readonly string[]; exclude?: readonly string[] } = {}): Promise<SuiteResult[]> {
   const report = resolve(root, `test-results/vitest-${suites.join('-')}-${label.replace(/\W+/g, '-')}.json`);
   const header = `\n=== tests: ${suites.join(', ')} (${label}) ===`;
   console.log(options.buffered ? `${header} started; its output follows when it ends` : header);
   await rm(report, { force: true });
-  const args = ['vitest', 'run', ...suites.flatMap((s) => ['--project', s]), ...(options.files ?? []), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
+  const args = ['vitest', 'run', ...suites.flatMap((s) => ['--project', s]), ...(options.files ?? []), ...(options.exclude ?? []).flatMap((file) => ['--exclude', file]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
   const ok = await npx(args, options);
   if (options.buffered) console.log(`=== end of tests: ${suites.join(', ')} (${label}) ===`);
   let files: VitestReport['testResults'];
@@ -132,7 +132,9 @@ const installed = versions.filter((version) => version !== '13' || isProsody13In
 // drive one browser at a time, one version after the other.
 const integration = await Promise.all(installed.map((version) => runSuites(['integration'], label(version), { env: env(version), buffered: installed.length > 1 })));
 results.push(...integration.flat());
-for (const version of installed) results.push(...(await runSuites(['e2e'], label(version), { env: env(version) })));
+// Screens that look the same whatever the server's version and storage: the 0.12 file-storage run has them, the others leave them out.
+const ONCE_E2E = ['test/e2e/pseudo-locale.test.ts'];
+for (const version of installed) results.push(...(await runSuites(['e2e'], label(version), { env: env(version), exclude: version === '0.12' ? [] : ONCE_E2E })));
 for (const version of versions.filter((v) => !installed.includes(v))) {
   for (const suite of ['integration', 'e2e']) results.push(failedToRun(`${suite} (${label(version)})`, 'not installed; run scripts/install-prosody-13.sh'));
 }

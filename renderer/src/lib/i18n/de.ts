@@ -452,4 +452,19 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'tab.server': 'Server',
 
   // Screens: the pseudo-locale check's finds.
+  'capability.available': 'Verfügbar',
+  'capability.missing': 'Fehlt',
+  'capability.unknown': 'Unbekannt',
+  'capability.account-invites': 'Konto-Einladungen',
+  'capability.account-invites.about': 'Erstelle Einladungslinks und QR-Codes, mit denen sich jemand anmelden kann.',
+  'capability.contact-invites': 'Kontakt-Einladungen',
+  'capability.contact-invites.about': 'Lade jemanden ein, dich als Kontakt hinzuzufügen und sich anzumelden, falls noch kein Konto da ist.',
+  'capability.module-list': 'Modulliste',
+  'capability.module-list.about': 'Lässt Invite Desk sehen, welche Module der Server ausführt.',
+  'capability.user-admin': 'Konto-Aktionen',
+  'capability.user-admin.about': 'Lösche ein Spam-Konto und beende seine Sitzungen.',
+  'capability.watch-registrations': 'Anmelde-Hinweise',
+  'capability.watch-registrations.about': 'Eine Nachricht an die Admins für jedes neue Konto (mod_watchregistrations).',
+  'capability.invite-desk': 'Invite-Desk-Modul',
+  'capability.invite-desk.about': 'Registrierungsschalter, Einladungsoptionen, das Einladungsbuch, Widerruf und Anmeldeverlauf (mod_invite_desk).',
 };

@@ -455,6 +455,21 @@ export const en = {
   'tab.server': 'Server',
 
   // Screens: the pseudo-locale check's finds.
+  'capability.available': 'Available',
+  'capability.missing': 'Missing',
+  'capability.unknown': 'Unknown',
+  'capability.account-invites': 'Account invites',
+  'capability.account-invites.about': 'Create invite links and QR codes that let someone sign up.',
+  'capability.contact-invites': 'Contact invites',
+  'capability.contact-invites.about': 'Invite someone to add you as a contact, and to sign up if they have no account.',
+  'capability.module-list': 'Module list',
+  'capability.module-list.about': 'Lets Invite Desk see which modules the server runs.',
+  'capability.user-admin': 'Account actions',
+  'capability.user-admin.about': 'Delete a spam account and end its sessions.',
+  'capability.watch-registrations': 'Sign-up notices',
+  'capability.watch-registrations.about': 'A message to admins for every new account (mod_watchregistrations).',
+  'capability.invite-desk': 'Invite Desk module',
+  'capability.invite-desk.about': 'Registration switch, invite options, the invite ledger, revocation and sign-up history (mod_invite_desk).',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -452,4 +452,19 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   'tab.server': 'Serveur',
 
   // Screens: the pseudo-locale check's finds.
+  'capability.available': 'Disponible',
+  'capability.missing': 'Absent',
+  'capability.unknown': 'Inconnu',
+  'capability.account-invites': 'Invitations à créer un compte',
+  'capability.account-invites.about': 'Créez des liens d’invitation et des codes QR qui permettent de s’inscrire.',
+  'capability.contact-invites': 'Invitations de contact',
+  'capability.contact-invites.about': 'Invitez quelqu’un à vous ajouter comme contact, et à s’inscrire s’il n’a pas de compte.',
+  'capability.module-list': 'Liste des modules',
+  'capability.module-list.about': 'Permet à Invite Desk de voir quels modules le serveur exécute.',
+  'capability.user-admin': 'Actions sur les comptes',
+  'capability.user-admin.about': 'Supprimez un compte de spam et fermez ses sessions.',
+  'capability.watch-registrations': 'Avis d’inscription',
+  'capability.watch-registrations.about': 'Un message aux admins pour chaque nouveau compte (mod_watchregistrations).',
+  'capability.invite-desk': 'Module Invite Desk',
+  'capability.invite-desk.about': 'Interrupteur d’inscription, options d’invitation, registre des invitations, révocation et historique des inscriptions (mod_invite_desk).',
 };

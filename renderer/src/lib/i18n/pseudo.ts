@@ -8,11 +8,14 @@ const ACCENTED: Record<string, string> = {
   N: 'Ñ', O: 'Ö', P: 'Þ', Q: 'Ǫ', R: 'Ŕ', S: 'Š', T: 'Ţ', U: 'Û', V: 'Ṽ', W: 'Ŵ', X: 'Ẋ', Y: 'Ý', Z: 'Ž',
 };
 
-/** Accents every letter and pads the words by about 40%, the room German and French often need. */
+/**
+ * Accents every letter and pads each word by about 40%, the room German and
+ * French often need. Each word grows on its own, as in a real translation: one
+ * run of padding at the end would be a single word as long as 40% of the
+ * sentence, which no language has and no layout can wrap.
+ */
 export function pseudoText(text: string): string {
-  const accented = text.replace(/[A-Za-z]/g, (letter) => ACCENTED[letter] ?? letter);
-  const letters = text.replace(/[^A-Za-z]/g, '').length;
-  return letters === 0 ? accented : `${accented}${'~'.repeat(Math.ceil(letters * 0.4))}`;
+  return text.replace(/[A-Za-z]+/g, (word) => `${word.replace(/[A-Za-z]/g, (letter) => ACCENTED[letter] ?? letter)}${'~'.repeat(Math.ceil(word.length * 0.4))}`);
 }
 
 function pseudoElements(elements: MessageFormatElement[]): MessageFormatElement[] {
