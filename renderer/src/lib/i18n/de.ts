@@ -452,6 +452,14 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'tab.server': 'Server',
 
   // Screens: the pseudo-locale check's finds.
+  'update.idle': '{automatic, select, true {Invite Desk {version} sucht beim Start und einmal täglich nach Updates.} other {Automatische Suche ist aus: Invite Desk {version} sucht nur nach Updates, wenn du es verlangst. Updates können Sicherheitskorrekturen enthalten, also sieh ab und zu nach.}}',
+  'update.checking': 'Suche nach Updates …',
+  'update.none': 'Invite Desk {version} ist die neueste Version.',
+  'update.available': 'Invite Desk {version} ist verfügbar. Wird heruntergeladen …',
+  'update.downloading': 'Invite Desk {version} wird heruntergeladen: {percent} %.',
+  'update.error': 'Das Update hat nicht geklappt. {automatic, select, true {Invite Desk versucht es morgen erneut, oder jetzt mit „Nach Updates suchen“.} other {„Nach Updates suchen“ versucht es erneut.}}',
+  'update.unavailable': 'Diese Kopie von Invite Desk aktualisiert sich nicht selbst.',
+  'signIns.notSaved': 'Anmeldungen werden hier nicht gespeichert.',
   'capability.available': 'Verfügbar',
   'capability.missing': 'Fehlt',
   'capability.unknown': 'Unbekannt',

@@ -455,6 +455,14 @@ export const en = {
   'tab.server': 'Server',
 
   // Screens: the pseudo-locale check's finds.
+  'update.idle': '{automatic, select, true {Invite Desk {version} checks for updates when it starts and once a day.} other {Automatic checks are off: Invite Desk {version} looks for updates only when you ask. Updates can carry security fixes, so check now and then.}}',
+  'update.checking': 'Checking for updates…',
+  'update.none': 'Invite Desk {version} is the latest version.',
+  'update.available': 'Invite Desk {version} is available. Downloading it…',
+  'update.downloading': 'Downloading Invite Desk {version}: {percent} %.',
+  'update.error': 'The update did not work. {automatic, select, true {Invite Desk tries again tomorrow, or now with Check for updates.} other {Check for updates tries again.}}',
+  'update.unavailable': 'This copy of Invite Desk does not update itself.',
+  'signIns.notSaved': 'Sign-ins are not saved here.',
   'capability.available': 'Available',
   'capability.missing': 'Missing',
   'capability.unknown': 'Unknown',

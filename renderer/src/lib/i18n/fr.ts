@@ -452,6 +452,14 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   'tab.server': 'Serveur',
 
   // Screens: the pseudo-locale check's finds.
+  'update.idle': '{automatic, select, true {Invite Desk {version} recherche les mises à jour au démarrage et une fois par jour.} other {La recherche automatique est désactivée : Invite Desk {version} ne cherche des mises à jour que lorsque vous le demandez. Les mises à jour peuvent contenir des correctifs de sécurité, pensez à vérifier de temps en temps.}}',
+  'update.checking': 'Recherche de mises à jour…',
+  'update.none': 'Invite Desk {version} est la dernière version.',
+  'update.available': 'Invite Desk {version} est disponible. Téléchargement…',
+  'update.downloading': 'Téléchargement d’Invite Desk {version} : {percent} %.',
+  'update.error': 'La mise à jour n’a pas abouti. {automatic, select, true {Invite Desk réessaiera demain, ou maintenant avec « Rechercher des mises à jour ».} other {« Rechercher des mises à jour » réessaie.}}',
+  'update.unavailable': 'Cette copie d’Invite Desk ne se met pas à jour elle-même.',
+  'signIns.notSaved': 'Les connexions ne sont pas enregistrées ici.',
   'capability.available': 'Disponible',
   'capability.missing': 'Absent',
   'capability.unknown': 'Inconnu',
