@@ -48,7 +48,7 @@ async function page(server: ProsodyServer, session: Session, filter: LedgerFilte
   return time;
 }
 
-/** Each export reads the whole ledger, close to a minute today: fewer rounds than the other rows. */
+/** Each export reads the whole ledger: fewer rounds than the other rows. */
 const EXPORT_ROUNDS = Math.min(ROUNDS, 3);
 
 export async function benchLedger(version: ProsodyVersion): Promise<BenchLine[]> {

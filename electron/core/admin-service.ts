@@ -46,13 +46,13 @@ import { createEventHub } from '../../common/event-hub';
 import { DEFAULT_TIMEOUTS, type AdminSession, type SessionTimeouts } from './admin-session';
 import { ServerRegistry } from './server-registry';
 import { createStockRequest } from './features/invites';
-import { createModuleInvites, hasModule, listLedger, purgeExpired, readPolicy, readSignupHistory, revokeLedger, writePolicy } from './features/invite-desk';
+import { createModuleInvites, exportLedger, hasModule, listLedger, purgeExpired, readPolicy, readSignupHistory, revokeLedger, writePolicy } from './features/invite-desk';
 import { runUserAction, type UserAction } from './features/user-actions';
 import { accountStatuses, recordAction, refuseRepeat, serverAccountStates } from './features/accounts';
 import { checkInvitePage } from './features/invite-page';
 import { decideJoinRequests } from './features/join-requests';
 import { listActivity } from './features/activity-log';
-import { exportCsv } from './csv-export';
+import { exportCsv, MAX_EXPORT_ROWS } from './csv-export';
 import type { SessionContext } from './features/context';
 import { holdInvitees, readInviterTree, readMemberRules, revokeMemberInvites, writeMemberRules } from './features/members';
 import { listRooms, readOnboardingDefaults, writeOnboardingDefaults } from './features/onboarding';
@@ -398,7 +398,7 @@ export class AdminService implements AdminApi {
     const { serverId, what } = request;
     const ctx = (): SessionContext => this.session(serverId).context();
     const content = await exportCsv(request, {
-      ledger: (offset, limit) => listLedger(ctx(), { serverId, offset, limit, sort: 'newest' }),
+      ledger: () => exportLedger(ctx(), MAX_EXPORT_ROWS),
       activity: (offset, limit, start, end) => listActivity(ctx(), { serverId, offset, limit, ...(start ? { start } : {}), ...(end ? { end } : {}) }),
       signups: () => Promise.resolve(this.recent.get(serverId)?.oldestFirst() ?? []),
     });

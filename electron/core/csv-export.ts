@@ -2,14 +2,14 @@ import type { ActivityPage, AdminActivity, CsvExportRequest, LedgerInvite, Regis
 import { describeActivity } from '../../common/activity';
 import { toCsv } from '../../common/csv';
 
-/** What a CSV export reads, page by page: the ledger and the activity log from the server, sign-ups from what the app holds. */
+/** What a CSV export reads: the ledger (newest first, at most MAX_EXPORT_ROWS) and the activity log (page by page) from the server, sign-ups from what the app holds. */
 export interface CsvSources {
-  ledger(offset: number, limit: number): Promise<{ total: number; invites: LedgerInvite[] }>;
+  ledger(): Promise<LedgerInvite[]>;
   activity(offset: number, limit: number, start?: string, end?: string): Promise<ActivityPage>;
   signups(): Promise<Registration[]>;
 }
 
-const PAGE = 1000;
+export const PAGE = 1000;
 /** The most rows one file holds: far more than any community's ledger, and a bound on memory. */
 export const MAX_EXPORT_ROWS = 200_000;
 
@@ -23,14 +23,15 @@ function within(iso: string | undefined, start?: string, end?: string): boolean 
   return (start === undefined || t >= Date.parse(start)) && (end === undefined || t <= Date.parse(end));
 }
 
-async function everyPage<T>(read: (offset: number) => Promise<{ total: number; rows: T[] }>): Promise<T[]> {
+/** Every row `read` gives, a page of PAGE at a time from `offset`, up to `most`. */
+export async function everyPage<T>(read: (offset: number) => Promise<{ total: number; rows: T[] }>, most = MAX_EXPORT_ROWS): Promise<T[]> {
   const all: T[] = [];
-  for (let offset = 0; offset < MAX_EXPORT_ROWS; offset += PAGE) {
+  for (let offset = 0; offset < most; offset += PAGE) {
     const { total, rows } = await read(offset);
     all.push(...rows);
     if (rows.length === 0 || offset + rows.length >= total) break;
   }
-  return all;
+  return all.slice(0, most);
 }
 
 export const LEDGER_COLUMNS = [
@@ -72,10 +73,7 @@ export async function exportCsv(request: Omit<CsvExportRequest, 'serverId'>, sou
   const { start, end } = request;
   switch (request.what) {
     case 'ledger': {
-      const invites = await everyPage(async (offset) => {
-        const page = await sources.ledger(offset, PAGE);
-        return { total: page.total, rows: page.invites };
-      });
+      const invites = await sources.ledger();
       return toCsv(LEDGER_COLUMNS, invites.filter((i) => within(i.createdAt, start, end)).reverse());
     }
     case 'activity': {

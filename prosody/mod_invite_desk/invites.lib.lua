@@ -19,6 +19,10 @@ local STATES = { all = true, pending = true, used = true, expired = true, revoke
 -- Stock code compares expiry times, so "never" is stored as a far future.
 local FOREVER = 100 * 365 * 86400;
 local PAGE, MAX_PAGE = 100, 1000;
+-- An export's pages: rows per page by default and at most, and a bound on a
+-- page's size (its values' bytes; escaping may add some), far below what
+-- clients take in one stanza.
+local EXPORT_PAGE, MAX_EXPORT_PAGE, MAX_EXPORT_BYTES = 1000, 10000, 1024 * 1024;
 
 -- Prosody 13 reads periods such as "1 week"; 0.12 only numbers of seconds.
 local default_ttl = module.get_option_period and module:get_option_period("invite_expiry", "1 week")
@@ -36,6 +40,29 @@ return function (commands, ledger, roles, quotas, onboarding, activity)
 		{ "batch", "Batch" },
 	};
 
+	-- What the ledger shows of an invite, by column, into `values` (every
+	-- column set, so an export reuses one table: allocating per row in a heap
+	-- that holds the whole ledger cost more in garbage collection than the
+	-- rest), with its uses as lines ("jid time", then words on what became
+	-- of the member). Links from `stored` only: the others open no door.
+	local function record_values(values, row, entry, state, stored)
+		local uses, used_by = entry and entry.uses or {}, {};
+		for _, use in ipairs(uses) do
+			-- What became of the member follows the time, as words an older reader leaves alone.
+			table.insert(used_by, use.username.."@"..host.." "..util.iso(use.at)
+				..(use.signed_in and " signed-in:"..util.iso(use.signed_in) or "")
+				..(use.onboarded and " "..use.onboarded or ""));
+		end
+		stored = stored or {};
+		values.id, values.kind, values.state, values.uri, values["landing-url"] = row.id, row.kind, state, stored.uri,
+			stored.landing_page;
+		values.created, values.expires, values.uses = util.iso(row.created_at), util.iso(row.expires), tostring(#uses);
+		values["max-uses"], values.note, values.username = row.max_uses and tostring(row.max_uses), row.note, row.username;
+		values.role, values["created-by"], values.source, values.batch = row.role, row.created_by, row.source, row.batch;
+		values["needs-approval"] = row.needs_approval and "1" or nil;
+		return values, used_by;
+	end
+
 	local function invite_table(records, fields)
 		local x = st.stanza("x", { xmlns = "jabber:x:data", type = "result" })
 			:tag("field", { var = "FORM_TYPE", type = "hidden" }):text_tag("value", NS_INVITES):up();
@@ -46,23 +73,9 @@ return function (commands, ledger, roles, quotas, onboarding, activity)
 		for _, column in ipairs(COLUMNS) do x:tag("field", { var = column[1], label = column[2], type = column[3] }):up(); end
 		x:up();
 		for _, record in ipairs(records) do
-			local row, uses = record.row, record.entry and record.entry.uses or {};
 			-- Only a pending invite still opens a door: the others show no link.
-			local stored = record.state == "pending" and record.stored or {};
-			local used_by = {};
-			for _, use in ipairs(uses) do
-				-- What became of the member follows the time, as words an older reader leaves alone.
-				table.insert(used_by, use.username.."@"..host.." "..util.iso(use.at)
-					..(use.signed_in and " signed-in:"..util.iso(use.signed_in) or "")
-					..(use.onboarded and " "..use.onboarded or ""));
-			end
-			local values = {
-				id = row.id, kind = row.kind, state = record.state, uri = stored.uri, ["landing-url"] = stored.landing_page,
-				created = util.iso(row.created_at), expires = util.iso(row.expires), uses = tostring(#uses),
-				["max-uses"] = row.max_uses and tostring(row.max_uses), note = row.note, username = row.username,
-				role = row.role, ["created-by"] = row.created_by, source = row.source, batch = row.batch,
-				["needs-approval"] = row.needs_approval and "1" or nil,
-			};
+			local stored = record.state == "pending" and record.stored;
+			local values, used_by = record_values({}, record.row, record.entry, record.state, stored);
 			x:tag("item");
 			for _, column in ipairs(COLUMNS) do
 				x:tag("field", { var = column[1] });
@@ -371,6 +384,68 @@ return function (commands, ledger, roles, quotas, onboarding, activity)
 		for i = offset + 1, math.min(#ordered, offset + limit) do table.insert(page, ordered[i]); end
 		return { status = "completed", other = invite_table(page, { total = #found }) };
 	end));
+
+	-- The export: the whole ledger, newest first, in pages of text, a line
+	-- per invite and a tab between its cells, in the order `columns` names
+	-- them. A cell escapes tab, line feed, carriage return and backslash as
+	-- \t, \n, \r and \\; a cell of "used-by" holds its lines joined by \n.
+	-- A data form's field per value costs many times more to build, send and
+	-- read: an export of 50,000 invites spent most of its time there.
+	local EXPORT_COLUMNS = { "id", "kind", "state", "created", "expires", "uses", "max-uses", "note", "username", "role",
+		"created-by", "source", "batch", "needs-approval", "used-by" };
+	local ESCAPES = { ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r", ["\\"] = "\\\\" };
+	local function cell(value)
+		if value == nil then return ""; end
+		if not value:find("[\t\n\r\\]") then return value; end
+		return (value:gsub("[\t\n\r\\]", ESCAPES));
+	end
+
+	local export_layout = dataforms.new {
+		title = "Export the ledger";
+		{ name = "FORM_TYPE", type = "hidden", value = NS_INVITES };
+		{ name = "cursor", type = "text-single", label = "Where the last page ended (empty to start)" };
+		{ name = "limit", type = "text-single", label = "Invites per page (at most "..MAX_EXPORT_PAGE..")",
+			value = EXPORT_PAGE };
+	};
+	local CLOSED_EXPORT = "This export is no longer open: an export ends when read to its end or after "
+		.."two minutes without a page. Start it again.";
+
+	-- An export's id and the position of its next row: a new export without a cursor.
+	local function export_cursor(owner, cursor)
+		if not cursor then return ledger.export(owner, ledger.ORDERS.newest), 1; end
+		local id, position = cursor:match("^([%w_-]+):(%d+)$");
+		return id, tonumber(position);
+	end
+
+	local function export_page(fields, data)
+		local limit = util.whole(fields, "limit", EXPORT_PAGE, 1, MAX_EXPORT_PAGE);
+		if not limit then
+			return commands.fail("Invites per page must be a whole number from 1 to "..MAX_EXPORT_PAGE..".");
+		end
+		local owner, cursor = jid_util.bare(data.from), fields.cursor ~= "" and fields.cursor or nil;
+		local id, first = export_cursor(owner, cursor);
+		if not (id or cursor) then
+			return commands.fail("Too many exports are under way on this server. Try again in two minutes.");
+		end
+		local lines, cells, values, bytes = {}, {}, {}, 0;
+		local total, next_position = util.uncollected(function ()
+			return ledger.export_rows(owner, id, first, function (row, entry, state)
+				local used_by;
+				values, used_by = record_values(values, row, entry, state);
+				values["used-by"] = table.concat(used_by, "\n");
+				for i, column in ipairs(EXPORT_COLUMNS) do cells[i] = cell(values[column]); end
+				local line = table.concat(cells, "\t");
+				lines[#lines + 1] = line;
+				bytes = bytes + #line + 1;
+				return #lines < limit and bytes < MAX_EXPORT_BYTES;
+			end);
+		end);
+		if not total then return commands.fail(CLOSED_EXPORT); end
+		local page = st.stanza("export", { xmlns = NS_INVITES, total = tostring(total),
+			columns = table.concat(EXPORT_COLUMNS, " "), cursor = next_position and id..":"..next_position or nil });
+		return { status = "completed", other = page:text(table.concat(lines, "\n")) };
+	end
+	module:provides("adhoc", commands.form("Export the ledger", NS_INVITES.."#export", export_layout, export_page));
 
 	local revoke_layout = dataforms.new {
 		title = "Revoke invites";

@@ -6,6 +6,7 @@
 local util = module:require "mod_invite_desk/util";
 local jid_util = util.lib "util.jid";
 local now_precise = util.lib "util.time".now;
+local new_id = util.lib "util.id";
 
 local host = module.host;
 local invite_id, released_when_idle, validated_invite = util.invite_id, util.released_when_idle, util.validated_invite;
@@ -407,7 +408,65 @@ return function (changes, commands, activity)
 		end
 	end
 
+	-- Exports: the whole ledger in one order, read and sorted once, then
+	-- handed out page by page, so a page costs what its rows cost rather than
+	-- a listing of the whole ledger. Each is its admin's alone, frozen as it
+	-- was when it started, and let go once read to its end or idle.
+	local EXPORT_IDLE_SECONDS, MAX_EXPORTS = 120, 8;
+	local exports, open_exports = {}, 0; -- by id: { owner, rows, entries, states, used_at }
+
+	local function end_export(id)
+		exports[id], open_exports = nil, open_exports - 1;
+	end
+
+	-- Starts an export of every record in `order` for `owner` (a bare JID):
+	-- returns its id and how many records it holds, or nil when too many are open.
+	local function start_export(owner, order)
+		local now = os.time();
+		for id, export in pairs(exports) do
+			if now - export.used_at > EXPORT_IDLE_SECONDS then end_export(id); end
+		end
+		if open_exports >= MAX_EXPORTS then return nil; end
+		local list = ledger();
+		table.sort(list, order);
+		-- What a record shows may change with the next listing: keep this moment's.
+		local export = { owner = owner, rows = {}, entries = {}, states = {}, used_at = now };
+		for i, record in ipairs(list) do
+			export.rows[i], export.entries[i], export.states[i] = record.row, record.entry or false, record.state;
+		end
+		local id = new_id.medium();
+		exports[id], open_exports = export, open_exports + 1;
+		return id, #list;
+	end
+
+	-- Hands the records of `owner`'s export `id` from position `first` on, as
+	-- (row, entry, state), to `take`, until it returns false or the export
+	-- ends (then it is let go). Returns how many the export holds and the
+	-- position of the next record, nil at the end; nothing when no such
+	-- export is open for `owner` or `first` is not in it.
+	local function export_rows(owner, id, first, take)
+		local export = exports[id];
+		if not (export and first) or export.owner ~= owner then return nil; end
+		if os.time() - export.used_at > EXPORT_IDLE_SECONDS then return nil; end
+		local total = #export.rows;
+		if first < 1 or first > total + 1 then return nil; end
+		export.used_at = os.time();
+		local position = first;
+		while position <= total do
+			local more = take(export.rows[position], export.entries[position] or nil, export.states[position]);
+			position = position + 1;
+			if not more then break; end
+		end
+		if position > total then
+			end_export(id);
+			return total, nil;
+		end
+		return total, position;
+	end
+
 	return {
+		export = start_export;
+		export_rows = export_rows;
 		days = ledger_days;
 		tokens = tokens;
 		describe = describe;

@@ -21,11 +21,12 @@ import { readOnboarding } from '../../../common/onboarding';
 import { ROCK_ON_SERVER } from '../../../common/setup-guide';
 import { peekCommandForm, runCommand } from '../xmpp/adhoc';
 import { discoInfo } from '../xmpp/disco';
-import { field, lines, textValue, type DataForm, type FormField, type SubmitValue } from '../xmpp/dataform';
+import { field, lines, textValue, type DataForm, type SubmitValue } from '../xmpp/dataform';
 import type { SessionContext } from './context';
 import { describeRequestError } from '../error-messages';
 import { tokenOf } from './invites';
 import { NS_ACTIVITY, readActivityElement } from './activity-log';
+import { everyPage, PAGE } from '../csv-export';
 
 /** The protocol of mod_invite_desk (prosody/mod_invite_desk/README.md). */
 export const NS = {
@@ -41,6 +42,7 @@ export const MODULE_NODES = {
   create: `${NS.invites}#create`,
   list: `${NS.invites}#list`,
   revoke: `${NS.invites}#revoke`,
+  export: `${NS.invites}#export`,
   purge: `${NS.invites}#purge-expired`,
   policy: NS.policy,
   onboarding: NS.onboarding,
@@ -119,16 +121,17 @@ const iso = (value: string | undefined): string | undefined => {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 };
 
-function ledgerRow(row: FormField[], domain: string): LedgerInvite | null {
-  const id = textValue(row, 'id');
-  const kind = textValue(row, 'kind') ?? 'account';
-  const state = textValue(row, 'state') ?? 'pending';
+/** A ledger row from its values by column name and its "used-by" lines, as the list's form rows and the export's elements carry them; null when it is not one. */
+function ledgerRow(text: (name: string) => string | undefined, usedBy: readonly string[], domain: string): LedgerInvite | null {
+  const id = text('id');
+  const kind = text('kind') ?? 'account';
+  const state = text('state') ?? 'pending';
   if (id === undefined || !/^[0-9a-f]{16}$/.test(id) || !KINDS.includes(kind) || !STATES.includes(state)) return null;
   const invite: LedgerInvite = {
     id,
     kind: kind as LedgerInvite['kind'],
     state: state as InviteState,
-    uses: lines(row, 'used-by').flatMap((line) => {
+    uses: usedBy.flatMap((line) => {
       // "jid time", then words on what became of the member: signed-in:TIME, and what they got.
       const [jid, at, ...more] = line.split(' ');
       const time = iso(at);
@@ -141,7 +144,6 @@ function ledgerRow(row: FormField[], domain: string): LedgerInvite | null {
       return [use];
     }),
   };
-  const text = (name: string): string | undefined => textValue(row, name);
   const uri = text('uri');
   if (uri?.startsWith('xmpp:')) invite.uri = uri;
   const landing = text('landing-url');
@@ -163,7 +165,7 @@ function ledgerRow(row: FormField[], domain: string): LedgerInvite | null {
 
 function rows(form: DataForm | undefined, domain: string): LedgerInvite[] {
   return (form?.items ?? []).flatMap((row) => {
-    const invite = ledgerRow(row, domain);
+    const invite = ledgerRow((name) => textValue(row, name), lines(row, 'used-by'), domain);
     return invite ? [invite] : [];
   });
 }
@@ -210,6 +212,59 @@ export async function listLedger(ctx: SessionContext, request: ListInvitesReques
   const total = Number(stage.form ? textValue(stage.form, 'total') : undefined);
   const invites = rows(stage.form, ctx.domain);
   return { total: Number.isInteger(total) ? total : invites.length, invites };
+}
+
+const UNESCAPED: Record<string, string> = { t: '\t', n: '\n', r: '\r', '\\': '\\' };
+
+/** The rows of one page of the module's export: a line per invite, a tab between cells named by `columns`, each cell with \t, \n, \r and \\ escaped. */
+function exportedRows(page: Element): Map<string, string>[] {
+  const columns = (page.attrs.columns ?? '').split(' ');
+  const text = page.text();
+  if (text === '') return [];
+  return text.split('\n').map((line) => {
+    const cells = line.split('\t');
+    return new Map(columns.map((column, i) => [column, (cells[i] ?? '').replace(/\\(.)/g, (escape: string, c: string) => UNESCAPED[c] ?? escape)]));
+  });
+}
+
+/** Rows asked for per page of an export; the module ends a page sooner once it nears its size bound. */
+const EXPORT_PAGE = 10_000;
+
+/**
+ * The whole ledger, newest first, for an export: through the module's export
+ * command, which sorts it once and hands it out page by page, or, from a
+ * module older than that command, page by page of the listing. Stops at `most` rows.
+ */
+export async function exportLedger(ctx: SessionContext, most: number): Promise<LedgerInvite[]> {
+  requireModule(ctx, 'Exporting the ledger');
+  if (!ctx.commands.has(MODULE_NODES.export)) return exportByListing(ctx, most);
+  const invites: LedgerInvite[] = [];
+  let cursor = '';
+  for (let read = 0; read < most; ) {
+    const values = { cursor, limit: String(Math.min(EXPORT_PAGE, most - read)) };
+    const stage = await runCommand(ctx.iq, ctx.domain, MODULE_NODES.export, ctx.timeoutMs, values, { formType: NS.invites, submitFirst: true, what: 'exporting the ledger' });
+    const page = stage.payload.find((element) => element.is('export', NS.invites));
+    if (!page) throw new AdminError('server-error', `The Invite Desk module on ${ctx.domain} sent no page of its ledger. Update mod_invite_desk there.`);
+    const rows = exportedRows(page);
+    for (const row of rows) {
+      const invite = ledgerRow((name) => row.get(name) || undefined, row.get('used-by')?.split('\n').filter(Boolean) ?? [], ctx.domain);
+      if (invite) invites.push(invite);
+    }
+    read += rows.length;
+    const next = page.attrs.cursor;
+    if (typeof next !== 'string' || next === '') break;
+    // Every page but the last holds rows: one without would never end.
+    if (rows.length === 0) throw new AdminError('server-error', `The Invite Desk module on ${ctx.domain} sent an empty page of its ledger in the middle of an export. Check the server's log.`);
+    cursor = next;
+  }
+  return invites.slice(0, most);
+}
+
+function exportByListing(ctx: SessionContext, most: number): Promise<LedgerInvite[]> {
+  return everyPage(async (offset) => {
+    const { total, invites } = await listLedger(ctx, { serverId: ctx.serverId, offset, limit: PAGE, sort: 'newest' });
+    return { total, rows: invites };
+  }, most);
 }
 
 /** A count the module put in a result field. */

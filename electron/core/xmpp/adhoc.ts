@@ -23,6 +23,8 @@ export interface CommandStage {
   notes: CommandNote[];
   /** Actions the server allows next, and the one it would take by default. */
   actions: { allowed: CommandAction[]; execute?: CommandAction };
+  /** The command's own payload: child elements other than notes, actions and data forms. */
+  payload: Element[];
 }
 
 const ACTIONS: readonly string[] = ['execute', 'next', 'prev', 'complete', 'cancel'];
@@ -47,7 +49,8 @@ function parseStage(node: string, reply: Element): CommandStage {
   });
   const actionsElement = command.getChild('actions');
   const allowed = (actionsElement?.getChildElements() ?? []).map((a) => a.name).filter((a): a is CommandAction => ACTIONS.includes(a));
-  const stage: CommandStage = { node, status: status as CommandStatus, notes, actions: { allowed } };
+  const payload = command.getChildElements().filter((child) => !['note', 'actions', 'x'].includes(child.name));
+  const stage: CommandStage = { node, status: status as CommandStatus, notes, actions: { allowed }, payload };
   const execute = actionsElement?.attrs.execute;
   if (execute !== undefined && ACTIONS.includes(execute)) stage.actions.execute = execute as CommandAction;
   const sessionid = command.attrs.sessionid;
