@@ -36,12 +36,12 @@ export function isDomain(value: string): boolean {
   return value.length > 0 && value.length <= 253 && (DOMAIN.test(value) || IPV6_LITERAL.test(value));
 }
 
-/** What is wrong with a server address the admin typed, in their words; null when it is fine or empty. */
-export function addressProblem(input: string): string | null {
+/** What is wrong with a server address the admin typed (the UI words it): a port out of range, or no address at all; null when it is fine or empty. */
+export function addressProblem(input: string): { port: string } | 'not-an-address' | null {
   if (input.trim() === '' || parseServerAddress(input)) return null;
   const port = /:(\d+)$/.exec(input.trim())?.[1];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `Port ${port} is out of range: a port is a number from 1 to 65535 (XMPP's usual one is 5222).`;
-  return 'Enter a host name or IP address, optionally followed by :port.';
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return { port };
+  return 'not-an-address';
 }
 
 /** Parses `host`, `host:port` or `[v6]:port`; returns null when it is not an address. */

@@ -38,7 +38,7 @@ describe('the growth picture', () => {
     expect(dates[0]).toBe(new Date(Date.now() - 29 * DAY).toLocaleDateString(undefined, { day: 'numeric', month: 'short' }));
     expect(dates[4]).toBe('Today');
     expect(chart.querySelectorAll('rect')).toHaveLength(30);
-    await screen.findByText('50 %');
+    await screen.findByText('50%');
     expect(screen.getByText(/2 of 4 invites made in the last 30 days/)).toBeTruthy();
     const top = within(screen.getByRole('list')).getAllByRole('listitem').map((li) => li.textContent);
     expect(top).toEqual(['alice@example.org 2 sign-ups', 'bob@example.org 1 sign-up']);
@@ -46,7 +46,7 @@ describe('the growth picture', () => {
     await fireEvent.click(screen.getByRole('button', { name: '90 days' }));
     expect(screen.getByRole('img').querySelectorAll('rect')).toHaveLength(90);
     expect(screen.getByRole('img').getAttribute('aria-label')).toContain('4 in all');
-    await screen.findByText('60 %');
+    await screen.findByText('60%');
     expect(within(screen.getByRole('list')).getAllByRole('listitem')).toHaveLength(3);
   });
 

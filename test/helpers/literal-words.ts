@@ -16,6 +16,9 @@ const MACHINE_ATTRIBUTES = new Set([
   'aria-sort', 'aria-errormessage', 'data-testid', 'tone', 'kind', 'variant', 'size', 'mode',
 ]);
 
+/** Elements whose content is code to type or copy, never words to translate. */
+const CODE_ELEMENTS = new Set(['code', 'pre', 'kbd', 'samp']);
+
 /** Words: a letter run of two or more, beside another word or starting with a capital ("Save", "pending invites"). */
 const looksLikeWords = (text: string): boolean => /[A-Za-z]{2,}[\s,.:;!?…][^{}]*[A-Za-z]{2,}/.test(text) || /^[A-Z][a-z]+[.!?…]?$/.test(text.trim());
 
@@ -74,6 +77,8 @@ function markupFindings(source: string, node: unknown, found: Finding[]): void {
   }
   if (typeof node !== 'object' || node === null) return;
   const n = node as Node;
+  // What is marked up as code (a command, a config line) is typed as it stands, in every language.
+  if (n.type === 'RegularElement' && CODE_ELEMENTS.has(n.name as string)) return;
   if (n.type === 'Text' && isWords(n.data as string)) found.push({ line: lineOf(source, n.start), text: (n.data as string).trim() });
   if (n.type === 'Attribute') {
     const machine = MACHINE_ATTRIBUTES.has(n.name as string);

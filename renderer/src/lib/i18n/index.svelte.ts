@@ -87,13 +87,6 @@ export function day(iso: string | undefined): string {
   return dayIn(i18n.language, iso);
 }
 
-/** A day and time as `language` writes them, e.g. "28 Nov 2026, 14:05" or "28.11.2026, 14:05". */
-export function dateTimeIn(language: Language, iso: string): string {
-  // A value read once for its words, not state.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  return new Date(iso).toLocaleString(language, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
 /**
  * A catalog message cut where its `{slot}` argument goes, for markup (a
  * link, a <code>) that sits inside the sentence wherever a language puts it.
@@ -117,7 +110,32 @@ export function errorText(error: AdminErrorShape): string {
   return i18n.language === 'en' ? error.message : t(`error.${error.code}`);
 }
 
-/** A day and time of day in the app's language, e.g. "28 Nov 2026, 14:05" or "28.11.2026, 14:05". */
-export function dayTime(iso: string): string {
+// Formatters kept per language, not state: a list of hundreds of rows makes one, not one per row.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const relativeTimes = new Map<Language, Intl.RelativeTimeFormat>();
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const dateTimes = new Map<Language, Intl.DateTimeFormat>();
+
+/** How long ago `iso` was, in the app's language: "now", "2 minutes ago", "3 hours ago", else the day ("on 28 Nov 2026"). */
+export function ago(iso: string, now = Date.now()): string {
+  const minutes = Math.round(Math.max(0, now - Date.parse(iso)) / 60_000);
+  const hours = Math.round(minutes / 60);
+  if (hours >= 24) return t('time.onDay', { date: day(iso) });
+  let relative = relativeTimes.get(i18n.language);
+  if (!relative) relativeTimes.set(i18n.language, (relative = new Intl.RelativeTimeFormat(i18n.language, { numeric: 'auto' })));
+  return minutes < 1 ? relative.format(0, 'second') : minutes < 60 ? relative.format(-minutes, 'minute') : relative.format(-hours, 'hour');
+}
+
+/** A day and time as `language` writes them, e.g. "28 Nov 2026, 14:05" or "28.11.2026, 14:05"; one formatter per language. */
+export function dateTimeIn(language: Language, iso: string): string {
+  let format = dateTimes.get(language);
+  if (!format) dateTimes.set(language, (format = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' })));
+  // A value read once for its words, not state.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  return format.format(new Date(iso));
+}
+
+/** A moment with its time in the app's language. */
+export function dateTime(iso: string): string {
   return dateTimeIn(i18n.language, iso);
 }
