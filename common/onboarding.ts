@@ -1,4 +1,4 @@
-import type { Onboarding, OnboardingFailure, Room } from './api';
+import type { Onboarding, Room } from './api';
 import { prosodySeries, type SetupGuide, type SoftwareVersion } from './setup-guide';
 
 /**
@@ -39,31 +39,6 @@ export function readOnboarding(words: readonly string[]): Onboarding | undefined
 export function roomLabel(jid: string): string {
   const at = jid.indexOf('@');
   return `#${at > 0 ? jid.slice(0, at) : jid}`;
-}
-
-const list = (items: readonly string[]): string => items.join(', ');
-
-function failureWords(failure: OnboardingFailure): string {
-  const { part, jid, reason } = failure;
-  if (part === 'room' || part === 'member') {
-    const room = roomLabel(jid);
-    if (reason === 'gone') return `${room} no longer exists`;
-    if (part === 'member') return `not made a member of ${room}`;
-    if (reason === 'no-pep') return `${room} not bookmarked: the server has no PEP (mod_pep)`;
-    return `${room} not bookmarked`;
-  }
-  if (part === 'contact') return reason === 'gone' ? `contact ${jid} no longer exists` : `contact ${jid} not added`;
-  if (part === 'welcome') return reason === 'no-offline' ? 'welcome not sent: the server keeps no offline messages (mod_offline)' : 'welcome not sent';
-  return "onboarding failed: see the server's log";
-}
-
-/** "joined #general, #chess · 2 contacts · welcomed", and each part that failed in words of its own. */
-export function describeOnboarding(outcome: Onboarding): { got: string; failed: string[] } {
-  const got: string[] = [];
-  if (outcome.rooms.length > 0) got.push(`joined ${list(outcome.rooms.map(roomLabel))}`);
-  if (outcome.contacts.length > 0) got.push(outcome.contacts.length === 1 ? '1 contact' : `${outcome.contacts.length} contacts`);
-  if (outcome.welcomedBy !== undefined) got.push('welcomed');
-  return { got: got.join(' · '), failed: outcome.failed.map(failureWords) };
 }
 
 /**

@@ -6,6 +6,8 @@ import Growth from '../../renderer/src/components/Growth.svelte';
 import type { AccountState, Registration } from '../../common/api';
 import { ago, setLanguage } from '../../renderer/src/lib/i18n/index.svelte';
 import { fakeApi } from './fake-api';
+import { readOnboarding } from '../../common/onboarding';
+import { onboardingOutcome } from '../../renderer/src/lib/onboarding-outcome';
 
 /** A fixed "now", so that the dates the screens write can be spelled out here: 14 March 2026, noon (local). */
 const NOW = new Date(2026, 2, 14, 12, 0).getTime();
@@ -105,5 +107,32 @@ describe('growth and the feed in German and French', () => {
   ] as const)('%s: %i ms ago reads "%s"', (language, before, words) => {
     setLanguage(language);
     expect(ago(new Date(NOW - before).toISOString(), NOW)).toBe(words);
+  });
+});
+
+describe('what a new member got, in words', () => {
+  it('en: joined rooms, contacts, welcomed, and each failure on its own', () => {
+    setLanguage('en');
+    const outcome = readOnboarding([
+      'room:general@conference.example.org',
+      'room:chess@conference.example.org',
+      'contact:a@example.org',
+      'contact:b@example.org',
+      'welcome:example.org',
+      'room-failed:old@conference.example.org:gone',
+      'contact-failed:bob@example.org:gone',
+      'welcome-failed:example.org:no-offline',
+      'room-failed:x@conference.example.org:no-pep',
+    ]);
+    expect(outcome && onboardingOutcome(outcome)).toEqual({
+      got: 'joined #general, #chess · 2 contacts · welcomed',
+      failed: [
+        '#old no longer exists',
+        'contact bob@example.org no longer exists',
+        'welcome not sent: the server keeps no offline messages (mod_offline)',
+        '#x not bookmarked: the server has no PEP (mod_pep)',
+      ],
+    });
+    expect(onboardingOutcome({ rooms: [], memberOf: [], contacts: ['a@example.org'], failed: [] }).got).toBe('1 contact');
   });
 });
