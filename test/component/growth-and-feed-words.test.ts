@@ -98,7 +98,8 @@ describe('growth and the feed in German and French', () => {
   });
 
   it.each([
-    ['en', 0, 'now'],
+    ['en', 0, 'just now'],
+    ['fr', 10_000, 'à l’instant'],
     ['en', 2 * 60_000, '2 minutes ago'],
     ['de', 60_000, 'vor 1 Minute'],
     ['de', 3 * 3_600_000, 'vor 3 Stunden'],

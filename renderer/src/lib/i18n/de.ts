@@ -372,6 +372,9 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'card.noExpiry': 'Läuft nicht ab',
 
   // Screens: growth, connecting, activity, policy, the feed and the server's set-up.
+  'time.justNow': 'gerade eben',
+  'time.minutesAgo': 'vor {n, plural, one {# Minute} other {# Minuten}}',
+  'time.hoursAgo': 'vor {n, plural, one {# Stunde} other {# Stunden}}',
   'time.onDay': 'am {date}',
   'policyName.open': '„offen“',
   'policyName.approval': '„Beitritt auf Anfrage“',

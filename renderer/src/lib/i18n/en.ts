@@ -375,6 +375,9 @@ export const en = {
   'card.noExpiry': 'Does not expire',
 
   // Screens: growth, connecting, activity, policy, the feed and the server's set-up.
+  'time.justNow': 'just now',
+  'time.minutesAgo': '{n, plural, one {# minute ago} other {# minutes ago}}',
+  'time.hoursAgo': '{n, plural, one {# hour ago} other {# hours ago}}',
   'time.onDay': 'on {date}',
   'policyName.open': 'open',
   'policyName.approval': 'ask to join',

@@ -372,6 +372,9 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   'card.noExpiry': 'N’expire pas',
 
   // Screens: growth, connecting, activity, policy, the feed and the server's set-up.
+  'time.justNow': 'à l’instant',
+  'time.minutesAgo': 'il y a {n, plural, one {# minute} other {# minutes}}',
+  'time.hoursAgo': 'il y a {n, plural, one {# heure} other {# heures}}',
   'time.onDay': 'le {date}',
   'policyName.open': 'ouverte',
   'policyName.approval': 'sur demande',

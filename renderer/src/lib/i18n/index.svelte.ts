@@ -112,18 +112,22 @@ export function errorText(error: AdminErrorShape): string {
 
 // Formatters kept per language, not state: a list of hundreds of rows makes one, not one per row.
 // eslint-disable-next-line svelte/prefer-svelte-reactivity
-const relativeTimes = new Map<Language, Intl.RelativeTimeFormat>();
-// eslint-disable-next-line svelte/prefer-svelte-reactivity
 const dateTimes = new Map<Language, Intl.DateTimeFormat>();
 
-/** How long ago `iso` was, in the app's language: "now", "2 minutes ago", "3 hours ago", else the day ("on 28 Nov 2026"). */
+/**
+ * How long ago `iso` was, as people say it: "just now", "2 minutes ago",
+ * "3 hours ago", else the day ("on 28 Nov 2026"). From the catalogs rather
+ * than Intl.RelativeTimeFormat, which says "now" where people say "just now"
+ * and knows nothing of the pseudo-locale.
+ */
 export function ago(iso: string, now = Date.now()): string {
-  const minutes = Math.round(Math.max(0, now - Date.parse(iso)) / 60_000);
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  const minutes = Math.round(seconds / 60);
   const hours = Math.round(minutes / 60);
-  if (hours >= 24) return t('time.onDay', { date: day(iso) });
-  let relative = relativeTimes.get(i18n.language);
-  if (!relative) relativeTimes.set(i18n.language, (relative = new Intl.RelativeTimeFormat(i18n.language, { numeric: 'auto' })));
-  return minutes < 1 ? relative.format(0, 'second') : minutes < 60 ? relative.format(-minutes, 'minute') : relative.format(-hours, 'hour');
+  if (seconds < 45) return t('time.justNow');
+  if (minutes < 60) return t('time.minutesAgo', { n: minutes });
+  if (hours < 24) return t('time.hoursAgo', { n: hours });
+  return t('time.onDay', { date: day(iso) });
 }
 
 /** A day and time as `language` writes them, e.g. "28 Nov 2026, 14:05" or "28.11.2026, 14:05"; one formatter per language. */
