@@ -53,7 +53,7 @@ local function sql_engine()
 	return count == 1 and only or nil;
 end
 
--- SQLite's mark reads every key of the store (a fifth of a read's time at
+-- SQLite's mark reads every key of the store (a tenth of a read's time at
 -- 50,000 invites). Two counters that cost nothing tell when no table at all
 -- can have changed: total_changes(), the rows this connection (which all of
 -- Prosody's storage shares) has changed, and data_version, which moves when
