@@ -1,3 +1,5 @@
+import type { StorageBackend } from '../test/helpers/storage';
+
 /** Shared measuring helpers: medians and percentiles of repeated runs, printed as ratios. */
 
 export async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -58,6 +60,9 @@ export function markdownTable(figures: readonly { prosody: string; figure: Figur
 }
 
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+/** What a figure's label adds for the storage it was measured on: nothing for Prosody's default, file storage. */
+export const STORAGE_NAMES: Record<StorageBackend, string> = { internal: '', sqlite: ' (SQLite)', postgres: ' (PostgreSQL)' };
 
 /** "1 round", "5 rounds": what a figure is the median of. */
 export const rounds = (n: number): string => `${n} round${n === 1 ? '' : 's'}`;

@@ -1,5 +1,5 @@
 import { isProsody13Installed, prosodyVersionFromEnv, startProsody, type ProsodyServer, type ProsodyVersion } from '../test/helpers/prosody';
-import { benchCatchUp } from './catch-up';
+import { benchCatchUp, benchCatchUpOnSqlite } from './catch-up';
 import { benchConnect } from './connect';
 import { benchInvites } from './invites';
 import { benchJoinRequests } from './join-requests';
@@ -28,7 +28,9 @@ const perVersion: Section[] = [
   ['Invites on stock Prosody', benchInvites],
   ['mod_invite_desk', (server) => benchModule(server.version)],
   ['Catching up', (server) => benchCatchUp(server.version)],
+  ['Catching up on SQLite', (server) => benchCatchUpOnSqlite(server.version)],
   ['The ledger', (server) => benchLedger(server.version)],
+  ['The ledger on SQLite', (server) => benchLedger(server.version, 'sqlite')],
   ['Requests to join', (server) => benchJoinRequests(server.version)],
   ['Onboarding', (server) => benchOnboarding(server.version)],
   ['Two admins', (server) => benchTwoAdmins(server.version)],

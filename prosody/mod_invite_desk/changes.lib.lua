@@ -53,20 +53,43 @@ local function sql_engine()
 	return count == 1 and only or nil;
 end
 
+-- SQLite's mark reads every key of the store (a tenth of a read's time at
+-- 50,000 invites). Two counters that cost nothing tell when no table at all
+-- can have changed: total_changes(), the rows this connection (which all of
+-- Prosody's storage shares) has changed, and data_version, which moves when
+-- another connection, such as prosodyctl's, commits. While both, on the same
+-- connection, are as they were, the last mark still holds.
+local UNCHANGED_SINCE = {
+	SQLite3 = [[SELECT total_changes(), (SELECT "data_version" FROM pragma_data_version());]];
+};
+
 local function sql_marker(store)
 	local engine = sql_engine();
 	local query = engine and engine.params and QUERIES[engine.params.driver];
 	if not query then return nil; end
+	local quick_query = UNCHANGED_SINCE[engine.params.driver];
+	local last_quick, last_mark;
 	return function ()
-		local ok, count, mark = engine:transaction(function ()
+		local ok, quick, count, mark = engine:transaction(function ()
+			if quick_query then
+				local counters = engine:select(quick_query)();
+				local now = ("%s:%s:%s"):format(tostring(engine.conn), tostring(counters[1]), tostring(counters[2]));
+				if now == last_quick then return now; end
+				last_quick = nil;
+				local row = engine:select(query, host, "", store)();
+				return now, row[1], row[2];
+			end
 			local row = engine:select(query, host, "", store)();
-			return row[1], row[2];
+			return nil, row[1], row[2];
 		end);
 		if not ok then
-			module:log("warn", "Could not tell whether the %s store changed: %s", store, count);
+			module:log("warn", "Could not tell whether the %s store changed: %s", store, quick);
+			last_quick = nil;
 			return nil;
 		end
-		return ("%s:%s"):format(tostring(count), hashes.sha256(tostring(mark), true));
+		if quick and quick == last_quick then return last_mark; end
+		last_quick, last_mark = quick, ("%s:%s"):format(tostring(count), hashes.sha256(tostring(mark), true));
+		return last_mark;
 	end
 end
 
