@@ -10,20 +10,12 @@ import { literalWords } from '../helpers/literal-words';
  */
 const renderer = resolve(import.meta.dirname, '../../renderer/src');
 
-/**
- * Components whose words are still written in place, until they move to the
- * catalogs. The list only shrinks: a component on it without such words fails too.
- */
-const NOT_YET_IN_CATALOGS = new Set<string>([
-]);
-
 describe('words in components come from the catalogs', () => {
   const files = ['App.svelte', ...readdirSync(join(renderer, 'components')).filter((f) => f.endsWith('.svelte')).map((f) => `components/${f}`)];
 
   it.each(files)('%s shows no English written in place', (file) => {
     const found = literalWords(readFileSync(join(renderer, file), 'utf8'));
-    if (NOT_YET_IN_CATALOGS.has(file)) expect(found.length, `${file} has no literal words left: take it off NOT_YET_IN_CATALOGS`).toBeGreaterThan(0);
-    else expect(found.map((f) => `${f.line}: ${f.text}`)).toEqual([]);
+    expect(found.map((f) => `${f.line}: ${f.text}`)).toEqual([]);
   });
 
   it('finds the words it is meant to find', () => {
