@@ -52,7 +52,7 @@ describe('the invite studio', () => {
       return Promise.resolve();
     } });
     const warning = screen.getByText('Registration on example.org is closed.').closest('[role=note]') as HTMLElement;
-    expect(warning.textContent).toContain('invites made now only work once registration is invite-only again');
+    expect(warning.textContent).toContain('Invites made now only work once registration is invite-only again');
     await fireEvent.click(screen.getByRole('button', { name: 'Switch to invite-only' }));
     await waitFor(() => expect(reopened).toBe(1));
     expect(document.activeElement).toBe(screen.getByLabelText('Kind'));
