@@ -1,5 +1,5 @@
 import type { Onboarding, Room } from './api';
-import { prosodySeries, type SetupGuide, type SoftwareVersion } from './setup-guide';
+import { prosodySeries, targetOf, type SetupGuide, type SoftwareVersion } from './setup-guide';
 
 /**
  * What a new member got on joining, as mod_invite_desk reports it: one word
@@ -50,28 +50,23 @@ export function roomLabel(jid: string): string {
  */
 export function serverWideOnboardingGuide(domain: string, software: SoftwareVersion | undefined, rooms: readonly Room[]): SetupGuide {
   const series = prosodySeries(software);
-  const target = series === 'unknown' ? 'Prosody 0.12 or later (the server did not say its version)' : `Prosody ${software?.version ?? ''}`.trim();
-  if (series === 'older') {
-    return { series, target, summary: `${target} is too old for Invite Desk: upgrade to Prosody 0.12 or later first.`, steps: [] };
-  }
+  const target = targetOf(series, software);
+  if (series === 'older') return { series, target, summary: { id: 'guide.onboarding.tooOld' }, steps: [] };
   const shown = rooms.length > 0 ? rooms.slice(0, 5) : [{ jid: `general@conference.${domain}`, name: 'General', membersOnly: false }];
   const bookmarks = shown.map((room) => `    { jid = ${JSON.stringify(room.jid)}, name = ${JSON.stringify(room.name ?? roomLabel(room.jid).slice(1))}, autojoin = true };`);
   return {
     series,
     target,
-    summary: `Without the Invite Desk module, ${target} can give every new account the same rooms and one welcome from the server, set in its config file; not per invite, without contacts, and with no record of what each member got:`,
+    summary: { id: 'guide.onboarding.summary' },
     steps: [
       {
-        title: 'Install mod_default_bookmarks',
+        title: { id: 'guide.onboarding.install' },
         kind: 'shell',
         code: 'sudo apt-get install -y prosody-modules',
-        note:
-          series === '13'
-            ? "Debian's prosody-modules (on Debian 12, the one in bookworm-backports that matches Prosody 13: add -t bookworm-backports). mod_welcome ships with Prosody."
-            : "Debian's prosody-modules, which carries mod_default_bookmarks. mod_welcome ships with Prosody.",
+        note: { id: series === '13' ? 'guide.onboarding.installNote13' : 'guide.onboarding.installNote' },
       },
       {
-        title: 'Configure them',
+        title: { id: 'guide.onboarding.configure' },
         kind: 'config',
         code: [
           'plugin_paths = { "/usr/lib/prosody/modules" } -- where prosody-modules installs them',
@@ -81,13 +76,13 @@ export function serverWideOnboardingGuide(domain: string, software: SoftwareVers
           '}',
           'welcome_message = "Hello $username, welcome to $host!"',
         ].join('\n'),
-        note: 'mod_default_bookmarks gives its rooms only to accounts that have no bookmarks yet, and members-only rooms do not make anyone a member. mod_welcome fills in $username and $host.',
+        note: { id: 'guide.onboarding.configureNote' },
       },
       {
-        title: 'Load them now, without a restart',
+        title: { id: 'guide.onboarding.load' },
         kind: 'shell',
         code: `sudo prosodyctl reload\nsudo prosodyctl shell module load default_bookmarks ${domain}\nsudo prosodyctl shell module load welcome ${domain}`,
-        note: 'The reload reads the new options; loading goes through mod_admin_shell. Without it, restart instead: sudo prosodyctl restart',
+        note: { id: 'guide.onboarding.loadNote' },
       },
     ],
   };

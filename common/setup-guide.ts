@@ -13,20 +13,31 @@ export const ROCK_ON_SERVER = `/tmp/${MODULE_ROCK_FILE}`;
 /** The Prosody lines whose commands differ. `older` is 0.11 and before; `unknown` when the server does not say. */
 export type ProsodySeries = '0.12' | '13' | 'older' | 'unknown';
 
+/**
+ * Words for the UI to put in the admin's language: a catalog key (in
+ * renderer/src/lib/i18n; the guides here use "guide.*", and a unit test
+ * checks each is there) and its arguments, which are addresses, versions and
+ * file names, never words.
+ */
+export interface GuideWords {
+  id: string;
+  values?: Record<string, string>;
+}
+
 export interface SetupStep {
-  title: string;
+  title: GuideWords;
   /** Ready to copy: shell commands to run on the server, or lines for prosody.cfg.lua. */
   code: string;
   kind: 'shell' | 'config';
-  note?: string;
+  note?: GuideWords;
 }
 
 export interface SetupGuide {
   series: ProsodySeries;
-  /** e.g. "Prosody 13.0.1", or what the steps assume when the server did not say. */
-  target: string;
+  /** e.g. "Prosody 13.0.1", or what the steps assume when the server did not say; the summary's `{target}`. */
+  target: GuideWords;
   /** Said before the steps, or instead of them when there is nothing to type. */
-  summary: string;
+  summary: GuideWords;
   steps: SetupStep[];
 }
 
@@ -46,8 +57,8 @@ export function prosodySeries(software: SoftwareVersion | undefined): ProsodySer
   return 'unknown';
 }
 
-function targetOf(series: ProsodySeries, software: SoftwareVersion | undefined): string {
-  return series === 'unknown' ? 'Prosody 0.12 or later (the server did not say its version)' : `Prosody ${software?.version ?? ''}`.trim();
+export function targetOf(series: ProsodySeries, software: SoftwareVersion | undefined): GuideWords {
+  return series === 'unknown' || !software ? { id: 'guide.target.unknown' } : { id: 'guide.target', values: { version: software.version.trim() } };
 }
 
 /** The module names in a capability's `modules_enabled = { …, "a", "b" }` line; none when it says something else. */
@@ -65,42 +76,27 @@ export function moduleSetupGuide(enable: string, domain: string, software: Softw
   const series = prosodySeries(software);
   const modules = modulesIn(enable);
   const target = targetOf(series, software);
-  if (series === 'older') {
-    return {
-      series,
-      target,
-      summary: `${target} has no invites, no prosodyctl install and no admin shell. Invite Desk needs Prosody 0.12 or later: upgrade the server first (for example from Prosody's own package repository).`,
-      steps: [],
-    };
-  }
-  if (modules.length === 0) return { series, target, summary: enable, steps: [] };
+  if (series === 'older') return { series, target, summary: { id: 'guide.module.tooOld' }, steps: [] };
+  if (modules.length === 0) return { series, target, summary: { id: 'guide.module.asSaid', values: { text: enable } }, steps: [] };
   const steps: SetupStep[] = [];
   if (modules.includes('invite_desk')) {
     steps.push({
-      title: 'Install the module',
+      title: { id: 'guide.module.install' },
       kind: 'shell',
       code: `sudo apt-get install -y luarocks liblua5.4-dev\nsudo prosodyctl install ${ROCK_ON_SERVER}`,
-      note:
-        `Copy ${MODULE_ROCK_FILE} to /tmp on the server first (npm run rock in an Invite Desk checkout makes it, with its SHA-256 beside it). ` +
-        'Give prosodyctl the full path: it changes to the data folder and runs LuaRocks as the prosody user, into Prosody\'s own plugin folder, with no network. ' +
-        "The first line is for Debian and Ubuntu: their LuaRocks 3.8 wants Lua's headers even for a module written in Lua.",
+      note: { id: 'guide.module.installNote', values: { rock: MODULE_ROCK_FILE } },
     });
   }
   steps.push(
+    { title: { id: 'guide.module.enable' }, kind: 'config', code: enable, note: { id: 'guide.module.enableNote' } },
     {
-      title: 'Enable it',
-      kind: 'config',
-      code: enable,
-      note: 'Add to the modules_enabled list you already have at the top of the config, so it loads again after a restart.',
-    },
-    {
-      title: 'Load it now, without a restart',
+      title: { id: 'guide.loadNow' },
       kind: 'shell',
       code: modules.map((m) => `sudo prosodyctl shell module load ${m} ${domain}`).join('\n'),
-      note: "This goes through mod_admin_shell, which Prosody's default config loads. Without it, restart instead: sudo prosodyctl restart",
+      note: { id: 'guide.module.loadNote' },
     },
   );
-  return { series, target, summary: `For ${target}:`, steps };
+  return { series, target, summary: { id: 'guide.module.summary' }, steps };
 }
 
 /**
@@ -111,38 +107,30 @@ export function moduleSetupGuide(enable: string, domain: string, software: Softw
 export function invitePageGuide(domain: string, software: SoftwareVersion | undefined): SetupGuide {
   const series = prosodySeries(software);
   const target = targetOf(series, software);
-  if (series === 'older') return { series, target, summary: `${target} has no invites: upgrade to Prosody 0.12 or later first.`, steps: [] };
+  if (series === 'older') return { series, target, summary: { id: 'guide.page.tooOld' }, steps: [] };
   const backports = series === '13' ? ' -t bookworm-backports' : '';
   return {
     series,
     target,
-    summary: `For ${target}: the invite page comes with the community modules (prosody-modules), and uses Prosody's own web server, which people must reach over https.`,
+    summary: { id: 'guide.page.summary' },
     steps: [
       {
-        title: 'Install the community modules',
+        title: { id: 'guide.page.install' },
         kind: 'shell',
         code: `sudo apt-get install -y${backports} prosody-modules\nsudo apt-get install -y libjs-bootstrap4 libjs-jquery`,
-        note:
-          (series === '13'
-            ? 'On Debian 12 with Prosody 13 from bookworm-backports, take prosody-modules from there too, so it matches; Debian 13 has it in its main archive. '
-            : 'This is the prosody-modules of Debian 12 and Ubuntu, which matches their Prosody 0.12. ') +
-          'Elsewhere: sudo prosodyctl install --server=https://modules.prosody.im/rocks/ mod_invites_page (and the same for mod_register_apps and mod_http_libjs). The second line gives the page its look.',
+        note: { id: 'guide.page.installNote', values: { series } },
       },
       {
-        title: 'Enable the page, and say where people reach it',
+        title: { id: 'guide.page.enable' },
         kind: 'config',
         code: `http_external_url = "https://${domain}/"\nmodules_enabled = { …, "invites_page", "http_libjs" }`,
-        note:
-          `http_external_url is the public https address of Prosody's web server: its own https port (5281 unless https_ports says otherwise, as in https://${domain}:5281/), or the reverse proxy in front of it. mod_invites_page loads mod_register_apps, whose site_apps option lists the apps the page suggests.` +
-          (series === '13'
-            ? ' Prosody 13\'s own mod_invites can instead point invites at a page you host elsewhere: invites_page = "https://example.org/join?t={invite.token}".'
-            : ''),
+        note: { id: 'guide.page.enableNote', values: { domain, series } },
       },
       {
-        title: 'Load it now, without a restart',
+        title: { id: 'guide.loadNow' },
         kind: 'shell',
         code: `sudo prosodyctl reload\nsudo prosodyctl shell module load http_libjs ${domain}\nsudo prosodyctl shell module load invites_page ${domain}`,
-        note: 'The reload reads http_external_url; invites made from then on carry the page. Then make an invite and check its page below.',
+        note: { id: 'guide.page.loadNote' },
       },
     ],
   };
@@ -156,13 +144,13 @@ export function adminSetupGuide(account: string, software: SoftwareVersion | und
     return {
       series,
       target,
-      summary: `On ${target}, give ${account} the admin role through the admin shell; it applies from the next sign-in, with no restart:`,
+      summary: { id: 'guide.admin.summary13', values: { account } },
       steps: [
         {
-          title: 'Give the account the admin role',
+          title: { id: 'guide.admin.role' },
           kind: 'shell',
           code: `sudo prosodyctl shell user set_role ${account} prosody:admin`,
-          note: `The admins list in prosody.cfg.lua (admins = { "${account}" }) works too, after a restart.`,
+          note: { id: 'guide.admin.roleNote', values: { line: `admins = { "${account}" }` } },
         },
       ],
     };
@@ -170,20 +158,10 @@ export function adminSetupGuide(account: string, software: SoftwareVersion | und
   return {
     series,
     target,
-    summary: `On ${target}, add ${account} to the admins list you already have in the Prosody config, and restart Prosody, which reads the list at start-up:`,
+    summary: { id: 'guide.admin.summary', values: { account } },
     steps: [
-      {
-        title: 'Add the account to admins',
-        kind: 'config',
-        code: `admins = { "${account}" }`,
-      },
-      { title: 'Restart Prosody', kind: 'shell', code: 'sudo prosodyctl restart' },
+      { title: { id: 'guide.admin.add' }, kind: 'config', code: `admins = { "${account}" }` },
+      { title: { id: 'guide.admin.restart' }, kind: 'shell', code: 'sudo prosodyctl restart' },
     ],
   };
-}
-
-/** The guide as one paragraph, for an error message. */
-export function guideText(guide: SetupGuide): string {
-  const notes = guide.steps.flatMap((s) => (s.note ? [` ${s.note}`] : []));
-  return `${guide.summary} ${guide.steps.map((s) => s.code.replaceAll('\n', ' ; ')).join(', then ')}.${notes.join('')}`;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MODULE_ROCK_FILE, moduleSetupGuide, ROCK_ON_SERVER, type SetupGuide } from '../../common/setup-guide';
 import { packRock, type Rock } from '../../scripts/lib/rock';
+import { guideEnglish } from '../helpers/guide-words';
 import { prosodyFlavour, startProsody, STOCK_MODULES, type Account, type ProsodyServer } from '../helpers/prosody';
 import { expectAdminError, profileFor, withTestService } from '../helpers/session';
 
@@ -40,8 +41,8 @@ async function runGuideLine(line: string, server: ProsodyServer, rockPath: strin
 }
 
 function step(guide: SetupGuide, title: RegExp): string {
-  const found = guide.steps.find((s) => title.test(s.title));
-  if (!found) throw new Error(`the guide has no step matching ${String(title)}: ${guide.steps.map((s) => s.title).join(', ')}`);
+  const found = guide.steps.find((s) => title.test(guideEnglish(guide, s.title)));
+  if (!found) throw new Error(`the guide has no step matching ${String(title)}: ${guide.steps.map((s) => guideEnglish(guide, s.title)).join(', ')}`);
   return found.code;
 }
 
