@@ -140,12 +140,17 @@ describe('an admin UI you can trust, in the browser preview with mod_invite_desk
   });
 
   it('saves A4 and Letter kits as PDFs of that paper, one page of 8 cards that all fit and decode', async () => {
-    const { page, errors } = await preview.open('light');
+    // At two pixels per CSS pixel, as a printer's dots are finer than a screen's: a card's code is some 110 CSS
+    // pixels for 45 modules, which at one pixel each reads back or not depending on the random token it carries.
+    const { page, errors } = await preview.open('light', undefined, undefined, 2);
     await page.getByRole('heading', { name: DOMAIN, exact: true }).waitFor();
     await page.getByRole('tab', { name: 'Print kit' }).click();
     await page.getByRole('button', { name: 'Create 8 cards' }).click();
     const cards = page.getByLabel('Printable cards').locator('.card');
     await expect.poll(() => cards.count()).toBe(8);
+    // A card's code is an image: on a busy machine it may still be decoding when the cards are counted.
+    // Runs in the page; kept as source text because this file is compiled without the DOM's types.
+    await cards.locator('img').evaluateAll('(images) => Promise.all(images.map((image) => image.decode()))');
     await mkdir(SCREENSHOT_DIR, { recursive: true });
     for (const [paper, size] of [['A4', [595, 842]], ['Letter', [612, 792]]] as const) {
       await page.getByLabel('Paper').selectOption({ label: paper });

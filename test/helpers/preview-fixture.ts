@@ -9,8 +9,11 @@ import { collectPageErrors, launchChromium } from './browser';
 export interface PreviewFixture {
   /** The preview's settings folder. */
   home(): string;
-  /** A new window on the preview, in its own browser context with clipboard access, and the page errors it collects. */
-  open(colorScheme: 'light' | 'dark', height?: number, width?: number): Promise<{ page: Page; errors: string[] }>;
+  /**
+   * A new window on the preview, in its own browser context with clipboard access, and the page errors it collects.
+   * `pixelRatio` 2 is a high-density screen: element screenshots then hold twice the pixels, as a phone's camera sees more.
+   */
+  open(colorScheme: 'light' | 'dark', height?: number, width?: number, pixelRatio?: number): Promise<{ page: Page; errors: string[] }>;
 }
 
 /**
@@ -32,9 +35,9 @@ export function previewFixture(name: string): PreviewFixture {
   });
   return {
     home: () => home,
-    async open(colorScheme, height = 820, width = 1200) {
+    async open(colorScheme, height = 820, width = 1200, pixelRatio = 1) {
       if (!browser || !preview) throw new Error('the browser or the preview did not start');
-      const context = await browser.newContext({ colorScheme, viewport: { width, height } });
+      const context = await browser.newContext({ colorScheme, viewport: { width, height }, deviceScaleFactor: pixelRatio });
       await context.grantPermissions(['clipboard-read', 'clipboard-write']);
       const page = await context.newPage();
       const errors = collectPageErrors(page);
