@@ -2,7 +2,8 @@ import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { client as stockClient } from '@xmpp/client';
 import { createTestService } from '../test/helpers/session';
-import { freePort, type ProsodyServer } from '../test/helpers/prosody';
+import { freePort } from '../test/helpers/ports';
+import { type ProsodyServer } from '../test/helpers/prosody';
 import { createXmppClient } from '../electron/core/xmpp/client';
 import { median, ms, ratioFigure, ROUNDS, samples, rounds, type BenchLine } from './lib';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePort } from './prosody';
+import { freePort } from './ports';
 
 const root = resolve(import.meta.dirname, '../..');
 

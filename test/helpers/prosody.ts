@@ -2,10 +2,10 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, readFile, rm } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, listensOn, waitForPort } from './ports';
 import { prepareStorage, storageFromEnv, type StorageBackend } from './storage';
 
 /**
@@ -174,23 +174,13 @@ export interface ProsodyServer {
   log(): Promise<string>;
 }
 
+/** A started server found one of its ports held by another process. */
+class PortTaken extends Error {}
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** Whether Debian's Prosody is on PATH; throws, saying how to install it, when 13 is asked for but missing. */
 export async function isProsodyInstalled(): Promise<boolean> {
@@ -219,30 +209,6 @@ async function makeCertificate(dir: string, domain: string): Promise<string> {
     '-subj', `/CN=${domain}`, '-addext', `subjectAltName=DNS:${domain}`,
   ]);
   return new X509Certificate(await readFile(crt)).fingerprint256;
-}
-
-/** Resolves once `child` (Prosody unless `name` says otherwise) accepts connections on `port`. */
-export function waitForPort(port: number, child: ChildProcess, timeoutMs: number, name = 'prosody'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolveReady, reject) => {
-    const attempt = (): void => {
-      if (child.exitCode !== null) {
-        reject(new Error(`${name} exited with code ${child.exitCode} before listening`));
-        return;
-      }
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolveReady();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`${name} did not listen on ${port} within ${timeoutMs} ms`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
 }
 
 /**
@@ -278,10 +244,10 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   await mkdir(certs);
   await mkdir(data);
   let fingerprint = await makeCertificate(certs, domain);
-  const [c2sPort, directTlsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const storage = await prepareStorage(options.storage ?? storageFromEnv(), dir, freePort);
   const configPath = join(dir, 'prosody.cfg.lua');
-  const config = [
+  let [c2sPort, directTlsPort, httpPort] = [0, 0, 0];
+  const configWithPorts = (): string => [
     process.getuid?.() === 0 ? 'run_as_root = true' : '',
     'daemonize = false',
     `data_path = ${luaString(data)}`,
@@ -306,7 +272,12 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     conference === undefined ? '' : `Component ${luaString(conference)} "muc"\n  restrict_room_creation = false\n  muc_room_default_persistent = true`,
     '',
   ].join('\n');
-  await writeFile(configPath, config);
+
+  const choosePorts = async (): Promise<void> => {
+    [c2sPort, directTlsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+    await writeFile(configPath, configWithPorts());
+  };
+  await choosePorts();
 
   const prosodyctl = async (...args: string[]): Promise<string> =>
     (await run(flavour.prosodyctl, ['--config', configPath, ...args], { timeout: 30_000 })).stdout;
@@ -321,6 +292,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     for (const account of [...admins, ...users]) await register(account);
   }
 
+  const readLog = (): Promise<string> => readFile(join(dir, 'prosody.log'), 'utf8').catch(() => '');
   let child: ChildProcess | null = null;
   const launch = async (): Promise<void> => {
     const proc = spawn(flavour.prosody, ['--config', configPath, '-F'], { stdio: 'ignore' });
@@ -329,6 +301,10 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     proc.once('exit', () => running.delete(proc));
     await waitForPort(c2sPort, proc, 20_000);
     await waitForPort(directTlsPort, proc, 20_000);
+    const own = proc.pid !== undefined && (await listensOn(proc.pid, c2sPort)) && (await listensOn(proc.pid, directTlsPort));
+    if (!own || (await readLog()).includes('Failed to open server port')) {
+      throw new PortTaken(`another process took one of the ports ${c2sPort}, ${directTlsPort} and ${httpPort} before prosody could listen`);
+    }
   };
   const halt = async (): Promise<void> => {
     const proc = child;
@@ -341,14 +317,22 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     clearTimeout(killer);
   };
 
-  const readLog = (): Promise<string> => readFile(join(dir, 'prosody.log'), 'utf8').catch(() => '');
-  try {
-    await launch();
-  } catch (error) {
-    const log = await readLog();
-    await halt();
-    await rm(dir, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message} (${storage.describe})\n--- prosody log ---\n${log}`, { cause: error });
+  // Ports taken by another process in the meantime are chosen again, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      const log = await readLog();
+      await halt();
+      if (error instanceof PortTaken && attempt < 3) {
+        await rm(join(dir, 'prosody.log'), { force: true });
+        await choosePorts();
+        continue;
+      }
+      await rm(dir, { recursive: true, force: true });
+      throw new Error(`${(error as Error).message} (${storage.describe})\n--- prosody log ---\n${log}`, { cause: error });
+    }
   }
 
   // Prosody's data folder names escape dots and other punctuation as %2e and so on.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import { STOCK_MODULES, freePort } from '../helpers/prosody';
+import { freePort } from '../helpers/ports';
+import { STOCK_MODULES } from '../helpers/prosody';
 import { prosodyFixture } from '../helpers/fixtures';
 import { withTestService, expectAdminError, profileFor } from '../helpers/session';
 import type { UntrustedCertificateDetail } from '../../common/errors';

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { invitePageGuide } from '../../common/setup-guide';
 import { prosodyFixture } from '../helpers/fixtures';
 import { startFakeServer, selfSignedCertificate, type FakeServer } from '../helpers/fake-servers';
-import { freePort, PROJECT_PLUGIN_PATH, prosodyFlavour, WITH_INVITE_DESK } from '../helpers/prosody';
+import { freePort } from '../helpers/ports';
+import { PROJECT_PLUGIN_PATH, prosodyFlavour, WITH_INVITE_DESK } from '../helpers/prosody';
 import { createTestService, profileFor, type TestService } from '../helpers/session';
 
 /**

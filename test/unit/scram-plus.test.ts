@@ -15,7 +15,7 @@ import {
   tlsExporter,
 } from '../../electron/core/xmpp/channel-binding';
 import { ScramExchange, type SaltedCredentials } from '../../electron/core/xmpp/scram-client';
-import { freePort } from '../helpers/prosody';
+import { freePort } from '../helpers/ports';
 
 const run = promisify(execFile);
 

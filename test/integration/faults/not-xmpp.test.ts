@@ -4,7 +4,7 @@ import { AdminError } from '../../../common/errors';
 import { createTestService, type TestService } from '../../helpers/session';
 import { prosodyFixture } from '../../helpers/fixtures';
 import { startFakeServer, startStarttlsImpostor, startTlsFakeServer, type FakeBehaviour, type FakeServer } from '../../helpers/fake-servers';
-import { freePort, waitForPort } from '../../helpers/prosody';
+import { freePort, waitForPort } from '../../helpers/ports';
 
 /**
  * Servers that are not XMPP, or not the one the admin trusted. Every one must

@@ -10,7 +10,8 @@ import { createAdminService } from '../../../electron/core/admin-service';
 import { MemoryCredentialStore } from '../../../electron/core/settings/credential-store';
 import { runPreview, type RunningPreview } from '../../../electron/preview/run';
 import { prosodyFixture } from '../../helpers/fixtures';
-import { freePort, WITH_INVITE_DESK } from '../../helpers/prosody';
+import { freePort } from '../../helpers/ports';
+import { WITH_INVITE_DESK } from '../../helpers/prosody';
 import { login, openSocket, stillServes } from '../../helpers/preview-client';
 import { profileFor } from '../../helpers/session';
 
