@@ -3,7 +3,7 @@ import type { Registration, SavedProfile } from '../../common/api';
 import { RECENT_SIGNUPS_PER_SERVER } from '../../common/limits';
 import { RecentList } from '../../common/recent-list';
 import { Desk } from '../../renderer/src/lib/desk.svelte';
-import { fakeApi } from './fake-api';
+import { fakeApi, serverInfo } from './fake-api';
 
 const profile = (id: string, unread: number): SavedProfile => ({ id, jid: `admin@${id}.example`, hasSavedCredentials: true, unread, connectAtStart: true });
 const signup = (serverId: string, n: number): Registration => ({
@@ -41,6 +41,36 @@ describe("the UI's state of each server", () => {
     answerProfiles([profile('a', 0)]);
     await started;
     expect(desk.statuses.get('a')?.state).toBe('online');
+  });
+
+  it('opens on the server shown last time, asking for its info beside the saved servers, and on the first if it is gone', async () => {
+    const twoOnline = {
+      listProfiles: () => Promise.resolve([profile('a', 0), profile('b', 0)]),
+      connectionStatuses: () => Promise.resolve([{ serverId: 'a', state: 'online' as const }, { serverId: 'b', state: 'online' as const }]),
+      serverInfo: (serverId: string) => Promise.resolve(serverInfo({ serverId, domain: `${serverId}.example` })),
+    };
+    const first = new Desk(fakeApi(twoOnline));
+    await first.start();
+    expect(first.selectedId).toBe('a');
+    first.selectedId = 'b';
+
+    const api = fakeApi(twoOnline);
+    const reopened = new Desk(api);
+    const started = reopened.start();
+    // Asked for before the saved servers have answered.
+    expect(api.calls.map((c) => c.method).slice(0, 3)).toEqual(['serverInfo', 'listProfiles', 'connectionStatuses']);
+    expect(api.calls[0]?.argument).toBe('b');
+    await started;
+    expect(reopened.selectedId).toBe('b');
+    expect(reopened.infos.get('b')?.domain).toBe('b.example');
+    expect(api.calls.filter((c) => c.method === 'serverInfo').map((c) => c.argument)).toEqual(['b', 'a']);
+
+    // A server removed in another window: its info is refused, and the first server is shown.
+    localStorage.setItem('invite-desk.shown-server', 'removed-meanwhile');
+    const fallback = new Desk(fakeApi({ ...twoOnline, serverInfo: (serverId: string) => (serverId === 'a' ? twoOnline.serverInfo(serverId) : Promise.reject(new Error('not-connected'))) }));
+    await fallback.start();
+    expect(fallback.selectedId).toBe('a');
+    expect(fallback.infos.has('removed-meanwhile')).toBe(false);
   });
 
   it('forgets everything of a removed server: its unread count, sign-ups and policy', async () => {

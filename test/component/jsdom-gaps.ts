@@ -1,3 +1,4 @@
+import { beforeEach } from 'vitest';
 import { configure } from '@testing-library/svelte';
 
 /**
@@ -33,3 +34,6 @@ if (typeof element.scrollIntoView !== 'function') element.scrollIntoView = funct
 // A server's tabs load their screens' code when first opened (as in the app); in a test that code is compiled on
 // the spot, which on a busy machine takes longer than the library's one second. Waiting longer asserts nothing less.
 configure({ asyncUtilTimeout: 10_000 });
+
+// What one test leaves in the window's storage (the sidebar's width, the server shown) is not the next one's start.
+beforeEach(() => localStorage.clear());

@@ -74,8 +74,15 @@ export class Desk {
   // Bookkeeping behind joinRequests, never rendered.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly books = new Map<string, JoinRequestBook>();
-  /** The server shown in the main pane; null shows the form for a new one. */
-  selectedId = $state<string | null>(null);
+  #selectedId = $state<string | null>(null);
+  /** The server shown in the main pane; null shows the form for a new one. Kept for the next start. */
+  get selectedId(): string | null {
+    return this.#selectedId;
+  }
+  set selectedId(id: string | null) {
+    this.#selectedId = id;
+    rememberShown(id);
+  }
   loading = $state(true);
   loadError = $state<AdminErrorShape | null>(null);
 
@@ -112,12 +119,16 @@ export class Desk {
     this.api.on('activity', (entry) => this.applyActivity(entry));
     this.api.on('join-requests', (change) => this.changeRequests(change.serverId, change));
     try {
+      // The server shown last time is asked for beside the saved servers rather than after them: the first
+      // screen waits one round trip less. If it is gone or offline, the answer is an error, and nothing is shown.
+      const lastShown = shownLastTime();
+      if (lastShown !== null) void this.refreshInfo(lastShown);
       const [profiles, statuses] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses()]);
       this.profiles = profiles;
       // Counted by the backend, so a reload or a restart keeps them.
       for (const profile of profiles) this.unread.set(profile.id, profile.unread);
       // A notification clicked while the window was loading has already chosen the server.
-      this.selectedId ??= profiles[0]?.id ?? null;
+      this.selectedId ??= profiles.find((p) => p.id === lastShown)?.id ?? profiles[0]?.id ?? null;
       // A session may already be up (a reloaded window, or servers connected at start): each one's info is fetched.
       // A status event that came while these calls ran is newer than their answer: it stays.
       for (const status of statuses) if (!this.statuses.has(status.serverId)) this.applyStatus(status);
@@ -352,6 +363,26 @@ export class Desk {
   /** Whether the server's view shows data kept from before its connection dropped. */
   isReconnecting(serverId: string): boolean {
     return this.statuses.get(serverId)?.state === 'reconnecting';
+  }
+}
+
+// Which server the window showed, in the window's own storage: a matter of this screen, as the sidebar's width is.
+const SHOWN_KEY = 'invite-desk.shown-server';
+
+function shownLastTime(): string | null {
+  try {
+    return localStorage.getItem(SHOWN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function rememberShown(id: string | null): void {
+  try {
+    if (id === null) localStorage.removeItem(SHOWN_KEY);
+    else localStorage.setItem(SHOWN_KEY, id);
+  } catch {
+    // Storage refused: the next start shows the first server.
   }
 }
 

@@ -23,14 +23,19 @@ export function createWebSocketTransport(url: string): ApiTransport {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let nextId = 1;
   let socket: Promise<WebSocket> | null = null;
+  let ready: WebSocket | null = null;
 
   const open = (): Promise<WebSocket> => {
     socket ??= new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
-      ws.addEventListener('open', () => resolve(ws));
+      ws.addEventListener('open', () => {
+        ready = ws;
+        resolve(ws);
+      });
       ws.addEventListener('error', () => reject(new Error('websocket error')));
       ws.addEventListener('close', () => {
         socket = null;
+        ready = null;
         for (const call of pending.values()) call.resolve(LOST);
         pending.clear();
       });
@@ -55,20 +60,26 @@ export function createWebSocketTransport(url: string): ApiTransport {
     return socket;
   };
 
+  const call = (ws: WebSocket, method: AdminMethod, args: unknown[]): Promise<CallEnvelope> => {
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, { resolve });
+      ws.send(JSON.stringify({ id, method, args }));
+    });
+  };
+
   return {
-    async invoke(method: AdminMethod, args: unknown[]): Promise<CallEnvelope> {
-      let ws: WebSocket;
-      try {
-        ws = await open();
-      } catch {
-        socket = null;
-        return LOST;
-      }
-      const id = nextId++;
-      return new Promise((resolve) => {
-        pending.set(id, { resolve });
-        ws.send(JSON.stringify({ id, method, args }));
-      });
+    invoke(method: AdminMethod, args: unknown[]): Promise<CallEnvelope> {
+      // An open socket takes the call at once: waiting for it first would queue the call behind
+      // whatever the page renders next, such as the whole first screen.
+      if (ready) return call(ready, method, args);
+      return open().then(
+        (ws) => call(ws, method, args),
+        () => {
+          socket = null;
+          return LOST;
+        },
+      );
     },
     subscribe(event: AdminEventName, listener: (payload: unknown) => void) {
       let set = listeners.get(event);
