@@ -56,10 +56,16 @@ describe(`the setup guidance, on Prosody ${flavour.version}`, () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Trust and connect' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    const text = await alert.innerText();
-    expect(text).toContain(flavour.version === '13' ? `sudo prosodyctl shell user set_role member@${domain} prosody:admin` : `admins = { "member@${domain}" }`);
+    // The steps for this server's version, each ready to copy.
+    expect(await alert.locator('code').allInnerTexts()).toEqual(
+      flavour.version === '13' ? [`sudo prosodyctl shell user set_role member@${domain} prosody:admin`] : [`admins = { "member@${domain}" }`, 'sudo prosodyctl restart'],
+    );
+    expect(await alert.getByRole('button', { name: /^Copy step 1 for admin rights$/ }).count()).toBe(1);
     await alert.scrollIntoViewIfNeeded();
     await screenshot(page, 'guide-not-admin-light');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'guide-not-admin-dark');
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -8,6 +8,7 @@ export const de: Readonly<Record<MessageKey, string>> = {
 
   'error.title': 'Das hat nicht geklappt',
   'error.original': 'Der Server oder die App meldete:',
+  'error.adminRights': 'Admin-Rechte',
   'error.auth-failed': 'Der Server hat Adresse oder Passwort abgelehnt. Prüfe beides und versuche es erneut.',
   'error.password-required': 'Dieser Server braucht sein Passwort erneut.',
   'error.not-admin': 'Dieses Konto ist kein Admin des Servers. Melde dich mit einem Admin-Konto an.',

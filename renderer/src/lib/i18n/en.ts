@@ -11,6 +11,7 @@ export const en = {
 
   'error.title': 'That did not work',
   'error.original': 'The server or app said:',
+  'error.adminRights': 'admin rights',
   'error.auth-failed': 'The server refused the address or password. Check them and try again.',
   'error.password-required': 'This server needs its password again.',
   'error.not-admin': 'This account is not an admin of the server. Sign in with an admin account.',

@@ -8,6 +8,7 @@ export const fr: Readonly<Record<MessageKey, string>> = {
 
   'error.title': 'Cela n’a pas marché',
   'error.original': 'Le serveur ou l’application a dit :',
+  'error.adminRights': 'droits d’administration',
   'error.auth-failed': 'Le serveur a refusé l’adresse ou le mot de passe. Vérifiez-les et réessayez.',
   'error.password-required': 'Ce serveur demande à nouveau son mot de passe.',
   'error.not-admin': 'Ce compte n’est pas administrateur du serveur. Connectez-vous avec un compte administrateur.',

@@ -70,6 +70,11 @@ export function tIn(language: Language, key: MessageKey, values?: Record<string,
   return String(format.format(values));
 }
 
+/** Whether `value` names a message of the catalogs: keys that come from elsewhere are checked before use. */
+export function isMessageKey(value: unknown): value is MessageKey {
+  return typeof value === 'string' && Object.hasOwn(en, value);
+}
+
 /** A catalog message in the app's language. */
 export function t(key: MessageKey, values?: Record<string, PrimitiveType>): string {
   return tIn(i18n.language, key, values);
