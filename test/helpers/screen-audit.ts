@@ -106,7 +106,8 @@ export interface ScreenReading {
  * deliberate truncation with text-overflow: ellipsis. Form fields scroll their own
  * text, inline boxes have no width of their own to measure, and 1-pixel boxes are
  * the visually-hidden text for screen readers: all three are skipped. A pixel of
- * rounding is allowed.
+ * rounding is allowed. Nor may the children of a grid or flex box overlap, which
+ * is how a box too wide for its cell runs over its neighbour.
  */
 const READ_SCREEN = String.raw`(() => {
   const QUOTED = 'code, pre, kbd, samp, [lang="en"], script, style, template';
@@ -148,6 +149,25 @@ const READ_SCREEN = String.raw`(() => {
     const ellipsis = style.textOverflow === 'ellipsis';
     if (scrolls || (style.overflowX !== 'visible' && ellipsis)) continue;
     overflows.push({ where: path(element), scrollWidth: element.scrollWidth, clientWidth: element.clientWidth });
+  }
+  // A box can also be wider than its cell in a grid or row and run over its neighbour, which no scroll width shows:
+  // the laid-out children of a grid or flex box must not overlap (positioned ones, such as badges, may).
+  for (const container of document.body.querySelectorAll('*')) {
+    if (container.closest(QUOTED) || !shown(container)) continue;
+    const display = getComputedStyle(container).display;
+    if (!/grid|flex/.test(display)) continue;
+    const boxes = [...container.children]
+      .filter((child) => shown(child) && !['absolute', 'fixed'].includes(getComputedStyle(child).position))
+      .map((child) => ({ child, rect: child.getBoundingClientRect() }))
+      .filter(({ rect }) => rect.width > 1 && rect.height > 1);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i].rect, boxes[j].rect];
+        const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const down = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (across > 1 && down > 1) overflows.push({ where: path(boxes[i].child) + ' runs into ' + path(boxes[j].child), scrollWidth: Math.round(a.width), clientWidth: Math.round(a.width - across) });
+      }
+    }
   }
   const root = document.documentElement;
   const pageOverflow = Math.max(0, root.scrollWidth - root.clientWidth);
