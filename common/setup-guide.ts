@@ -11,7 +11,8 @@ export const MODULE_ROCK_FILE = 'mod_invite_desk-0.1.0-1.src.rock';
 export const ROCK_ON_SERVER = `/tmp/${MODULE_ROCK_FILE}`;
 
 /** The Prosody lines whose commands differ. `older` is 0.11 and before; `unknown` when the server does not say. */
-export type ProsodySeries = '0.12' | '13' | 'older' | 'unknown';
+export const PROSODY_SERIES = ['0.12', '13', 'older', 'unknown'] as const;
+export type ProsodySeries = (typeof PROSODY_SERIES)[number];
 
 /**
  * Words for the UI to put in the admin's language: a catalog key (in

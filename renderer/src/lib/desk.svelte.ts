@@ -1,4 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
+import { keep, readKept } from './window-storage';
 import type {
   AccountState,
   AdminActivity,
@@ -81,7 +82,7 @@ export class Desk {
   }
   set selectedId(id: string | null) {
     this.#selectedId = id;
-    rememberShown(id);
+    keep(SHOWN_KEY, id);
   }
   loading = $state(true);
   loadError = $state<AdminErrorShape | null>(null);
@@ -121,7 +122,7 @@ export class Desk {
     try {
       // The server shown last time is asked for beside the saved servers rather than after them: the first
       // screen waits one round trip less. If it is gone or offline, the answer is an error, and nothing is shown.
-      const lastShown = shownLastTime();
+      const lastShown = readKept(SHOWN_KEY);
       if (lastShown !== null) void this.refreshInfo(lastShown);
       const [profiles, statuses] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses()]);
       this.profiles = profiles;
@@ -366,25 +367,8 @@ export class Desk {
   }
 }
 
-// Which server the window showed, in the window's own storage: a matter of this screen, as the sidebar's width is.
+// Which server the window showed, kept in the window's own storage.
 const SHOWN_KEY = 'invite-desk.shown-server';
-
-function shownLastTime(): string | null {
-  try {
-    return localStorage.getItem(SHOWN_KEY);
-  } catch {
-    return null;
-  }
-}
-
-function rememberShown(id: string | null): void {
-  try {
-    if (id === null) localStorage.removeItem(SHOWN_KEY);
-    else localStorage.setItem(SHOWN_KEY, id);
-  } catch {
-    // Storage refused: the next start shows the first server.
-  }
-}
 
 /** Sign-ups grouped by server, each group in the order they came. */
 function byServer(registrations: readonly Registration[]): Map<string, Registration[]> {

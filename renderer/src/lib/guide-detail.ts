@@ -1,4 +1,4 @@
-import type { GuideWords, SetupGuide, SetupStep } from '../../../common/setup-guide';
+import { PROSODY_SERIES, type GuideWords, type ProsodySeries, type SetupGuide, type SetupStep } from '../../../common/setup-guide';
 import { isMessageKey } from './i18n/index.svelte';
 
 /**
@@ -9,9 +9,9 @@ import { isMessageKey } from './i18n/index.svelte';
 export function guideIn(detail: unknown): SetupGuide | undefined {
   if (typeof detail !== 'object' || detail === null) return undefined;
   const { series, target, summary, steps } = detail as Record<string, unknown>;
-  if (!['0.12', '13', 'older', 'unknown'].includes(series as string)) return undefined;
+  if (!PROSODY_SERIES.includes(series as ProsodySeries)) return undefined;
   if (!isWords(target) || !isWords(summary) || !Array.isArray(steps) || steps.length > MAX_STEPS || !steps.every(isStep)) return undefined;
-  return { series: series as SetupGuide['series'], target, summary, steps };
+  return { series: series as ProsodySeries, target, summary, steps };
 }
 
 const MAX_STEPS = 10;

@@ -1,3 +1,5 @@
+import { keep, readKept } from './window-storage';
+
 /**
  * The width of the server list, and whether it is folded to a narrow rail:
  * the admin's to choose, and kept for the next start in this window's own
@@ -14,14 +16,14 @@ export class Sidebar {
 
   constructor() {
     try {
-      const saved = JSON.parse(localStorage.getItem(KEY) ?? 'null') as unknown;
+      const saved = JSON.parse(readKept(KEY) ?? 'null') as unknown;
       if (typeof saved === 'object' && saved !== null) {
         const { width, collapsed } = saved as { width?: unknown; collapsed?: unknown };
         if (typeof width === 'number' && Number.isFinite(width)) this.width = clamp(width);
         this.collapsed = collapsed === true;
       }
     } catch {
-      // Nothing kept, or something unreadable: the defaults do.
+      // Something unreadable: the defaults do.
     }
   }
 
@@ -36,10 +38,6 @@ export class Sidebar {
   }
 
   private save(): void {
-    try {
-      localStorage.setItem(KEY, JSON.stringify({ width: this.width, collapsed: this.collapsed }));
-    } catch {
-      // Storage full or refused: the choice holds until the window closes.
-    }
+    keep(KEY, JSON.stringify({ width: this.width, collapsed: this.collapsed }));
   }
 }
