@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { REASON_FIELD_CONFIG } from '../../common/join-requests';
 import { connectThroughForm } from '../helpers/connect-ui';
 import { accessibilityViolations, screenshot } from '../helpers/browser';
@@ -17,6 +17,29 @@ import { testClient } from '../helpers/session';
 
 const admin: Account = { username: 'admin', password: 'admin-password' };
 const member: Account = { username: 'member', password: 'member-password' };
+
+/** Whether a tab shows whole inside its row (a row too long for the window hides the tabs at its ends). (A string: the tests have no DOM types.) */
+function wholeInRow(page: Page, name: string): Promise<boolean> {
+  return page.evaluate(`(() => {
+    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim().startsWith(${JSON.stringify(name)}));
+    if (!tab) return false;
+    const shown = tab.closest('[role="tablist"]').getBoundingClientRect();
+    const box = tab.getBoundingClientRect();
+    return box.left >= shown.left - 1 && box.right <= shown.right + 1;
+  })()`);
+}
+
+/** Clicks `button` (which goes once nothing is left to show) until `done`: each click scrolls, smoothly, by most of a row. */
+async function clickUntil(button: Locator, done: () => Promise<boolean>): Promise<void> {
+  await expect
+    .poll(async () => {
+      if (await done()) return true;
+      // The last click's scroll may reach the end and take the button away between these two lines.
+      await button.click({ timeout: 1_000 }).catch(() => undefined);
+      return done();
+    })
+    .toBe(true);
+}
 
 /** Whether `username` (password `<username>-pw`) can sign in now. */
 async function canSignIn(server: ProsodyServer, username: string): Promise<boolean> {
@@ -57,6 +80,23 @@ describe('requests to join and member invites in the browser preview', () => {
     await page.getByText(`sprout@${domain}`).waitFor();
     await check(page, `members-fr-${theme}`);
     expect(await overflowing()).toEqual([]);
+
+    // French tabs are wider than the row: the chosen one is in view, and the buttons at the ends show the others.
+    expect(await wholeInRow(page, 'Membres')).toBe(true);
+    const later = page.getByRole('button', { name: 'Afficher les sections suivantes' });
+    const earlier = page.getByRole('button', { name: 'Afficher les sections précédentes' });
+    expect(await wholeInRow(page, 'Serveur')).toBe(false);
+    await clickUntil(later, () => wholeInRow(page, 'Serveur'));
+    expect(await wholeInRow(page, 'Tableau de bord')).toBe(false);
+    await screenshot(page, `tabs-end-fr-${theme}`);
+    await clickUntil(earlier, () => wholeInRow(page, 'Tableau de bord'));
+    expect(await earlier.isVisible()).toBe(false);
+    await expect.poll(() => later.isVisible()).toBe(true);
+    // Keys move along the tabs, and the row follows the one they reach.
+    await page.getByRole('tab', { name: 'Tableau de bord' }).focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => wholeInRow(page, 'Serveur')).toBe(true);
+    await page.getByRole('tab', { name: 'Membres', exact: true }).click();
     await page.getByRole('heading', { name: 'Qui a invité qui' }).scrollIntoViewIfNeeded();
     await screenshot(page, `members-tree-fr-${theme}`);
   }

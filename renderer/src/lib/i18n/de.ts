@@ -635,6 +635,8 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'server.openBody': 'Jeder kann ohne Einladung ein Konto erstellen.',
   'server.changeOnDashboard': 'Auf der Übersicht ändern',
   'server.sections': 'Bereiche von {domain}',
+  'server.earlierSections': 'Vorherige Bereiche zeigen',
+  'server.laterSections': 'Weitere Bereiche zeigen',
   'server.newBadge': ', {n} neu',
   'server.waitingBadge': ', {n} warten',
   'tab.dashboard': 'Übersicht',

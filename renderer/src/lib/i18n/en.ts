@@ -638,6 +638,8 @@ export const en = {
   'server.openBody': 'Anyone can create an account without an invite.',
   'server.changeOnDashboard': 'Change it on the dashboard',
   'server.sections': 'Sections of {domain}',
+  'server.earlierSections': 'Show earlier sections',
+  'server.laterSections': 'Show later sections',
   'server.newBadge': ', {n} new',
   'server.waitingBadge': ', {n} waiting',
   'tab.dashboard': 'Dashboard',

@@ -635,6 +635,8 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   'server.openBody': 'Tout le monde peut créer un compte sans invitation.',
   'server.changeOnDashboard': 'Le changer sur le tableau de bord',
   'server.sections': 'Sections de {domain}',
+  'server.earlierSections': 'Afficher les sections précédentes',
+  'server.laterSections': 'Afficher les sections suivantes',
   'server.newBadge': ', {n} nouvelles',
   'server.waitingBadge': ', {n} en attente',
   'tab.dashboard': 'Tableau de bord',
