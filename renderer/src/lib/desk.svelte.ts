@@ -50,6 +50,16 @@ export class Desk {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Sign-ups arriving before the history this window loads are held back, so that the history comes first. */
   private historyLoaded = false;
+  /**
+   * Whether the backend's unread counts have come (with the saved servers). A sign-up told of before that
+   * answer is in those counts already; one told of after it is counted here, whether or not the history has it too.
+   * The backend tells of a sign-up and counts it in the same step, and answers and events share one ordered channel.
+   */
+  private countsCame = false;
+  /** Held-back sign-ups that came before the backend's counts: listed, but not counted again. */
+  // Bookkeeping only, never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly countedByBackend = new Set<string>();
   /** Each server's info being fetched, so that a status and the start do not ask twice. */
   // Bookkeeping only, never rendered.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -124,7 +134,14 @@ export class Desk {
       // screen waits one round trip less. If it is gone or offline, the answer is an error, and nothing is shown.
       const lastShown = readKept(SHOWN_KEY);
       if (lastShown !== null) void this.refreshInfo(lastShown);
-      const [profiles, statuses] = await Promise.all([this.api.listProfiles(), this.api.connectionStatuses()]);
+      const [profiles, statuses] = await Promise.all([
+        // Marked as the answer arrives, before any event that came after it is handled.
+        this.api.listProfiles().then((answer) => {
+          this.countsCame = true;
+          return answer;
+        }),
+        this.api.connectionStatuses(),
+      ]);
       this.profiles = profiles;
       // Counted by the backend, so a reload or a restart keeps them.
       for (const profile of profiles) this.unread.set(profile.id, profile.unread);
@@ -161,7 +178,12 @@ export class Desk {
   private async readHistory(): Promise<void> {
     try {
       const history = await this.api.recentRegistrations();
-      for (const [serverId, registrations] of byServer(history)) this.signupsOf(serverId).add(registrations);
+      // Sign-ups told of live after the counts came are new to this window even when the history has them:
+      // they are left to the live ones below, which count them.
+      // A lookup for this loop, never rendered.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      const live = new Set(this.arriving.filter((r) => !this.countedByBackend.has(r.id)).map((r) => r.id));
+      for (const [serverId, registrations] of byServer(history)) this.signupsOf(serverId).add(live.size === 0 ? registrations : registrations.filter((r) => !live.has(r.id)));
     } catch {
       // Without the history the window still shows every sign-up from now on.
     } finally {
@@ -256,6 +278,7 @@ export class Desk {
 
   private addRegistration(registration: Registration): void {
     this.arriving.push(registration);
+    if (!this.countsCame) this.countedByBackend.add(registration.id);
     // Gather a burst (a catch-up sends them one by one) and update the screen once for all of it.
     if (this.historyLoaded) this.flushTimer ??= setTimeout(() => this.flushRegistrations(), 50);
   }
@@ -267,12 +290,16 @@ export class Desk {
     const batch = this.arriving;
     this.arriving = [];
     for (const [serverId, arrived] of byServer(batch)) {
-      const added = this.signupsOf(serverId).add(arrived).length;
+      const added = this.signupsOf(serverId)
+        .add(arrived)
+        .filter((r) => !this.countedByBackend.has(r.id)).length;
       if (added === 0) continue;
       // The backend counted them too: those that arrived in the feed on screen are read already.
       if (this.viewingFeedOf === serverId) this.markFeedRead(serverId);
       else this.unread.set(serverId, (this.unread.get(serverId) ?? 0) + added);
     }
+    // Only the first batch can hold them: nothing is added to this once the counts have come.
+    this.countedByBackend.clear();
   }
 
   /** Whether the server's module holds sign-ups for approval (a module older than that does not). */
