@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { prosodyFixture } from '../helpers/fixtures';
-import { WITH_INVITE_DESK } from '../helpers/prosody';
+import { WITH_INVITE_DESK, type ProsodyServer } from '../helpers/prosody';
 import { registerAccount } from '../helpers/raw-register';
 import { connectThroughForm } from '../helpers/connect-ui';
 import { accessibilityViolations, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
@@ -84,6 +84,14 @@ const CLIPPED_CARDS = `Array.from(document.querySelectorAll('.page .card')).flat
   return cut ? ['card ' + (index + 1) + ': ' + card.scrollHeight + ' px of text in ' + card.clientHeight + ' px, ending at ' + box.bottom + ' of ' + sheet.bottom] : [];
 })`;
 
+/** The server's view: the tests of this file share one preview, so it is connected already, unless a test runs alone. */
+async function serverShown(page: Page, server: ProsodyServer): Promise<void> {
+  const heading = page.getByRole('heading', { name: DOMAIN, exact: true });
+  await heading.or(page.getByRole('heading', { name: 'Connect to a server' })).waitFor();
+  if (!(await heading.isVisible())) await connectThroughForm(page, server, admin);
+  await heading.waitFor();
+}
+
 describe('an admin UI you can trust, in the browser preview with mod_invite_desk', () => {
   const prosody = prosodyFixture({ domain: DOMAIN, admins: [admin], ...WITH_INVITE_DESK });
   const preview = previewFixture('trust');
@@ -143,7 +151,7 @@ describe('an admin UI you can trust, in the browser preview with mod_invite_desk
     // At two pixels per CSS pixel, as a printer's dots are finer than a screen's: a card's code is some 110 CSS
     // pixels for 45 modules, which at one pixel each reads back or not depending on the random token it carries.
     const { page, errors } = await preview.open('light', undefined, undefined, 2);
-    await page.getByRole('heading', { name: DOMAIN, exact: true }).waitFor();
+    await serverShown(page, prosody());
     await page.getByRole('tab', { name: 'Print kit' }).click();
     await page.getByRole('button', { name: 'Create 8 cards' }).click();
     const cards = page.getByLabel('Printable cards').locator('.card');
@@ -178,7 +186,7 @@ describe('an admin UI you can trust, in the browser preview with mod_invite_desk
   it('fits every screen into 1,280×800 and 900×600 in both themes, with a 500-character note and a 60-character domain, and axe finds nothing', async () => {
     const server = prosody();
     const { page, errors } = await preview.open('light');
-    await page.getByRole('heading', { name: DOMAIN, exact: true }).waitFor();
+    await serverShown(page, server);
     // Real data at its worst: an invite with a 500-character note, used by someone.
     await page.getByRole('tab', { name: 'Create invites' }).click();
     await page.getByLabel('Note').fill(NOTE);
