@@ -21,9 +21,10 @@ function contentSecurityPolicyMeta(): Plugin {
 }
 
 /**
- * The first screen's code is imported by the entry only after it has opened
- * the connection (renderer/src/main.ts). Listing that code in the page lets
- * the browser fetch it beside the entry instead of after it.
+ * The first screen's code (Svelte's mount and App.svelte) is imported by the
+ * entry only after it has opened the connection (renderer/src/main.ts).
+ * Listing that code in the page lets the browser fetch it beside the entry
+ * instead of after it.
  */
 function preloadFirstScreen(): Plugin {
   return {
@@ -33,20 +34,22 @@ function preloadFirstScreen(): Plugin {
       order: 'post',
       handler(_html, { bundle }) {
         const chunks = Object.values(bundle ?? {}).filter((output) => output.type === 'chunk');
-        const app = chunks.find((chunk) => chunk.facadeModuleId?.endsWith('/renderer/src/App.svelte'));
-        if (!app) throw new Error('the build has no chunk for App.svelte');
+        const entries = chunks.filter((chunk) => chunk.isEntry);
+        if (!chunks.some((chunk) => chunk.facadeModuleId?.endsWith('/renderer/src/App.svelte'))) throw new Error('the build has no chunk for App.svelte');
         // What the entry imports statically, at any depth, the page lists already.
         const listed = new Set<string>();
-        const list = (file: string): void => {
-          if (listed.has(file)) return;
-          listed.add(file);
-          for (const imported of chunks.find((chunk) => chunk.fileName === file)?.imports ?? []) list(imported);
+        const list = (file: string, into: Set<string>): void => {
+          if (listed.has(file) || into.has(file)) return;
+          into.add(file);
+          for (const imported of chunks.find((chunk) => chunk.fileName === file)?.imports ?? []) list(imported, into);
         };
-        for (const entry of chunks.filter((chunk) => chunk.isEntry)) list(entry.fileName);
-        const code = [app.fileName, ...app.imports].filter((file) => !listed.has(file));
-        const styles = [app, ...chunks.filter((chunk) => code.includes(chunk.fileName))].flatMap((chunk) => [...(chunk.viteMetadata?.importedCss ?? [])]);
+        for (const entry of entries) list(entry.fileName, listed);
+        // What the entry imports when it runs: everything main.ts imports dynamically is for the first screen.
+        const code = new Set<string>();
+        for (const file of entries.flatMap((entry) => entry.dynamicImports)) list(file, code);
+        const styles = chunks.filter((chunk) => code.has(chunk.fileName)).flatMap((chunk) => [...(chunk.viteMetadata?.importedCss ?? [])]);
         return [
-          ...code.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const })),
+          ...[...code].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const })),
           ...[...new Set(styles)].map((file) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const })),
         ];
       },

@@ -57,6 +57,18 @@ describe('the built page', () => {
     expect(policy).toContain("script-src 'self';");
     expect(policy).not.toContain('unsafe');
   });
+
+  it('names every file its entry loads, statically or when it runs, so none is fetched only after another arrived', async () => {
+    const html = await readFile(resolve(out, 'renderer/index.html'), 'utf8');
+    const named = new Set([...html.matchAll(/(?:src|href)="\.\/(assets\/[\w.-]+)"/g)].map((m) => m[1]));
+    const entry = /<script type="module" crossorigin src="\.\/(assets\/[\w.-]+\.js)">/.exec(html)?.[1];
+    expect(entry).toBeDefined();
+    const code = await readFile(resolve(out, 'renderer', entry ?? ''), 'utf8');
+    // Static imports, dynamic imports and the files Vite preloads with each: all named as "./file" in the entry.
+    const loaded = new Set([...code.matchAll(/[`"']\.\/([\w.-]+\.(?:js|css))[`"']/g)].map((m) => `assets/${m[1]}`));
+    expect([...loaded].some((file) => file.includes('/App-'))).toBe(true);
+    expect([...loaded].filter((file) => !named.has(file))).toEqual([]);
+  });
 });
 
 describe('the built renderer', () => {
