@@ -90,7 +90,7 @@ describe('requests to join and member invites in the browser preview', () => {
     expect(await wholeInRow(page, 'Tableau de bord')).toBe(false);
     await screenshot(page, `tabs-end-fr-${theme}`);
     await clickUntil(earlier, () => wholeInRow(page, 'Tableau de bord'));
-    expect(await earlier.isVisible()).toBe(false);
+    await expect.poll(() => earlier.isVisible()).toBe(false);
     await expect.poll(() => later.isVisible()).toBe(true);
     // Keys move along the tabs, and the row follows the one they reach.
     await page.getByRole('tab', { name: 'Tableau de bord' }).focus();
