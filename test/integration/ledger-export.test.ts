@@ -7,7 +7,7 @@ import { registerAccount } from '../helpers/raw-register';
 import { profileFor, withTestService } from '../helpers/session';
 import { LEDGER_COLUMNS } from '../../electron/core/csv-export';
 import { toCsv } from '../../common/csv';
-import type { Invite } from '../../common/api';
+import type { LedgerInvite } from '../../common/api';
 
 /**
  * mod_invite_desk's export of the ledger: read and sorted once, handed out
@@ -129,7 +129,7 @@ describe('mod_invite_desk: the ledger export', () => {
       await t.service.connect({ profile, password: admin.password });
       await t.service.createInvites({ serverId: profile.id, kind: 'account', count: 3, note: '@home\ttabbed \\ and "quoted"' });
       // Every page of the listing: the server holds the other tests' invites too, thousands of them.
-      const listed: Invite[] = [];
+      const listed: LedgerInvite[] = [];
       for (let total = Infinity; listed.length < total; ) {
         const page = await t.service.listInvites({ serverId: profile.id, offset: listed.length, limit: 1000 });
         listed.push(...page.invites);
