@@ -21,37 +21,55 @@ function contentSecurityPolicyMeta(): Plugin {
 }
 
 /**
- * The first screen's code (Svelte's mount and App.svelte) is imported by the
- * entry only after it has opened the connection (renderer/src/main.ts).
- * Listing that code in the page lets the browser fetch it beside the entry
- * instead of after it.
+ * The page's one script is the loader (renderer/src/first-frame.ts): it shows
+ * the dashboard the window kept, if any, and only then asks for the app's
+ * code, whose fetching and compiling would otherwise hold up that first paint.
+ * So the entry's own script tag and Vite's preloads of its imports leave the
+ * page, and the loader is told what to load: the entry, every file the entry
+ * imports, and what it imports when it runs (Svelte's mount and App.svelte),
+ * all asked for at once. The first screen's styles stay in the page, as
+ * stylesheets: the kept frame is drawn with them.
  */
-function preloadFirstScreen(): Plugin {
+function loadThroughKeptFrame(): Plugin {
   return {
-    name: 'invite-desk-preload-first-screen',
+    name: 'invite-desk-load-through-kept-frame',
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
-      handler(_html, { bundle }) {
+      handler(html, { bundle }) {
         const chunks = Object.values(bundle ?? {}).filter((output) => output.type === 'chunk');
-        const entries = chunks.filter((chunk) => chunk.isEntry);
+        const entry = chunks.find((chunk) => chunk.isEntry && chunk.facadeModuleId?.endsWith('/renderer/index.html'));
+        const loader = chunks.find((chunk) => chunk.isEntry && chunk.facadeModuleId?.endsWith('/renderer/src/first-frame.ts'));
+        if (!entry || !loader) throw new Error('the build has no entry for index.html or for the loader');
         if (!chunks.some((chunk) => chunk.facadeModuleId?.endsWith('/renderer/src/App.svelte'))) throw new Error('the build has no chunk for App.svelte');
-        // What the entry imports statically, at any depth, the page lists already.
-        const listed = new Set<string>();
-        const list = (file: string, into: Set<string>): void => {
-          if (listed.has(file) || into.has(file)) return;
+        const imports = (file: string, into: Set<string>): Set<string> => {
+          if (into.has(file)) return into;
           into.add(file);
-          for (const imported of chunks.find((chunk) => chunk.fileName === file)?.imports ?? []) list(imported, into);
+          for (const imported of chunks.find((chunk) => chunk.fileName === file)?.imports ?? []) imports(imported, into);
+          return into;
         };
-        for (const entry of entries) list(entry.fileName, listed);
-        // What the entry imports when it runs: everything main.ts imports dynamically is for the first screen.
-        const code = new Set<string>();
-        for (const file of entries.flatMap((entry) => entry.dynamicImports)) list(file, code);
-        const styles = chunks.filter((chunk) => code.has(chunk.fileName)).flatMap((chunk) => [...(chunk.viteMetadata?.importedCss ?? [])]);
-        return [
-          ...[...code].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const })),
-          ...[...new Set(styles)].map((file) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const })),
-        ];
+        const loaderCode = imports(loader.fileName, new Set());
+        const appCode = imports(entry.fileName, new Set());
+        for (const file of entry.dynamicImports) imports(file, appCode);
+        const styles = new Set(chunks.filter((chunk) => appCode.has(chunk.fileName)).flatMap((chunk) => [...(chunk.viteMetadata?.importedCss ?? [])]));
+        const page = html
+          .replace(new RegExp(`\\s*<script type="module" crossorigin src="\\./${entry.fileName.replaceAll('.', '\\.')}"></script>`), '')
+          .replace(/\s*<link rel="modulepreload"[^>]*>/g, '')
+          // Styles Vite linked for the entry itself: linked again below with the rest.
+          .replace(/\s*<link rel="stylesheet"[^>]*>/g, '');
+        const preload = [...appCode].filter((file) => file !== entry.fileName && !loaderCode.has(file));
+        return {
+          html: page,
+          tags: [
+            ...[...styles].map((file) => ({ tag: 'link', attrs: { rel: 'stylesheet', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const })),
+            ...[...loaderCode].filter((file) => file !== loader.fileName).map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const })),
+            {
+              tag: 'script',
+              attrs: { type: 'module', crossorigin: true, src: `./${loader.fileName}`, 'data-entry': `./${entry.fileName}`, 'data-preload': preload.map((file) => `./${file}`).join(' ') },
+              injectTo: 'body' as const,
+            },
+          ],
+        };
       },
     },
   };
@@ -85,11 +103,11 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
-    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), contentSecurityPolicyMeta(), preloadFirstScreen()],
+    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), contentSecurityPolicyMeta(), loadThroughKeptFrame()],
     build: {
       // The window parses all of it before its first paint: minified, it parses in half the time.
       minify: true,
-      rolldownOptions: { checks, input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
+      rolldownOptions: { checks, input: { index: resolve(import.meta.dirname, 'renderer/index.html'), 'first-frame': resolve(import.meta.dirname, 'renderer/src/first-frame.ts') } },
     },
   },
 });

@@ -270,6 +270,57 @@ describe('an admin UI you can trust, in the browser preview with mod_invite_desk
     expect(problems).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('opens again on a frame of the last dashboard that holds nothing the server said and takes no click, until the app replaces it', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const { page, errors } = await preview.open(theme);
+      await serverShown(page, prosody());
+      await page.locator('.segment.checked').waitFor();
+      await expect.poll(() => page.evaluate<boolean>("localStorage.getItem('invite-desk.kept-frame') !== null")).toBe(true);
+      // The app's code is held back, so that the frame stays up to be looked at.
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.reload();
+      const frame = page.locator('#app[inert][aria-hidden="true"]');
+      await frame.locator('h2', { hasText: 'Registration' }).waitFor();
+      await frame.locator('h1', { hasText: DOMAIN }).waitFor();
+      await screenshot(page, `kept-frame-${theme}`);
+      // Nothing the server said: no policy chosen, no counts, no status; nothing that reports the real screen's paint.
+      const shown = await page.evaluate<{ segments: number; liveText: string; timed: number; focusable: boolean }>(`(() => {
+        const app = document.getElementById('app');
+        const button = app.querySelector('button');
+        button.focus();
+        return {
+          segments: app.querySelectorAll('.segment').length,
+          liveText: Array.from(app.querySelectorAll('[data-live]')).map((e) => e.textContent).join(''),
+          timed: app.querySelectorAll('[elementtiming]').length,
+          focusable: document.activeElement === button,
+        };
+      })()`);
+      expect(shown).toEqual({ segments: 0, liveText: '', timed: 0, focusable: false });
+      // Nothing in it is offered to a screen reader or the pointer as if it were the app.
+      expect(await page.getByRole('button', { name: 'Disconnect' }).count()).toBe(0);
+      expect(await page.getByRole('tab').count()).toBe(0);
+      release();
+      await page.locator('.segment.checked').waitFor();
+      expect(await page.locator('#app[inert], #app[aria-hidden]').count()).toBe(0);
+      await page.getByRole('button', { name: 'Disconnect' }).waitFor();
+      expect(await accessibilityViolations(page)).toEqual([]);
+
+      // A window that will show another server shows no frame: its code starts at once.
+      await page.unroute(/\/assets\/index-[\w-]+\.js$/);
+      await page.evaluate("localStorage.setItem('invite-desk.shown-server', 'another')");
+      await page.reload();
+      await page.locator('.segment.checked').waitFor();
+      expect(await page.evaluate<boolean>("(() => { const app = document.getElementById('app'); return app.inert || app.hasAttribute('aria-hidden'); })()")).toBe(false);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
 });
 
 describe('two servers whose names differ only at their start, in the sidebar', () => {

@@ -58,16 +58,24 @@ describe('the built page', () => {
     expect(policy).not.toContain('unsafe');
   });
 
-  it('names every file its entry loads, statically or when it runs, so none is fetched only after another arrived', async () => {
+  it('has one script, the loader, which names the entry and every file the entry loads, statically or when it runs', async () => {
     const html = await readFile(resolve(out, 'renderer/index.html'), 'utf8');
-    const named = new Set([...html.matchAll(/(?:src|href)="\.\/(assets\/[\w.-]+)"/g)].map((m) => m[1]));
-    const entry = /<script type="module" crossorigin src="\.\/(assets\/[\w.-]+\.js)">/.exec(html)?.[1];
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts).toHaveLength(1);
+    const loader = scripts[0] ?? '';
+    expect(loader).toMatch(/type="module" crossorigin src="\.\/assets\/first-frame-[\w-]+\.js"/);
+    const entry = /data-entry="\.\/(assets\/[\w.-]+\.js)"/.exec(loader)?.[1];
     expect(entry).toBeDefined();
+    const named = new Set([entry, ...(/data-preload="([^"]*)"/.exec(loader)?.[1] ?? '').split(' ').map((file) => file.replace(/^\.\//, ''))]);
+    // What the loader itself imports, and the first screen's styles, the page links.
+    for (const m of html.matchAll(/<link rel="(?:modulepreload|stylesheet)" crossorigin href="\.\/(assets\/[\w.-]+)">/g)) named.add(m[1]);
     const code = await readFile(resolve(out, 'renderer', entry ?? ''), 'utf8');
     // Static imports, dynamic imports and the files Vite preloads with each: all named as "./file" in the entry.
     const loaded = new Set([...code.matchAll(/[`"']\.\/([\w.-]+\.(?:js|css))[`"']/g)].map((m) => `assets/${m[1]}`));
     expect([...loaded].some((file) => file.includes('/App-'))).toBe(true);
     expect([...loaded].filter((file) => !named.has(file))).toEqual([]);
+    // The kept frame is drawn with the first screen's styles: they are in the page before it, not fetched after.
+    expect([...loaded].filter((file) => file.endsWith('.css') && !html.includes(`<link rel="stylesheet" crossorigin href="./${file}">`))).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { SvelteMap } from 'svelte/reactivity';
-import { keep, readKept } from './window-storage';
+import { forgetFrameOf } from './kept-frame';
+import { keep, readKept, SHOWN_SERVER_KEY } from './window-storage';
 import type {
   AccountState,
   AdminActivity,
@@ -92,7 +93,7 @@ export class Desk {
   }
   set selectedId(id: string | null) {
     this.#selectedId = id;
-    keep(SHOWN_KEY, id);
+    keep(SHOWN_SERVER_KEY, id);
   }
   loading = $state(true);
   loadError = $state<AdminErrorShape | null>(null);
@@ -132,7 +133,7 @@ export class Desk {
     try {
       // The server shown last time is asked for beside the saved servers rather than after them: the first
       // screen waits one round trip less. If it is gone or offline, the answer is an error, and nothing is shown.
-      const lastShown = readKept(SHOWN_KEY);
+      const lastShown = readKept(SHOWN_SERVER_KEY);
       if (lastShown !== null) void this.refreshInfo(lastShown);
       const [profiles, statuses] = await Promise.all([
         // Marked as the answer arrives, before any event that came after it is handled.
@@ -206,10 +207,12 @@ export class Desk {
   }
 
   async disconnect(serverId: string): Promise<void> {
+    forgetFrameOf(serverId);
     await this.api.disconnect(serverId);
   }
 
   async remove(serverId: string): Promise<void> {
+    forgetFrameOf(serverId);
     await this.api.removeProfile(serverId);
     // Nothing of a removed server stays: not in the list, the title's count, the feed, or its policy.
     this.profiles = this.profiles.filter((p) => p.id !== serverId);
@@ -393,9 +396,6 @@ export class Desk {
     return this.statuses.get(serverId)?.state === 'reconnecting';
   }
 }
-
-// Which server the window showed, kept in the window's own storage.
-const SHOWN_KEY = 'invite-desk.shown-server';
 
 /** Sign-ups grouped by server, each group in the order they came. */
 function byServer(registrations: readonly Registration[]): Map<string, Registration[]> {

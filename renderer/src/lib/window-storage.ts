@@ -20,3 +20,6 @@ export function keep(key: string, value: string | null): void {
     // Refused or full: the choice holds until the window closes.
   }
 }
+
+/** The server the window showed last: the next start shows it again. */
+export const SHOWN_SERVER_KEY = 'invite-desk.shown-server';
