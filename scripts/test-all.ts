@@ -121,17 +121,19 @@ async function runSuites(suites: readonly string[], label: string, options: RunO
   return results;
 }
 
-const results = await runSuites(['unit', 'component', 'host'], 'no server');
-
 const versions: ProsodyVersion[] = ['0.12', '13'];
 const label = (version: ProsodyVersion): string => `Prosody ${version}`;
 const env = (version: ProsodyVersion): NodeJS.ProcessEnv => ({ ...process.env, INVITE_DESK_PROSODY: version });
 const installed = versions.filter((version) => version !== '13' || isProsody13Installed());
-// The integration runs of the two versions go side by side: they mostly wait on
-// Prosody and on sockets, so two of them share two cores well. The e2e runs
-// drive one browser at a time, one version after the other.
-const integration = await Promise.all(installed.map((version) => runSuites(['integration'], label(version), { env: env(version), buffered: installed.length > 1 })));
-results.push(...integration.flat());
+// The suites that need no server and the integration runs of the two versions go
+// side by side: the integration runs mostly wait on Prosody and on sockets, which
+// leaves room on two cores for the others. The e2e runs drive one browser at a
+// time, one version after the other.
+const firstRuns = await Promise.all([
+  runSuites(['unit', 'component', 'host'], 'no server', { buffered: true }),
+  ...installed.map((version) => runSuites(['integration'], label(version), { env: env(version), buffered: true })),
+]);
+const results = firstRuns.flat();
 // Screens that look the same whatever the server's version and storage: the 0.12 file-storage run has them, the others leave them out.
 const ONCE_E2E = ['test/e2e/pseudo-locale.test.ts'];
 for (const version of installed) results.push(...(await runSuites(['e2e'], label(version), { env: env(version), exclude: version === '0.12' ? [] : ONCE_E2E })));
@@ -158,12 +160,13 @@ const SQL_E2E = ['test/e2e/activity.test.ts', 'test/e2e/invites.test.ts'];
 const POSTGRES_INTEGRATION = ['test/integration/invite-desk-module.test.ts', 'test/integration/two-admins-app.test.ts'];
 const onStorage = (version: ProsodyVersion, storage: 'sqlite' | 'postgres'): NodeJS.ProcessEnv => ({ ...env(version), INVITE_DESK_STORAGE: storage });
 const sqlLabel = (version: ProsodyVersion, storage: string): string => `${label(version)}, ${storage}`;
-const sqlite = await Promise.all(
-  installed.map((version) => runSuites(['integration'], sqlLabel(version, 'SQLite'), { env: onStorage(version, 'sqlite'), files: SQL_INTEGRATION, buffered: installed.length > 1 })),
-);
-results.push(...sqlite.flat());
+// The SQL integration runs go side by side too, for the same reason.
+const sqlIntegration = await Promise.all([
+  ...installed.map((version) => runSuites(['integration'], sqlLabel(version, 'SQLite'), { env: onStorage(version, 'sqlite'), files: SQL_INTEGRATION, buffered: true })),
+  runSuites(['integration'], sqlLabel('0.12', 'PostgreSQL'), { env: onStorage('0.12', 'postgres'), files: POSTGRES_INTEGRATION, buffered: true }),
+]);
+results.push(...sqlIntegration.flat());
 results.push(...(await runSuites(['e2e'], sqlLabel('0.12', 'SQLite'), { env: onStorage('0.12', 'sqlite'), files: SQL_E2E })));
-results.push(...(await runSuites(['integration'], sqlLabel('0.12', 'PostgreSQL'), { env: onStorage('0.12', 'postgres'), files: POSTGRES_INTEGRATION })));
 
 for (const { name, tally, note } of results) record(name, tally, note === undefined ? '' : `: ${note}`);
 
