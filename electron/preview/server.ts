@@ -39,6 +39,14 @@ export interface PreviewServer {
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/**
+ * The build names every file in this folder after a hash of its content
+ * (Vite's assetsDir), so a name never holds other bytes: the browser keeps
+ * them, and with them the compiled code of the scripts, from one start to the
+ * next. The page itself is never kept: it names the files of the current build.
+ */
+const HASHED_ASSETS = '/assets/';
+
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -138,7 +146,11 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       file = join(options.rendererDir, 'index.html');
       body = await readFile(file);
     }
-    response.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...securityHeaders() });
+    response.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      ...securityHeaders(),
+      ...(path.startsWith(HASHED_ASSETS) ? { 'Cache-Control': 'private, max-age=31536000, immutable' } : {}),
+    });
     response.end(request.method === 'HEAD' ? undefined : body);
   };
 

@@ -115,3 +115,22 @@ describe('the preview against a hostile client', () => {
     }
   });
 });
+
+describe('what the preview lets the browser keep', () => {
+  it('keeps the build\'s files, each named by its content, and never the page or a refusal', async () => {
+    const page = await get(preview.port, '/', { Cookie: cookie });
+    expect(page.headers['cache-control']).toBe('no-store');
+    const files = [...page.body.matchAll(/\.\/(assets\/[^"\s]+)/g)].map((m) => m[1] ?? '');
+    expect(files.length).toBeGreaterThan(3);
+    for (const file of files) {
+      // A name that holds its content's hash never names other bytes: keeping it cannot serve an old build.
+      expect(file).toMatch(/^assets\/[\w-]+-[\w-]{8}\.(js|css)$/);
+      const reply = await get(preview.port, `/${file}`, { Cookie: cookie });
+      expect(reply.status, file).toBe(200);
+      expect(reply.headers['cache-control'], file).toBe('private, max-age=31536000, immutable');
+    }
+    expect((await get(preview.port, `/${files[0] ?? ''}`)).headers['cache-control']).toBe('no-store');
+    expect((await get(preview.port, '/assets/missing-00000000.js', { Cookie: cookie })).headers['cache-control']).toBe('no-store');
+    await expectAlive();
+  });
+});
